@@ -1,0 +1,266 @@
+// Package cli holds what every tool of the toolkit shares: flag parsing
+// (kong, with single-dash long flags such as -label accepted as written),
+// --version, one-line errors, refusing to write binary data to a terminal,
+// quiet exits when the reader of stdout goes away, and atomic file writes.
+//
+// A tool's main is thin:
+//
+//	var args struct {
+//		cli.Common
+//		Label int `name:"label" help:"..."`
+//	}
+//	func main() {
+//		cli.Parse("acgan-gen", "Generate digits.", &args)
+//		cli.Exit("acgan-gen", run())
+//	}
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+)
+
+// Version is the toolkit's version, printed by --version. The build may set
+// it with -ldflags "-X acgan/pkg/cli.Version=...".
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v := bi.Main.Version
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev+" + s.Value[:12]
+			}
+		}
+		if v != "" && v != "(devel)" {
+			return v
+		}
+	}
+	return "dev"
+}
+
+// Common is embedded in every tool's argument struct: it gives --version.
+type Common struct {
+	Version kong.VersionFlag `name:"version" help:"Print the version and exit."`
+}
+
+// Parse parses os.Args into cmd, a pointer to a kong argument struct that
+// embeds Common. Long flags may be written with one dash (-label 5) or two
+// (--label 5); -h and --help print help. Bad flags print one line and exit 2.
+func Parse(name, description string, cmd any) *kong.Context {
+	parser, err := kong.New(cmd,
+		kong.Name(name),
+		kong.Description(description),
+		kong.Vars{"version": name + " " + version()},
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
+	)
+	if err != nil {
+		// A programming error in the argument struct.
+		panic(err)
+	}
+	args := NormalizeArgs(parser.Model, os.Args[1:])
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v (see %s --help)\n", name, err, name)
+		os.Exit(2)
+	}
+	return ctx
+}
+
+// NormalizeArgs rewrites single-dash long flags ("-label", "-label=5") into
+// their double-dash form when the name (without the dash) is a long flag of
+// the application. Everything after a lone "--" is left alone, as are short
+// flags ("-h") and negative numbers ("-1").
+func NormalizeArgs(app *kong.Application, args []string) []string {
+	long := map[string]bool{}
+	for _, f := range app.Flags {
+		long[f.Name] = true
+		for _, a := range f.Aliases {
+			long[a] = true
+		}
+		if f.Tag != nil && f.Tag.Negatable != "" {
+			long["no-"+f.Name] = true
+		}
+	}
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			out = append(out, args[i:]...)
+			break
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			name := a[1:]
+			if eq := strings.IndexByte(name, '='); eq >= 0 {
+				name = name[:eq]
+			}
+			if len(name) > 1 && long[name] {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Exit ends the tool: quietly with status 0 when err is nil, quietly with
+// status 141 (as if killed by SIGPIPE) when the reader of our output went
+// away, and otherwise with "name: err" on stderr and status 1.
+func Exit(name string, err error) {
+	if err == nil {
+		os.Exit(0)
+	}
+	if IsBrokenPipe(err) {
+		os.Exit(141)
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	fmt.Fprintf(os.Stderr, "%s: %s\n", name, msg)
+	os.Exit(1)
+}
+
+// IsBrokenPipe reports whether err says the reading end of a pipe closed.
+func IsBrokenPipe(err error) bool {
+	return errors.Is(err, syscall.EPIPE)
+}
+
+// IsTerminal reports whether f is a terminal.
+func IsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// ErrTerminal is returned when a tool would write binary data to a terminal.
+var ErrTerminal = errors.New("refusing to write binary data to a terminal; redirect stdout (> file, | tool) or use -o FILE")
+
+// StdinStream returns stdin for reading a tensor stream, or an error telling
+// the user to pipe one in when stdin is a terminal (rather than hanging).
+func StdinStream(example string) (io.Reader, error) {
+	if IsTerminal(os.Stdin) {
+		return nil, fmt.Errorf("expects a tensor stream on stdin, but stdin is a terminal; pipe one in, e.g. %s", example)
+	}
+	return os.Stdin, nil
+}
+
+// Output is where a tool writes its binary result: stdout, or a file that
+// appears atomically (all or nothing) when Commit is called.
+type Output struct {
+	w    io.Writer
+	file *os.File // the temporary file, nil for stdout
+	path string
+}
+
+// Create opens the output: path "" or "-" is stdout (refused when it is a
+// terminal); anything else is a temporary file beside path, renamed over
+// path by Commit and removed by Abort.
+func Create(path string) (*Output, error) {
+	if path == "" || path == "-" {
+		if IsTerminal(os.Stdout) {
+			return nil, ErrTerminal
+		}
+		return &Output{w: os.Stdout}, nil
+	}
+	f, err := createTemp(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Output{w: f, file: f, path: path}, nil
+}
+
+// Write implements io.Writer.
+func (o *Output) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// Commit makes a file output appear at its path (after syncing it). For
+// stdout it does nothing.
+func (o *Output) Commit() error {
+	if o.file == nil {
+		return nil
+	}
+	return commitTemp(o.file, o.path)
+}
+
+// Abort discards a file output that will not be committed. It is safe to
+// call after Commit (it then does nothing).
+func (o *Output) Abort() {
+	if o.file != nil {
+		o.file.Close()
+		os.Remove(o.file.Name())
+	}
+}
+
+// WriteFileAtomic writes a file by calling write on a temporary file beside
+// path and renaming it over path only when write and the sync succeed, so
+// path holds either its old content or the whole new one, never a part.
+func WriteFileAtomic(path string, write func(w io.Writer) error) error {
+	f, err := createTemp(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	return commitTemp(f, path)
+}
+
+func createTemp(path string) (*os.File, error) {
+	dir, base := splitPath(path)
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, unwrapPathError(err))
+	}
+	return f, nil
+}
+
+func commitTemp(f *os.File, path string) error {
+	name := f.Name()
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(name, 0o644); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, unwrapPathError(err))
+	}
+	return nil
+}
+
+func splitPath(path string) (dir, base string) {
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return ".", path
+	}
+	if i == 0 {
+		return "/", path[1:]
+	}
+	return path[:i], path[i+1:]
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
