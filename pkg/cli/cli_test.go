@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"syscall"
+	"testing"
+
+	"github.com/alecthomas/kong"
+)
+
+type testArgs struct {
+	Common
+	Label string `name:"label"`
+	Model string `name:"m" short:"m"`
+	N     int    `name:"n"`
+	Scale int    `name:"scale-each"`
+}
+
+func TestNormalizeArgs(t *testing.T) {
+	var a testArgs
+	p, err := kong.New(&a, kong.Vars{"version": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ in, want []string }{
+		{[]string{"-label", "5"}, []string{"--label", "5"}},
+		{[]string{"-label=5"}, []string{"--label=5"}},
+		{[]string{"--label", "5"}, []string{"--label", "5"}},
+		{[]string{"-m", "model.bin"}, []string{"-m", "model.bin"}},
+		{[]string{"-n", "-1"}, []string{"-n", "-1"}},
+		{[]string{"-scale-each"}, []string{"--scale-each"}},
+		{[]string{"-version"}, []string{"--version"}},
+		{[]string{"-unknown"}, []string{"-unknown"}},
+		{[]string{"--", "-label"}, []string{"--", "-label"}},
+	}
+	for _, c := range cases {
+		got := NormalizeArgs(p.Model, c.in)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("NormalizeArgs(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// The card's flags parse as written.
+	if _, err := p.Parse(NormalizeArgs(p.Model, []string{"-m", "model.bin", "-label", "5"})); err != nil {
+		t.Fatal(err)
+	}
+	if a.Model != "model.bin" || a.Label != "5" {
+		t.Fatalf("parsed %+v", a)
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.bin")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A failing write leaves the old content and no temporary file.
+	err := WriteFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("boom")
+	})
+	if err == nil {
+		t.Fatal("want error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("content after failed write = %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("leftover files: %v", ents)
+	}
+	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Fatalf("content = %q", b)
+	}
+	// A directory that does not exist is reported with the path.
+	err = WriteFileAtomic(filepath.Join(dir, "no", "such"), func(io.Writer) error { return nil })
+	if err == nil {
+		t.Fatal("want error for missing directory")
+	}
+}
+
+func TestOutputAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.png")
+	o, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(o, "partial")
+	o.Abort()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("leftover files: %v", ents)
+	}
+	o, err = Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(o, "whole")
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	o.Abort() // after Commit: harmless
+	if b, _ := os.ReadFile(path); string(b) != "whole" {
+		t.Fatalf("content = %q", b)
+	}
+}
+
+func TestIsBrokenPipe(t *testing.T) {
+	if !IsBrokenPipe(fmt.Errorf("write stdout: %w", syscall.EPIPE)) {
+		t.Fatal("wrapped EPIPE not recognised")
+	}
+	if IsBrokenPipe(errors.New("other")) {
+		t.Fatal("other error taken for EPIPE")
+	}
+}
