@@ -1,0 +1,31 @@
+// Records of a training run: what the progress line shows, what -log writes
+// as JSON lines, and what the loss plot draws.
+
+package train
+
+// Record is the state of a training run over a span of iterations: the
+// losses and accuracies averaged over the iterations From+1 … Iter (the
+// seed prints the same figures for every iteration).
+type Record struct {
+	// Iter is the number of iterations completed at the end of the span.
+	Iter int `json:"iter"`
+	// Iters is the number of iterations the figures average over.
+	Iters int `json:"iters"`
+	// DLoss is the discriminator's loss: the mean of its total loss
+	// (validity + class) on the real batch and on the generated batch.
+	DLoss float64 `json:"d_loss"`
+	// DAcc is the discriminator's real/fake accuracy over both batches.
+	DAcc float64 `json:"d_acc"`
+	// ClassAcc is the discriminator's class accuracy over both batches
+	// (the seed's "op_acc"; with -objective fakeclass the generated batch
+	// counts as right when classified as the fake class).
+	ClassAcc float64 `json:"class_acc"`
+	// GLoss is the generator's total loss (validity + class) through the
+	// frozen discriminator.
+	GLoss float64 `json:"g_loss"`
+	// ItPerSec is the training speed over the span, in iterations per second.
+	ItPerSec float64 `json:"it_per_s"`
+	// Elapsed is the wall time since this process started training, in
+	// seconds.
+	Elapsed float64 `json:"elapsed_s"`
+}

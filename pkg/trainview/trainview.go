@@ -1,0 +1,44 @@
+// Package trainview draws the pictures of a training run: the grid of
+// samples acgan-train writes every few hundred iterations (-samples) and the
+// plot of its losses and accuracies (-plot).
+//
+// It is a package of its own, apart from pkg/train, because of the one-way
+// data flow (fetch → stream → train → model → gen → stream → grid): pictures
+// are made by pkg/grid, which sits at the end of the flow, after generation.
+// The training loop itself (pkg/train) must not depend on it; it hands its
+// samples and records to callbacks, and cmd/acgan-train connects those to
+// this package. Nothing but that command imports trainview.
+package trainview
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"acgan/pkg/cli"
+	"acgan/pkg/grid"
+)
+
+// SampleScale is the nearest-neighbour enlargement of sample grids, so a
+// 10×10 grid of 28×28 digits is comfortable to look at (about 620 pixels).
+const SampleScale = 2
+
+// WriteSamples writes a grid of rows×cols generated images to path as PNG,
+// atomically: image k of pix (cols per row, row r showing class r, values
+// in [-1,1], 1×28×28 each stored one after another) at row k/cols, column
+// k%cols, with each row's class written at its left.
+func WriteSamples(path string, pix []float32, rows, cols, h, w int) error {
+	if len(pix) != rows*cols*h*w {
+		return fmt.Errorf("samples: %d values for %d×%d images of %d×%d", len(pix), rows, cols, h, w)
+	}
+	labels := make([]string, rows)
+	for r := range labels {
+		labels[r] = strconv.Itoa(r)
+	}
+	img, err := grid.Make(grid.Float32Images(rows*cols, 1, h, w, pix, -1, 1),
+		grid.Options{NRow: cols, Pad: 2, RowLabels: labels, Scale: SampleScale})
+	if err != nil {
+		return fmt.Errorf("samples %s: %w", path, err)
+	}
+	return cli.WriteFileAtomic(path, func(w io.Writer) error { return grid.Encode(w, img) })
+}
