@@ -60,20 +60,20 @@ func Float32Images(n, c, h, w int, pix []float32, lo, hi float64) Images {
 // 3, exactly one pixel slice of length N·C·H·W, finite Lo < Hi.
 func (m Images) Check() error {
 	if m.N < 1 || m.C < 1 || m.H < 1 || m.W < 1 {
-		return fmt.Errorf("grid: images have shape %d×%d×%d×%d; want N, C, H and W all at least 1", m.N, m.C, m.H, m.W)
+		return fmt.Errorf("images have shape %d×%d×%d×%d; want N, C, H and W all at least 1", m.N, m.C, m.H, m.W)
 	}
 	if m.C != 1 && m.C != 3 {
-		return fmt.Errorf("grid: images have %d channels; want 1 (gray) or 3 (RGB)", m.C)
+		return fmt.Errorf("images have %d channels; want 1 (gray) or 3 (RGB)", m.C)
 	}
 	if (m.U8 == nil) == (m.F32 == nil) {
-		return errors.New("grid: images must hold exactly one of U8 and F32 pixels")
+		return errors.New("images must hold exactly one of U8 and F32 pixels")
 	}
 	size, ok := product(m.N, m.C, m.H, m.W)
 	if !ok || m.len() != size {
-		return fmt.Errorf("grid: images of shape %d×%d×%d×%d hold %d values", m.N, m.C, m.H, m.W, m.len())
+		return fmt.Errorf("images of shape %d×%d×%d×%d hold %d values", m.N, m.C, m.H, m.W, m.len())
 	}
 	if err := checkRange(m.Lo, m.Hi); err != nil {
-		return fmt.Errorf("grid: images value range: %w", err)
+		return fmt.Errorf("images value range: %w", err)
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func (m Images) len() int {
 // has fewer). n must be at least 1.
 func (m Images) First(n int) (Images, error) {
 	if n < 1 {
-		return Images{}, fmt.Errorf("grid: cannot take the first %d images; want at least 1", n)
+		return Images{}, fmt.Errorf("cannot take the first %d images; want at least 1", n)
 	}
 	if n >= m.N {
 		return m, nil
@@ -188,7 +188,7 @@ func Make(m Images, opt Options) (image.Image, error) {
 	}
 	cols, rows := Columns(m.N, opt.NRow), Rows(m.N, opt.NRow)
 	if opt.RowLabels != nil && len(opt.RowLabels) != rows {
-		return nil, fmt.Errorf("grid: %d row labels for a grid of %d rows", len(opt.RowLabels), rows)
+		return nil, fmt.Errorf("%d row labels for a grid of %d rows", len(opt.RowLabels), rows)
 	}
 	lay := layout{cols: cols, rows: rows, h: m.H, w: m.W, pad: opt.Pad}
 	if m.N == 1 {
@@ -205,7 +205,7 @@ func Make(m Images, opt Options) (image.Image, error) {
 	gw := (float64(lay.margin) + float64(cols)*(float64(m.W)+float64(lay.pad)) + float64(lay.pad)) * float64(scale)
 	gh := (float64(rows)*(float64(m.H)+float64(lay.pad)) + float64(lay.pad)) * float64(scale)
 	if gw*gh > float64(maxPix) {
-		return nil, fmt.Errorf("grid: a %.0f×%.0f grid (%.1f Mpixel) is over the limit of %.1f Mpixel; show fewer images or a smaller scale",
+		return nil, fmt.Errorf("a %.0f×%.0f grid (%.1f Mpixel) is over the limit of %.1f Mpixel; show fewer images or a smaller scale",
 			gw, gh, gw*gh/(1<<20), float64(maxPix)/(1<<20))
 	}
 
@@ -235,24 +235,24 @@ func Make(m Images, opt Options) (image.Image, error) {
 
 func (o Options) check() error {
 	if o.NRow < 0 {
-		return fmt.Errorf("grid: nrow %d; want at least 1 image per row", o.NRow)
+		return fmt.Errorf("nrow %d; want at least 1 image per row", o.NRow)
 	}
 	if o.Pad < 0 {
-		return fmt.Errorf("grid: padding %d; want 0 or more pixels", o.Pad)
+		return fmt.Errorf("padding %d; want 0 or more pixels", o.Pad)
 	}
 	if math.IsNaN(o.PadValue) || math.IsInf(o.PadValue, 0) {
-		return fmt.Errorf("grid: pad value %v; want a number in [0,1]", o.PadValue)
+		return fmt.Errorf("pad value %v; want a number in [0,1]", o.PadValue)
 	}
 	if o.Range != nil {
 		if err := checkRange(o.Range.Lo, o.Range.Hi); err != nil {
-			return fmt.Errorf("grid: range: %w", err)
+			return fmt.Errorf("range: %w", err)
 		}
 	}
 	if o.Scale < 0 || o.Scale > MaxScale {
-		return fmt.Errorf("grid: scale %d; want 1 to %d", o.Scale, MaxScale)
+		return fmt.Errorf("scale %d; want 1 to %d", o.Scale, MaxScale)
 	}
 	if o.MaxPixels < 0 {
-		return fmt.Errorf("grid: pixel limit %d is negative", o.MaxPixels)
+		return fmt.Errorf("pixel limit %d is negative", o.MaxPixels)
 	}
 	return nil
 }

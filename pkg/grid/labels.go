@@ -30,11 +30,11 @@ const MaxLabelLen = 32
 // classes, since a row then has no one class to show.
 func RowLabels(classes []int, nrow int) ([]string, error) {
 	if nrow < 0 {
-		return nil, fmt.Errorf("grid: nrow %d; want at least 1 image per row", nrow)
+		return nil, fmt.Errorf("nrow %d; want at least 1 image per row", nrow)
 	}
 	n := len(classes)
 	if n == 0 {
-		return nil, fmt.Errorf("grid: no images to label")
+		return nil, fmt.Errorf("no images to label")
 	}
 	cols := Columns(n, nrow)
 	var out []string
@@ -43,7 +43,7 @@ func RowLabels(classes []int, nrow int) ([]string, error) {
 		c := classes[start]
 		for i := start + 1; i < end; i++ {
 			if classes[i] != c {
-				return nil, fmt.Errorf("grid: row %d (images %d to %d) mixes classes %d (image %d) and %d (image %d); each labelled row must be one class: choose -nrow to match the runs of classes, or sort the images by class",
+				return nil, fmt.Errorf("row %d (images %d to %d) mixes classes %d (image %d) and %d (image %d); a labelled row must hold one class",
 					len(out), start, end-1, c, start, classes[i], i)
 			}
 		}
