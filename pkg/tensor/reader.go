@@ -145,11 +145,14 @@ func (r *Reader) readStreamHeader() error {
 			}
 			return io.EOF
 		}
-		if first && errors.Is(err, zstd.ErrMagicMismatch) {
-			return errf(ErrNotStream, "not a tensor stream (not zstd-compressed)")
-		}
 		if first && n == 0 {
-			return errf(ErrNotStream, "not a tensor stream (bad zstd data: %v)", err)
+			switch {
+			case errors.Is(err, zstd.ErrMagicMismatch):
+				return errf(ErrNotStream, "not a tensor stream (not zstd-compressed)")
+			case errors.Is(err, io.ErrUnexpectedEOF) && r.countRead.n < 4:
+				return errf(ErrNotStream, "not a tensor stream (only %d bytes of input)", r.countRead.n)
+			}
+			return fmt.Errorf("tensor stream: %w", zstdErr(err))
 		}
 		if !first && n == 0 && errors.Is(err, zstd.ErrMagicMismatch) {
 			return r.errAt(ErrCorrupt, "data after the end of the stream is not zstd-compressed")
@@ -305,6 +308,12 @@ func (r *Reader) errAt(kind error, format string, args ...any) error {
 // wrapAt adds the position in the stream to err: the record being read
 // (with its name when its header has been read), or the last record read.
 func (r *Reader) wrapAt(name string, err error) error {
+	if r.state == wantHeader {
+		if r.index == 0 {
+			return fmt.Errorf("tensor stream: %w", err)
+		}
+		return fmt.Errorf("tensor stream: after record %d %q: %w", r.index-1, r.lastName, err)
+	}
 	where := fmt.Sprintf("record %d", r.index)
 	if name != "" {
 		where += fmt.Sprintf(" %q", name)

@@ -273,7 +273,7 @@ func (t *Tensor) Validate() error {
 	}
 	n := t.Len()
 	if n < 0 {
-		return fmt.Errorf("tensor %q: shape %v has too many elements", t.Name, t.Shape)
+		return fmt.Errorf("tensor %q: shape %s has too many elements", t.Name, ShapeString(t.Shape))
 	}
 	if got := t.dataLen(); got != n {
 		return fmt.Errorf("tensor %q: shape %s needs %d elements but %s data has %d",
