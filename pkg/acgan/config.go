@@ -1,0 +1,101 @@
+// Package acgan is the seed's Auxiliary Classifier GAN (eriklindernoren's
+// Keras-GAN acgan.py) on top of pkg/nn: the generator, the discriminator,
+// and the training iteration. It knows nothing of files or command lines;
+// the model file and the tools live elsewhere.
+package acgan
+
+import "fmt"
+
+// Image geometry of the model: MNIST digits, one channel.
+const (
+	ImageH    = 28
+	ImageW    = 28
+	ImageSize = ImageH * ImageW // values per image
+)
+
+// Objective selects the discriminator's class head and what the generated
+// images are labelled in the discriminator's class loss.
+type Objective int
+
+const (
+	// FakeClass is the seed's code: an (N+1)-way class head whose last class
+	// means "generated"; generated images are labelled N.
+	FakeClass Objective = iota
+	// Paper is the ACGAN paper's objective: an N-way class head; generated
+	// images keep the label they were asked for.
+	Paper
+)
+
+// String returns "fakeclass" or "paper".
+func (o Objective) String() string {
+	switch o {
+	case FakeClass:
+		return "fakeclass"
+	case Paper:
+		return "paper"
+	}
+	return fmt.Sprintf("Objective(%d)", int(o))
+}
+
+// ParseObjective is the inverse of Objective.String.
+func ParseObjective(s string) (Objective, error) {
+	switch s {
+	case "fakeclass":
+		return FakeClass, nil
+	case "paper":
+		return Paper, nil
+	}
+	return 0, fmt.Errorf("acgan: unknown objective %q (want fakeclass or paper)", s)
+}
+
+// Config is the model's configuration: everything that fixes its shapes and
+// its training, and must be saved with it.
+type Config struct {
+	Objective Objective
+	Latent    int     // noise size (100)
+	Classes   int     // number of digit classes (10)
+	Batch     int     // training batch size (32); Step accepts any batch
+	LR        float32 // Adam learning rate (2e-4)
+	Beta1     float32 // Adam β1 (0.5)
+	Beta2     float32 // Adam β2 (0.999)
+	AdamEps   float32 // Adam ε (1e-7, Keras)
+	Dropout   float32 // discriminator dropout rate (0.25); 0 turns it off
+}
+
+// DefaultConfig returns the seed's configuration.
+func DefaultConfig() Config {
+	return Config{Objective: FakeClass, Latent: 100, Classes: 10, Batch: 32,
+		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25}
+}
+
+// HeadClasses is the size of the discriminator's class head: Classes+1 for
+// FakeClass, Classes for Paper.
+func (c Config) HeadClasses() int {
+	if c.Objective == FakeClass {
+		return c.Classes + 1
+	}
+	return c.Classes
+}
+
+// Validate reports the first field out of range.
+func (c Config) Validate() error {
+	switch {
+	case c.Objective != FakeClass && c.Objective != Paper:
+		return fmt.Errorf("acgan: config: unknown objective %d", int(c.Objective))
+	case c.Latent < 1 || c.Latent > 1<<16:
+		return fmt.Errorf("acgan: config: latent size %d out of range [1, 65536]", c.Latent)
+	case c.Classes < 2 || c.Classes > 1<<16:
+		return fmt.Errorf("acgan: config: %d classes out of range [2, 65536]", c.Classes)
+	case c.Batch < 1 || c.Batch > 1<<16:
+		return fmt.Errorf("acgan: config: batch %d out of range [1, 65536]", c.Batch)
+	case !(c.LR > 0 && c.LR < 1):
+		return fmt.Errorf("acgan: config: learning rate %g out of range (0, 1)", c.LR)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1), !(c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("acgan: config: Adam betas %g, %g out of range [0, 1)", c.Beta1, c.Beta2)
+	case !(c.AdamEps > 0 && c.AdamEps < 1):
+		return fmt.Errorf("acgan: config: Adam epsilon %g out of range (0, 1)", c.AdamEps)
+	case !(c.Dropout >= 0 && c.Dropout < 1):
+		return fmt.Errorf("acgan: config: dropout rate %g out of range [0, 1)", c.Dropout)
+	}
+	return nil
+}

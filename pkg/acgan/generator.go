@@ -1,0 +1,179 @@
+// The generator of the seed's ACGAN.
+//
+//	z [B, L], label [B]                       L = latent (100)
+//	h   = z ⊙ embed(label)                    [B, L]      embedding (classes, L)
+//	d   = relu(dense(h))                      [B, 6272]   dense L → 128·7·7
+//	      reshape to [B, 128, 7, 7]           unit j → channel j/49, row (j%49)/7, col j%7
+//	                                          (the NCHW layout itself: no data moves)
+//	b0  = bn0(d)                              [B, 128, 7, 7]
+//	u1  = upsample2x(b0)                      [B, 128, 14, 14]
+//	b1  = bn1(relu(conv1(u1)))                [B, 128, 14, 14]   conv 128 → 128, 3×3 same
+//	u2  = upsample2x(b1)                      [B, 128, 28, 28]
+//	b2  = bn2(relu(conv2(u2)))                [B, 64, 28, 28]    conv 128 → 64
+//	img = tanh(conv3(b2))                     [B, 1, 28, 28]     conv 64 → 1
+//
+// Keras's order is Dense(relu) → Reshape → BN → UpSampling → Conv → relu →
+// BN → UpSampling → Conv → relu → BN → Conv → tanh, as above.
+
+package acgan
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"acgan/pkg/nn"
+)
+
+// Generator maps noise and a class label to an image in [-1, 1].
+type Generator struct {
+	Latent, Classes int
+
+	Embed *nn.Embedding // g.embed [classes, latent]
+	Dense *nn.Dense     // g.dense [6272, latent]
+	Relu0 nn.ReLU
+	BN0   *nn.BatchNorm // g.bn0 (128)
+	Up1   nn.Upsample2x
+	Conv1 *nn.Conv2D // g.conv1 128 → 128
+	Relu1 nn.ReLU
+	BN1   *nn.BatchNorm // g.bn1 (128)
+	Up2   nn.Upsample2x
+	Conv2 *nn.Conv2D // g.conv2 128 → 64
+	Relu2 nn.ReLU
+	BN2   *nn.BatchNorm // g.bn2 (64)
+	Conv3 *nn.Conv2D    // g.conv3 64 → 1
+	Tanh  nn.Tanh
+
+	n     int
+	z     []float32 // of the last Forward (not owned)
+	h, dh []float32 // z ⊙ embed, and its gradient
+	out   []float32 // copy returned by Generate
+}
+
+// NewGenerator returns a generator with Keras's initialisation drawn from r
+// (Glorot-uniform kernels, zero biases, U(±0.05) embeddings, γ = 1, β = 0).
+func NewGenerator(latent, classes int, r *rand.Rand) *Generator {
+	g := &Generator{Latent: latent, Classes: classes,
+		Embed: nn.NewEmbedding("g.embed", classes, latent),
+		Dense: nn.NewDense("g.dense", latent, 128*7*7),
+		BN0:   nn.NewBatchNorm("g.bn0", 128),
+		Conv1: nn.NewConv2D("g.conv1", 128, 128, 3, 1, nn.Same),
+		BN1:   nn.NewBatchNorm("g.bn1", 128),
+		Conv2: nn.NewConv2D("g.conv2", 128, 64, 3, 1, nn.Same),
+		BN2:   nn.NewBatchNorm("g.bn2", 64),
+		Conv3: nn.NewConv2D("g.conv3", 64, 1, 3, 1, nn.Same),
+	}
+	nn.Uniform(g.Embed.Weight, 0.05, r)
+	for _, w := range []*nn.Param{g.Dense.Weight, g.Conv1.Weight, g.Conv2.Weight, g.Conv3.Weight} {
+		nn.GlorotUniform(w, r)
+	}
+	return g
+}
+
+// Params returns every parameter of the generator, in network order.
+func (g *Generator) Params() []*nn.Param {
+	var ps []*nn.Param
+	ps = append(ps, g.Embed.Params()...)
+	ps = append(ps, g.Dense.Params()...)
+	ps = append(ps, g.BN0.Params()...)
+	ps = append(ps, g.Conv1.Params()...)
+	ps = append(ps, g.BN1.Params()...)
+	ps = append(ps, g.Conv2.Params()...)
+	ps = append(ps, g.BN2.Params()...)
+	ps = append(ps, g.Conv3.Params()...)
+	return ps
+}
+
+// States returns the batch-norm moving statistics.
+func (g *Generator) States() []*nn.State {
+	var ss []*nn.State
+	for _, bn := range []*nn.BatchNorm{g.BN0, g.BN1, g.BN2} {
+		ss = append(ss, bn.States()...)
+	}
+	return ss
+}
+
+// Forward computes images [B, 1, 28, 28] from z [B, Latent] and labels
+// [B] (B = len(labels)); training selects batch statistics in batch norm
+// (and updates the moving ones). Labels must be in [0, Classes) and z must
+// hold B·Latent values: Generate checks them, Forward panics.
+func (g *Generator) Forward(z []float32, labels []int, training bool) []float32 {
+	B, L := len(labels), g.Latent
+	g.n, g.z = B, z[:B*L]
+	e := g.Embed.Forward(labels)
+	g.h = grow(g.h, B*L)
+	for i := range g.h {
+		g.h[i] = g.z[i] * e[i]
+	}
+	x := g.Dense.Forward(g.h, B)
+	x = g.Relu0.Forward(x)
+	x = g.BN0.Forward(x, B, 7*7, training)
+	x = g.Up1.Forward(x, B*128, 7, 7)
+	x, _, _ = g.Conv1.Forward(x, B, 14, 14)
+	x = g.Relu1.Forward(x)
+	x = g.BN1.Forward(x, B, 14*14, training)
+	x = g.Up2.Forward(x, B*128, 14, 14)
+	x, _, _ = g.Conv2.Forward(x, B, 28, 28)
+	x = g.Relu2.Forward(x)
+	x = g.BN2.Forward(x, B, 28*28, training)
+	x, _, _ = g.Conv3.Forward(x, B, 28, 28)
+	return g.Tanh.Forward(x)
+}
+
+// Backward takes dLoss/dimage [B, 1, 28, 28] of the last Forward and sets
+// the gradients of every generator parameter.
+func (g *Generator) Backward(dimg []float32) {
+	B := g.n
+	d := g.Tanh.Backward(dimg)
+	d = g.Conv3.Backward(d, true)
+	d = g.BN2.Backward(d)
+	d = g.Relu2.Backward(d)
+	d = g.Conv2.Backward(d, true)
+	d = g.Up2.Backward(d)
+	d = g.BN1.Backward(d)
+	d = g.Relu1.Backward(d)
+	d = g.Conv1.Backward(d, true)
+	d = g.Up1.Backward(d)
+	d = g.BN0.Backward(d)
+	d = g.Relu0.Backward(d)
+	d = g.Dense.Backward(d, true)
+	// h = z ⊙ e  ⇒  de = dh ⊙ z
+	g.dh = grow(g.dh, B*g.Latent)
+	for i := range g.dh {
+		g.dh[i] = d[i] * g.z[i]
+	}
+	g.Embed.Backward(g.dh)
+}
+
+// Generate returns new images [B, 1, 28, 28] for z [B, Latent] and labels
+// [B], with batch norm in inference mode (moving statistics). The result is
+// a fresh slice.
+func (g *Generator) Generate(z []float32, labels []int) ([]float32, error) {
+	if err := g.check(z, labels); err != nil {
+		return nil, err
+	}
+	out := g.Forward(z, labels, false)
+	return append([]float32(nil), out...), nil
+}
+
+func (g *Generator) check(z []float32, labels []int) error {
+	if len(labels) == 0 {
+		return fmt.Errorf("acgan: generator: no labels")
+	}
+	if len(z) != len(labels)*g.Latent {
+		return fmt.Errorf("acgan: generator: %d noise values for %d labels of latent size %d", len(z), len(labels), g.Latent)
+	}
+	for i, c := range labels {
+		if c < 0 || c >= g.Classes {
+			return fmt.Errorf("acgan: generator: label %d (at %d) out of range [0, %d)", c, i, g.Classes)
+		}
+	}
+	return nil
+}
+
+// grow returns buf resliced to n, reallocating only when too small.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
