@@ -82,9 +82,13 @@ func Parse(name, description string, cmd any) *kong.Context {
 // NormalizeArgs rewrites single-dash long flags ("-label", "-label=5") into
 // their double-dash form when the name (without the dash) is a long flag of
 // the application. Everything after a lone "--" is left alone, as are short
-// flags ("-h") and negative numbers ("-1").
+// flags ("-h") and negative numbers ("-1"). A negative number given as the
+// value of a flag that takes one ("-range -1,1", "--pad-value -0.5",
+// "-n -3") is joined to it ("--range=-1,1"), since kong would otherwise take
+// it for a flag.
 func NormalizeArgs(app *kong.Application, args []string) []string {
 	long := map[string]bool{}
+	valued := map[string]string{} // written form of a flag taking a value → "--name"
 	for _, f := range app.Flags {
 		long[f.Name] = true
 		for _, a := range f.Aliases {
@@ -93,9 +97,19 @@ func NormalizeArgs(app *kong.Application, args []string) []string {
 		if f.Tag != nil && f.Tag.Negatable != "" {
 			long["no-"+f.Name] = true
 		}
+		if f.Value != nil && !f.Value.IsBool() && !f.Value.IsCounter() {
+			valued["--"+f.Name] = "--" + f.Name
+			for _, a := range f.Aliases {
+				valued["--"+a] = "--" + a
+			}
+			if f.Short != 0 {
+				valued["-"+string(f.Short)] = "--" + f.Name
+			}
+		}
 	}
 	out := make([]string, 0, len(args))
-	for i, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if a == "--" {
 			out = append(out, args[i:]...)
 			break
@@ -109,9 +123,19 @@ func NormalizeArgs(app *kong.Application, args []string) []string {
 				a = "-" + a
 			}
 		}
+		if full, ok := valued[a]; ok && i+1 < len(args) && isNegativeNumber(args[i+1]) {
+			a = full + "=" + args[i+1]
+			i++
+		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// isNegativeNumber reports whether s looks like a negative number or a list
+// starting with one ("-1", "-0.5,0.5", "-.5"): a dash, then a digit or a dot.
+func isNegativeNumber(s string) bool {
+	return len(s) > 1 && s[0] == '-' && (s[1] >= '0' && s[1] <= '9' || s[1] == '.')
 }
 
 // Exit ends the tool: quietly with status 0 when err is nil, quietly with

@@ -15,10 +15,14 @@ import (
 
 type testArgs struct {
 	Common
-	Label string `name:"label"`
-	Model string `name:"m" short:"m"`
-	N     int    `name:"n"`
-	Scale int    `name:"scale-each"`
+	Label string  `name:"label"`
+	Model string  `name:"m" short:"m"`
+	N     int     `name:"n"`
+	Scale int     `name:"scale-each"`
+	Range string  `name:"range"`
+	Pad   float64 `name:"pad-value"`
+	Count int     `name:"count" short:"c"`
+	Flag  bool    `name:"flag"`
 }
 
 func TestNormalizeArgs(t *testing.T) {
@@ -37,6 +41,15 @@ func TestNormalizeArgs(t *testing.T) {
 		{[]string{"-version"}, []string{"--version"}},
 		{[]string{"-unknown"}, []string{"-unknown"}},
 		{[]string{"--", "-label"}, []string{"--", "-label"}},
+		// Negative values of flags that take a value are joined to them.
+		{[]string{"-range", "-1,1"}, []string{"--range=-1,1"}},
+		{[]string{"--range", "-0.5,0.5", "-label", "5"}, []string{"--range=-0.5,0.5", "--label", "5"}},
+		{[]string{"-pad-value", "-.5"}, []string{"--pad-value=-.5"}},
+		{[]string{"-c", "-3"}, []string{"--count=-3"}},
+		{[]string{"-range", "-label"}, []string{"--range", "--label"}},
+		{[]string{"-flag", "-1"}, []string{"--flag", "-1"}},
+		{[]string{"-range"}, []string{"--range"}},
+		{[]string{"--", "-range", "-1,1"}, []string{"--", "-range", "-1,1"}},
 	}
 	for _, c := range cases {
 		got := NormalizeArgs(p.Model, c.in)
@@ -50,6 +63,12 @@ func TestNormalizeArgs(t *testing.T) {
 	}
 	if a.Model != "model.bin" || a.Label != "5" {
 		t.Fatalf("parsed %+v", a)
+	}
+	if _, err := p.Parse(NormalizeArgs(p.Model, []string{"-range", "-1,1", "-pad-value", "-0.25", "-c", "-2"})); err != nil {
+		t.Fatal(err)
+	}
+	if a.Range != "-1,1" || a.Pad != -0.25 || a.Count != -2 {
+		t.Fatalf("negative values parsed as %+v", a)
 	}
 }
 
