@@ -34,7 +34,7 @@ func (p *Progress) track(r io.Reader, what, url string, total int64) *progressRe
 	if p.Live {
 		pr.show()
 	} else if total >= 0 {
-		p.printf("downloading %s (%s) from %s", what, mb(total), url)
+		p.printf("downloading %s (%s) from %s", what, size(total), url)
 	} else {
 		p.printf("downloading %s from %s", what, url)
 	}
@@ -75,11 +75,19 @@ func (pr *progressReader) finish(ok bool) {
 func (pr *progressReader) show() {
 	pr.last = time.Now()
 	if pr.total >= 0 {
-		fmt.Fprintf(pr.p.W, "\r%s%s: %s / %s\x1b[K", pr.p.Prefix, pr.what, mb(pr.n), mb(pr.total))
+		fmt.Fprintf(pr.p.W, "\r%s%s: %s / %s\x1b[K", pr.p.Prefix, pr.what, size(pr.n), size(pr.total))
 	} else {
-		fmt.Fprintf(pr.p.W, "\r%s%s: %s\x1b[K", pr.p.Prefix, pr.what, mb(pr.n))
+		fmt.Fprintf(pr.p.W, "\r%s%s: %s\x1b[K", pr.p.Prefix, pr.what, size(pr.n))
 	}
 }
 
-// mb formats a byte count in megabytes.
-func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+// size formats a byte count for people.
+func size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1e6:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}

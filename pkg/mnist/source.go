@@ -60,6 +60,9 @@ func (s *DirSource) Remote() bool { return false }
 func (s *DirSource) Fetch(ctx context.Context, names []string, p *Progress) (map[string][]byte, error) {
 	if st, err := os.Stat(s.Dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
+			if s.Kind == "cache" {
+				return nil, errors.New("nothing cached yet")
+			}
 			return nil, errors.New("no such directory")
 		}
 		return nil, unwrapPath(err)
