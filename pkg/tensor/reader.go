@@ -217,48 +217,65 @@ func (r *Reader) readRecord() (*Tensor, error) {
 	return t, nil
 }
 
-// readData reads n elements of t's dtype. The slice grows as the data
-// arrives, so a header that promises more than the stream holds costs no
-// more memory than the stream does.
+// readData reads n elements of t's dtype. The slice grows (doubling from
+// 1 MiB) as the data arrives, so a header that promises more than the stream
+// holds costs no more memory than the stream does.
 func (r *Reader) readData(t *Tensor, n int) error {
-	size := t.DType.Size()
-	want := int64(n) * int64(size)
-	var got int64
-	// The first allocation is capped; append grows it from there.
-	first := min(n, (1<<20)/size)
+	var err error
 	switch t.DType {
 	case Uint8:
-		t.U8 = make([]uint8, 0, first)
+		t.U8, err = readElems(r, n, 1, func(dst []uint8, src []byte) { copy(dst, src) })
 	case Int32:
-		t.I32 = make([]int32, 0, first)
+		t.I32, err = readElems(r, n, 4, func(dst []int32, src []byte) {
+			for i := range dst {
+				dst[i] = int32(binary.LittleEndian.Uint32(src[4*i:]))
+			}
+		})
 	case Float32:
-		t.F32 = make([]float32, 0, first)
+		t.F32, err = readElems(r, n, 4, func(dst []float32, src []byte) {
+			for i := range dst {
+				dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
+			}
+		})
 	}
-	for got < want {
-		c := r.buf(int(min(want-got, chunkBytes)))
-		k, err := r.readFull(c)
-		got += int64(k)
-		c = c[:k-k%size]
-		switch t.DType {
-		case Uint8:
-			t.U8 = append(t.U8, c...)
-		case Int32:
-			for i := 0; i < len(c); i += 4 {
-				t.I32 = append(t.I32, int32(binary.LittleEndian.Uint32(c[i:])))
-			}
-		case Float32:
-			for i := 0; i < len(c); i += 4 {
-				t.F32 = append(t.F32, math.Float32frombits(binary.LittleEndian.Uint32(c[i:])))
-			}
+	return err
+}
+
+// readElems reads n elements of size bytes each, decoding them with decode
+// (which fills dst from len(dst)×size bytes of src). Bytes are read straight
+// into the result when size is 1, else through r's scratch buffer.
+func readElems[T uint8 | int32 | float32](r *Reader, n, size int, decode func(dst []T, src []byte)) ([]T, error) {
+	out := make([]T, min(n, (1<<20)/size))
+	got := 0     // elements decoded
+	var nb int64 // bytes read
+	want := int64(n) * int64(size)
+	for got < n {
+		if got == len(out) {
+			bigger := make([]T, min(n, 2*len(out)))
+			copy(bigger, out)
+			out = bigger
 		}
+		var k int
+		var err error
+		if size == 1 {
+			k, err = r.readFull(any(out[got:]).([]uint8))
+			got += k
+		} else {
+			c := r.buf(min(len(out)-got, chunkBytes/size) * size)
+			k, err = r.readFull(c)
+			m := k / size
+			decode(out[got:got+m], c[:m*size])
+			got += m
+		}
+		nb += int64(k)
 		if err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return errf(ErrTruncated, "truncated: the data has %d of %d bytes", got, want)
+				return nil, errf(ErrTruncated, "truncated: the data has %d of %d bytes", nb, want)
 			}
-			return zstdErr(err)
+			return nil, zstdErr(err)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // buf returns r.scratch resized to n bytes (n ≤ MaxHeader or chunkBytes).
