@@ -45,8 +45,9 @@ import (
 )
 
 // colBudget is the largest im2col buffer, in float32s, a conv layer keeps
-// (32 MiB); larger batches are processed in chunks of samples.
-const colBudget = 8 << 20
+// (32 MiB); larger batches are processed in chunks of samples. (A variable
+// so that tests can force the chunked path.)
+var colBudget = 8 << 20
 
 // Padding selects TensorFlow's padding rule for Conv2D.
 type Padding int

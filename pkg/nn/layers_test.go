@@ -1,0 +1,197 @@
+// Forward-pass checks against direct definitions (the gradient checks
+// only prove Backward matches Forward; these prove Forward is right), and
+// Adam against its formula.
+
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// naiveConv is the textbook convolution with TensorFlow's padding, in
+// float64.
+func naiveConv(x []float32, n, cin, h, w int, wt, b []float32, cout, k, s, padT, padL, oh, ow int) []float64 {
+	y := make([]float64, n*cout*oh*ow)
+	for i := 0; i < n; i++ {
+		for co := 0; co < cout; co++ {
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					acc := float64(b[co])
+					for ci := 0; ci < cin; ci++ {
+						for ky := 0; ky < k; ky++ {
+							for kx := 0; kx < k; kx++ {
+								iy, ix := oy*s-padT+ky, ox*s-padL+kx
+								if iy < 0 || iy >= h || ix < 0 || ix >= w {
+									continue
+								}
+								acc += float64(x[((i*cin+ci)*h+iy)*w+ix]) * float64(wt[((co*cin+ci)*k+ky)*k+kx])
+							}
+						}
+					}
+					y[((i*cout+co)*oh+oy)*ow+ox] = acc
+				}
+			}
+		}
+	}
+	return y
+}
+
+func TestConv2DForward(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		cin, cout, k, s, h, w int
+		pad                   Padding
+		oh, ow, padT, padL    int // TensorFlow's figures
+	}{
+		{1, 16, 3, 2, 28, 28, Same, 14, 14, 0, 0}, // d.conv1: pad 0 top/left, 1 bottom/right
+		{16, 32, 3, 2, 14, 14, Same, 7, 7, 0, 0},  // d.conv2
+		{32, 64, 3, 2, 8, 8, Same, 4, 4, 0, 0},    // d.conv3
+		{64, 8, 3, 1, 4, 4, Same, 4, 4, 1, 1},     // d.conv4 (fewer outputs)
+		{3, 2, 3, 2, 7, 7, Same, 4, 4, 1, 1},      // odd input: pad 1 each side
+		{2, 3, 5, 1, 9, 8, Valid, 5, 4, 0, 0},
+		{4, 1, 3, 1, 6, 6, Same, 6, 6, 1, 1}, // one output channel
+	}
+	for _, c := range cases {
+		for _, budget := range []int{8 << 20, 1} {
+			old := colBudget
+			colBudget = budget
+			l := NewConv2D("c", c.cin, c.cout, c.k, c.s, c.pad)
+			GlorotUniform(l.Weight, r)
+			copy(l.Bias.W, randVec(r, c.cout, 0.5))
+			n := 3
+			x := randVec(r, n*c.cin*c.h*c.w, 1)
+			y, oh, ow := l.Forward(x, n, c.h, c.w)
+			colBudget = old
+			if oh != c.oh || ow != c.ow || l.padT != c.padT || l.padL != c.padL {
+				t.Fatalf("%+v: out %d×%d pad %d,%d", c, oh, ow, l.padT, l.padL)
+			}
+			want := naiveConv(x, n, c.cin, c.h, c.w, l.Weight.W, l.Bias.W, c.cout, c.k, c.s, c.padT, c.padL, oh, ow)
+			for i := range want {
+				if math.Abs(float64(y[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+					t.Fatalf("%+v: y[%d] = %v, want %v", c, i, y[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func TestBatchNormStatistics(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	l := NewBatchNorm("bn", 2)
+	n, hw := 3, 4
+	x := randVec(r, n*2*hw, 2)
+	y := l.Forward(x, n, hw, true)
+	for c := 0; c < 2; c++ {
+		var vals []float64
+		for i := 0; i < n; i++ {
+			for j := 0; j < hw; j++ {
+				vals = append(vals, float64(x[(i*2+c)*hw+j]))
+			}
+		}
+		var m, v float64
+		for _, a := range vals {
+			m += a
+		}
+		m /= float64(len(vals))
+		for _, a := range vals {
+			v += (a - m) * (a - m)
+		}
+		v /= float64(len(vals))
+		for i := 0; i < n; i++ {
+			for j := 0; j < hw; j++ {
+				k := (i*2+c)*hw + j
+				want := (float64(x[k]) - m) / math.Sqrt(v+1e-3)
+				if math.Abs(float64(y[k])-want) > 1e-5 {
+					t.Fatalf("y[%d] = %v, want %v", k, y[k], want)
+				}
+			}
+		}
+		// moving stats after one update from (0, 1), momentum 0.8
+		unbiased := v * float64(len(vals)) / float64(len(vals)-1)
+		if got, want := float64(l.MovingMean.Data[c]), 0.2*m; math.Abs(got-want) > 1e-6 {
+			t.Errorf("moving mean %v, want %v", got, want)
+		}
+		if got, want := float64(l.MovingVar.Data[c]), 0.8+0.2*unbiased; math.Abs(got-want) > 1e-5 {
+			t.Errorf("moving var %v, want %v", got, want)
+		}
+	}
+	// Frozen: batch statistics, moving ones untouched.
+	mm := append([]float32(nil), l.MovingMean.Data...)
+	l.Frozen = true
+	l.Forward(randVec(r, n*2*hw, 1), n, hw, true)
+	for c := range mm {
+		if l.MovingMean.Data[c] != mm[c] {
+			t.Error("frozen batch norm updated its moving mean")
+		}
+	}
+	// Inference: moving statistics.
+	l.Gamma.W[0], l.Beta.W[0] = 2, 0.5
+	yi := l.Forward(x, n, hw, false)
+	want := 2*(float64(x[0])-float64(l.MovingMean.Data[0]))/math.Sqrt(float64(l.MovingVar.Data[0])+1e-3) + 0.5
+	if math.Abs(float64(yi[0])-want) > 1e-5 {
+		t.Errorf("inference y = %v, want %v", yi[0], want)
+	}
+}
+
+func TestAdam(t *testing.T) {
+	p := NewParam("p", 3)
+	copy(p.W, []float32{1, -2, 0.5})
+	a := NewAdam([]*Param{p}, 2e-4, 0.5, 0.999, 1e-7)
+	w := []float64{1, -2, 0.5}
+	m, v := make([]float64, 3), make([]float64, 3)
+	grads := [][]float32{{0.1, -3, 1e-8}, {0.2, 1, -1e-3}, {-0.5, 0.5, 0}}
+	for step, g := range grads {
+		copy(p.G, g)
+		a.Update()
+		tt := float64(step + 1)
+		for j := range w {
+			m[j] = 0.5*m[j] + 0.5*float64(g[j])
+			v[j] = 0.999*v[j] + 0.001*float64(g[j])*float64(g[j])
+			mh, vh := m[j]/(1-math.Pow(0.5, tt)), v[j]/(1-math.Pow(0.999, tt))
+			w[j] -= 2e-4 * mh / (math.Sqrt(vh) + 1e-7)
+			if math.Abs(float64(p.W[j])-w[j]) > 1e-6 {
+				t.Fatalf("step %d: w[%d] = %v, want %v", step+1, j, p.W[j], w[j])
+			}
+		}
+	}
+	if a.Step != 3 || len(a.States()) != 2 || a.States()[0].Name != "adam.m.p" || a.States()[1].Name != "adam.v.p" {
+		t.Errorf("Adam state: step %d, states %v", a.Step, a.States())
+	}
+}
+
+func TestGlorotUniform(t *testing.T) {
+	p := NewParam("w", 64, 32, 3, 3)
+	GlorotUniform(p, rand.New(rand.NewPCG(1, 1)))
+	limit := math.Sqrt(6.0 / float64(32*9+64*9))
+	var maxAbs, sum2 float64
+	for _, v := range p.W {
+		maxAbs = max(maxAbs, math.Abs(float64(v)))
+		sum2 += float64(v) * float64(v)
+	}
+	if maxAbs > limit || maxAbs < 0.95*limit {
+		t.Errorf("max |w| %v, limit %v", maxAbs, limit)
+	}
+	if std, want := math.Sqrt(sum2/float64(len(p.W))), limit/math.Sqrt(3); math.Abs(std-want) > 0.05*want {
+		t.Errorf("std %v, want %v", std, want)
+	}
+}
+
+func TestForDeterministicPartition(t *testing.T) {
+	defer SetThreads(0)
+	for _, th := range []int{1, 2, 3, 8} {
+		SetThreads(th)
+		seen := make([]int32, 1000)
+		For(len(seen), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, s := range seen {
+			if s != 1 {
+				t.Fatalf("threads %d: index %d visited %d times", th, i, s)
+			}
+		}
+	}
+}
