@@ -1,0 +1,336 @@
+// Package modelfile saves and loads an ACGAN training run as a model file:
+// a tensor stream (pkg/tensor) whose first record describes the model and
+// whose other records hold every tensor of its state, so that a run can be
+// resumed bit for bit and a generator rebuilt for sampling. docs/model.md
+// is the specification; this package is its reference implementation.
+//
+// The model file sits between training and generation in the data flow
+// (fetch → stream → train → model → gen → stream → grid): acgan-train saves
+// it, acgan-gen (and acgan-train -resume) load it.
+package modelfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/tensor"
+)
+
+// Names and values of the header record (see docs/model.md).
+const (
+	// HeaderName is the name of the first record.
+	HeaderName = "acgan.model"
+	// Kind is the value of the header's "kind" entry.
+	Kind = "acgan-model"
+	// Format is the format version this package writes and reads.
+	Format = 1
+	// RNGName is the name of the record holding the RNG state.
+	RNGName = "rng"
+	// RNGAlgorithm is the value of the RNG record's "algorithm" entry.
+	RNGAlgorithm = "pcg-dxsm-128"
+
+	// MaxLatent and MaxClasses bound the configuration a file may ask for,
+	// and so the memory loading it takes (at most about 100 MB for
+	// g.dense.w, its gradient and its Adam moments), whatever the file says.
+	MaxLatent  = 1024
+	MaxClasses = 1024
+)
+
+// Model is a training run: the trainer (networks, optimisers, iteration
+// count, RNG) and the seed the run started from.
+type Model struct {
+	*acgan.Trainer
+	// Seed is the -seed the run was started with. The trainer's state does
+	// not depend on it after the start (the RNG state is saved); tools use
+	// it to derive other fixed randomness, such as the noise of sample
+	// grids.
+	Seed uint64
+}
+
+// New starts a run: a trainer for cfg initialised from seed.
+func New(cfg acgan.Config, seed uint64) (*Model, error) {
+	t, err := acgan.NewTrainer(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Trainer: t, Seed: seed}, nil
+}
+
+// header returns the first record of m's file.
+func (m *Model) header() *tensor.Tensor {
+	c := m.Cfg
+	f32 := func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
+	h := tensor.NewUint8(HeaderName, []int{0}, nil)
+	for k, v := range map[string]string{
+		"kind":        Kind,
+		"format":      strconv.Itoa(Format),
+		"objective":   c.Objective.String(),
+		"latent":      strconv.Itoa(c.Latent),
+		"classes":     strconv.Itoa(c.Classes),
+		"batch":       strconv.Itoa(c.Batch),
+		"lr":          f32(c.LR),
+		"beta1":       f32(c.Beta1),
+		"beta2":       f32(c.Beta2),
+		"adam_eps":    f32(c.AdamEps),
+		"dropout":     f32(c.Dropout),
+		"seed":        strconv.FormatUint(m.Seed, 10),
+		"iteration":   strconv.FormatInt(m.Iter, 10),
+		"adam_step_g": strconv.FormatInt(m.OptG.Step, 10),
+		"adam_step_d": strconv.FormatInt(m.OptD.Step, 10),
+	} {
+		h.SetMeta(k, v)
+	}
+	return h
+}
+
+// Save writes m as a model file to w: the header, every parameter, every
+// state tensor, and the RNG state, in the order docs/model.md gives. The
+// same model always gives the same bytes.
+func (m *Model) Save(w io.Writer) error {
+	tw := tensor.NewWriter(w)
+	if err := tw.Write(m.header()); err != nil {
+		return err
+	}
+	for _, p := range m.Params() {
+		if err := tw.Write(tensor.NewFloat32(p.Name, p.Shape, p.W)); err != nil {
+			return err
+		}
+	}
+	for _, s := range m.States() {
+		if err := tw.Write(tensor.NewFloat32(s.Name, s.Shape, s.Data)); err != nil {
+			return err
+		}
+	}
+	rng, err := m.MarshalRNG()
+	if err != nil {
+		return err
+	}
+	if err := tw.Write(tensor.NewUint8(RNGName, []int{len(rng)}, rng).SetMeta("algorithm", RNGAlgorithm)); err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+// LoadFile reads the model file at path (see Load).
+func LoadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	return Load(f, path)
+}
+
+// Load reads a model file from r; name (the file's path) starts every
+// error message. It checks everything before returning a model: the kind
+// and format version, the configuration, that every tensor the
+// configuration calls for is present exactly once with its shape and
+// dtype, that no tensor is unknown, that every float is finite, and that
+// the stream is complete.
+func Load(r io.Reader, name string) (*Model, error) {
+	tr := tensor.NewReader(r)
+	// The largest tensor of the model is g.dense.w, 6272·latent values.
+	tr.MaxElements = 6272 * MaxLatent
+	h, err := tr.Next()
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	if h.Name != HeaderName {
+		return nil, fmt.Errorf("%s: not an acgan model (first record is %q, not %q)", name, h.Name, HeaderName)
+	}
+	if k := h.Meta["kind"]; k != Kind {
+		return nil, fmt.Errorf("%s: not an acgan model (kind=%s)", name, k)
+	}
+	if v := h.Meta["format"]; v != strconv.Itoa(Format) {
+		return nil, fmt.Errorf("%s: format version %s not supported (this build reads %d)", name, v, Format)
+	}
+	m, err := fromHeader(h.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+
+	// What the configuration calls for, by name.
+	type slot struct {
+		shape []int
+		data  []float32
+		done  bool
+	}
+	want := map[string]*slot{}
+	var order []string
+	add := func(n string, shape []int, data []float32) {
+		want[n] = &slot{shape: shape, data: data}
+		order = append(order, n)
+	}
+	for _, p := range m.Params() {
+		add(p.Name, p.Shape, p.W)
+	}
+	for _, s := range m.States() {
+		add(s.Name, s.Shape, s.Data)
+	}
+	rngDone := false
+	for {
+		t, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, readError(name, err)
+		}
+		if t.Name == RNGName {
+			if rngDone {
+				return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
+			}
+			if t.DType != tensor.Uint8 || len(t.Shape) != 1 {
+				return nil, fmt.Errorf("%s: tensor %q is %s %s; want a uint8 vector", name, t.Name, t.DType, tensor.ShapeString(t.Shape))
+			}
+			if a := t.Meta["algorithm"]; a != RNGAlgorithm {
+				return nil, fmt.Errorf("%s: RNG algorithm %q not supported (this build reads %s)", name, a, RNGAlgorithm)
+			}
+			if err := m.UnmarshalRNG(t.U8); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			rngDone = true
+			continue
+		}
+		s := want[t.Name]
+		if s == nil {
+			return nil, fmt.Errorf("%s: unexpected tensor %q (not part of a %s model with latent %d)", name, t.Name, m.Cfg.Objective, m.Cfg.Latent)
+		}
+		if s.done {
+			return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
+		}
+		if t.DType != tensor.Float32 || !sameShape(t.Shape, s.shape) {
+			return nil, fmt.Errorf("%s: tensor %q is %s %s; want float32 %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), tensor.ShapeString(s.shape))
+		}
+		for i, v := range t.F32 {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: tensor %q holds %v at index %d", name, t.Name, v, i)
+			}
+		}
+		copy(s.data, t.F32)
+		s.done = true
+	}
+	var missing []string
+	for _, n := range order {
+		if !want[n].done {
+			missing = append(missing, n)
+		}
+	}
+	if !rngDone {
+		missing = append(missing, RNGName)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: truncated (%d of %d tensors missing, the first is %q)", name, len(missing), len(order)+1, missing[0])
+	}
+	return m, nil
+}
+
+// readError describes an error of the tensor reader in the model file name.
+func readError(name string, err error) error {
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: not an acgan model (empty tensor stream)", name)
+	case errors.Is(err, tensor.ErrNotStream):
+		return fmt.Errorf("%s: not an acgan model (%v)", name, err)
+	case errors.Is(err, tensor.ErrTruncated):
+		return fmt.Errorf("%s: truncated (%v)", name, err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// fromHeader builds a fresh model from the header's configuration and
+// restores its scalar state (seed, iteration, Adam steps).
+func fromHeader(meta map[string]string) (*Model, error) {
+	var firstErr error
+	get := func(key string) string {
+		v, ok := meta[key]
+		if !ok && firstErr == nil {
+			firstErr = fmt.Errorf("header has no %q entry", key)
+		}
+		return v
+	}
+	integer := func(key string, lo, hi int64) int64 {
+		s := get(key)
+		if firstErr != nil {
+			return 0
+		}
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < lo || v > hi {
+			firstErr = fmt.Errorf("header entry %s=%q is not an integer in [%d, %d]", key, s, lo, hi)
+		}
+		return v
+	}
+	float := func(key string) float32 {
+		s := get(key)
+		if firstErr != nil {
+			return 0
+		}
+		v, err := strconv.ParseFloat(s, 32)
+		if err != nil {
+			firstErr = fmt.Errorf("header entry %s=%q is not a number", key, s)
+		}
+		return float32(v)
+	}
+	var cfg acgan.Config
+	obj := get("objective")
+	if firstErr == nil {
+		o, err := acgan.ParseObjective(obj)
+		if err != nil {
+			firstErr = fmt.Errorf("header entry objective=%q is not fakeclass or paper", obj)
+		}
+		cfg.Objective = o
+	}
+	cfg.Latent = int(integer("latent", 1, MaxLatent))
+	cfg.Classes = int(integer("classes", 2, MaxClasses))
+	cfg.Batch = int(integer("batch", 1, 1<<16))
+	cfg.LR = float("lr")
+	cfg.Beta1 = float("beta1")
+	cfg.Beta2 = float("beta2")
+	cfg.AdamEps = float("adam_eps")
+	cfg.Dropout = float("dropout")
+	seedStr := get("seed")
+	var seed uint64
+	if firstErr == nil {
+		s, err := strconv.ParseUint(seedStr, 10, 64)
+		if err != nil {
+			firstErr = fmt.Errorf("header entry seed=%q is not an unsigned integer", seedStr)
+		}
+		seed = s
+	}
+	iter := integer("iteration", 0, math.MaxInt64)
+	stepG := integer("adam_step_g", 0, math.MaxInt64)
+	stepD := integer("adam_step_d", 0, math.MaxInt64)
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	m, err := New(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	m.Iter, m.OptG.Step, m.OptD.Step = iter, stepG, stepD
+	return m, nil
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
