@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"acgan/pkg/cli"
@@ -112,8 +113,9 @@ func (e *FetchError) Error() string {
 
 // Files returns the contents of the named files, each taken from the first
 // source that delivers it with a matching SHA-256. A file that does not
-// match is never returned or cached. When some file cannot be had, the
-// error is a *FetchError.
+// match is never returned or cached. Verified files from remote sources are
+// cached, including any that came along unasked (the module zip's other
+// split). When some file cannot be had, the error is a *FetchError.
 func (f *Fetcher) Files(ctx context.Context, names []string) (map[string][]byte, error) {
 	sums := f.Sums
 	if sums == nil {
@@ -156,6 +158,16 @@ func (f *Fetcher) Files(ctx context.Context, names []string) (map[string][]byte,
 			if cache && s.Remote() {
 				if err := f.store(name, data); err != nil {
 					f.Progress.printf("warning: cannot cache %s: %v", name, err)
+				}
+			}
+		}
+		if cache && s.Remote() {
+			// Files that came along (the module zip's other split).
+			for name, data := range files {
+				if !slices.Contains(need, name) && sums.Verify(name, data) == nil {
+					if err := f.store(name, data); err != nil {
+						f.Progress.printf("warning: cannot cache %s: %v", name, err)
+					}
 				}
 			}
 		}

@@ -181,8 +181,13 @@ func TestFetchRejectsCorruptMirrorFile(t *testing.T) {
 	if got := n.log(); !reflect.DeepEqual(got, want) {
 		t.Errorf("requests %q, want %q", got, want)
 	}
-	// The cache holds the verified files, the images from the proxy.
-	if got := dirContents(t, cfg.CacheDir); !reflect.DeepEqual(got, map[string]string{trainImages: string(fx[trainImages]), trainLabels: string(fx[trainLabels])}) {
+	// The cache holds the verified files, the images from the proxy, and
+	// the test split that came with the module zip.
+	want4 := map[string]string{}
+	for name, b := range fx {
+		want4[name] = string(b)
+	}
+	if got := dirContents(t, cfg.CacheDir); !reflect.DeepEqual(got, want4) {
 		t.Errorf("cache holds %d files, or wrong content", len(got))
 	}
 	p := progress.String()
@@ -200,6 +205,9 @@ func TestFetchRejectsCorruptMirrorFile(t *testing.T) {
 	}
 	if d2.N != 10 || !bytes.Equal(d2.Images, d.Images[:10*Pixels]) {
 		t.Error("cached load differs")
+	}
+	if _, err := New(cfg).Load(context.Background(), Test, 0); err != nil {
+		t.Fatal(err)
 	}
 	if got := n.log(); len(got) != 3 {
 		t.Errorf("second run made requests: %q", got[3:])
@@ -323,12 +331,24 @@ func TestFetchFromProxy(t *testing.T) {
 	if got := n.log(); !reflect.DeepEqual(got, want) {
 		t.Errorf("requests %q, want %q", got, want)
 	}
-	if got := dirContents(t, cfg.CacheDir); len(got) != 2 {
+	if got := dirContents(t, cfg.CacheDir); len(got) != 4 {
 		t.Errorf("cache holds %d files", len(got))
 	}
 
-	// A zip without the labels: the images alone are no use.
+	// A file of the other split that fails its sum is not cached either.
 	fx := fixtureFiles(t)
+	fx[trainImages] = fx[trainImages][1:]
+	n.set("/p1"+zipURLPath, moduleZip(t, fx))
+	cfg.CacheDir = t.TempDir()
+	if _, err := New(cfg).Load(context.Background(), Test, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirContents(t, cfg.CacheDir); len(got) != 3 || got[trainImages] != "" {
+		t.Errorf("cache holds %v", slices.Collect(maps.Keys(got)))
+	}
+
+	// A zip without the labels: the images alone are no use.
+	fx = fixtureFiles(t)
 	delete(fx, "t10k-labels-idx1-ubyte.gz")
 	n.set("/p1"+zipURLPath, moduleZip(t, fx))
 	cfg.CacheDir = t.TempDir()

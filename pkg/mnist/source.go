@@ -32,8 +32,9 @@ type Source interface {
 	Remote() bool
 	// Fetch returns the contents of those of the named files it has,
 	// unverified. When it lacks some of them, it says why in err (it may
-	// return the others all the same). Progress, if not nil, is told
-	// about downloads.
+	// return the others all the same). It may return other files that
+	// came with the same download (the module zip holds both splits).
+	// Progress, if not nil, is told about downloads.
 	Fetch(ctx context.Context, names []string, p *Progress) (files map[string][]byte, err error)
 }
 
@@ -232,16 +233,21 @@ func filesFromZip(data []byte, names []string) (map[string][]byte, error) {
 			failed = append(failed, "module zip has no data/"+name)
 			continue
 		}
-		if f.UncompressedSize64 > MaxFileSize {
-			failed = append(failed, fmt.Sprintf("module zip: data/%s is larger than %d MB", name, MaxFileSize>>20))
-			continue
-		}
 		b, err := readZipFile(f)
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("module zip: data/%s: %v", name, err))
 			continue
 		}
 		files[name] = b
+	}
+	// The other split's files came with the download: pass them on (for
+	// the cache) if they are MNIST files.
+	for name, f := range entries {
+		if _, ok := files[name]; !ok && pinned[name] != "" {
+			if b, err := readZipFile(f); err == nil {
+				files[name] = b
+			}
+		}
 	}
 	if len(failed) > 0 {
 		return files, errors.New(strings.Join(failed, ", "))
@@ -250,6 +256,9 @@ func filesFromZip(data []byte, names []string) (map[string][]byte, error) {
 }
 
 func readZipFile(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > MaxFileSize {
+		return nil, fmt.Errorf("larger than %d MB", MaxFileSize>>20)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
