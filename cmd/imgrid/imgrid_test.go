@@ -8,6 +8,9 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -185,4 +188,21 @@ func TestFlags(t *testing.T) {
 	if err != nil || c.opt.NRow != 1 || c.first != 1 || c.opt.Scale != 2 || c.opt.Range == nil || !c.labels {
 		t.Errorf("config = %+v, %v", c, err)
 	}
+}
+
+// FuzzRender: no stream makes imgrid panic; it draws or it says why not.
+// Seeds are the fixture streams; run with
+// go test ./cmd/imgrid -run '^$' -fuzz FuzzRender -fuzztime 30s.
+func FuzzRender(f *testing.F) {
+	for _, name := range []string{"grid-u8.tzst", "grid-f32.tzst", "grid-rgb.tzst", "grid-bad-header.tzst", "grid-huge-record.tzst"} {
+		b, err := os.ReadFile(filepath.Join(streamDir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, flags uint8) {
+		c := config{opt: grid.Options{Pad: int(flags & 3), NRow: int(flags>>2) & 7, Normalize: flags&32 != 0, ScaleEach: flags&64 != 0}, labels: flags&128 != 0}
+		render(c, bytes.NewReader(in), io.Discard)
+	})
 }
