@@ -60,6 +60,15 @@ grid grid-rgb.tzst
 grid grid-rgb.tzst -nrow 9 -pad-value 0.5 -scale 2
 grid grid-rgb.tzst -scale-each
 
+echo "## real MNIST digits: the 100-digit subset in testdata/mnist, through mnist-fetch"
+mnist=(mnist-fetch -dir testdata/mnist -sums testdata/mnist/SHA256SUMS)
+"${mnist[@]}" | imgrid > "$TMPDIR/mnist.png"
+echo "mnist-fetch | imgrid: $(pnginfo "$TMPDIR/mnist.png")"
+"${mnist[@]}" -split test -n 64 | imgrid -scale 2 -pad-value 1 > "$TMPDIR/mnist.png"
+echo "mnist-fetch -split test -n 64 | imgrid -scale 2 -pad-value 1: $(pnginfo "$TMPDIR/mnist.png")"
+"${mnist[@]}" | imgrid -n 5 -normalize -range 64,192 > "$TMPDIR/mnist.png"
+echo "mnist-fetch | imgrid -n 5 -range 64,192: $(pnginfo "$TMPDIR/mnist.png")"
+
 echo "## -o writes the same bytes atomically; nothing on failure"
 imgrid -nrow 4 -labels -o "$TMPDIR/o.png" < $s/grid-u8.tzst
 imgrid -nrow 4 -labels < $s/grid-u8.tzst | cmp - "$TMPDIR/o.png" && echo "-o FILE: same bytes as stdout"
