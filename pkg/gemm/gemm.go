@@ -2,8 +2,10 @@
 //
 // Every layer in pkg/nn calls Sgemm (or Sgemv through it); which kernel runs
 // underneath is chosen here, so a faster kernel can be swapped in without
-// touching any layer. The default kernel is gonum's blas32, whatever
-// implementation has been registered with blas32.Use.
+// touching any layer. The default kernel is SIMD: a cache-blocked GEMM over
+// AVX-512 or AVX2+FMA micro-kernels generated with avo (pure Go elsewhere).
+// Gonum is gonum's own Sgemm, kept as the reference. Importing the package
+// also registers SIMD as gonum's float32 BLAS (see Implementation).
 //
 // All matrices are row-major float32. op(A) is m×k, op(B) is k×n, C is m×n.
 package gemm
@@ -12,7 +14,7 @@ import (
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // Kernel computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
@@ -25,7 +27,7 @@ type Kernel interface {
 var current atomic.Pointer[Kernel]
 
 func init() {
-	var k Kernel = Gonum{}
+	var k Kernel = SIMD{}
 	current.Store(&k)
 }
 
@@ -44,10 +46,11 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	(*current.Load()).Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// Gonum is the Kernel backed by gonum's blas32 (and so by whatever
-// implementation blas32.Use has registered). gonum's Sgemm is very slow when
-// n is 1 (a matrix–vector product in disguise), so that shape is sent to
-// Sgemv instead.
+// Gonum is the Kernel backed by gonum's own pure-Go implementation
+// (gonum.Implementation, not whatever blas32.Use registered, which is SIMD
+// once this package is imported): the reference the fast kernel is tested
+// against. gonum's Sgemm is very slow when n is 1 (a matrix–vector product
+// in disguise), so that shape is sent to Sgemv instead.
 type Gonum struct{}
 
 func op(t bool) blas.Transpose {
@@ -59,7 +62,7 @@ func op(t bool) blas.Transpose {
 
 // Sgemm implements Kernel.
 func (Gonum) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	impl := blas32.Implementation()
+	var impl gonum.Implementation
 	if k == 0 {
 		// C = beta·C; gonum requires k ≥ 1 for a meaningful product.
 		for i := 0; i < m; i++ {

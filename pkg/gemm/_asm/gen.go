@@ -1,0 +1,498 @@
+// Command _asm generates the amd64 assembly of package gemm: the AVX-512 and
+// AVX2+FMA micro-kernels of the blocked Sgemm and the matrix–vector kernels
+// of its n==1 / m==1 path.
+//
+// It lives in its own module so that avo stays out of the project's go.mod.
+// Run it through go generate in pkg/gemm (see gen.go there):
+//
+//	cd pkg/gemm && go generate
+//
+// which runs, in this directory,
+//
+//	go run . -out ../kernel_amd64.s -stubs ../kernel_amd64_stub.go -pkg gemm
+package main
+
+import (
+	"fmt"
+
+	"github.com/mmcloughlin/avo/gotypes"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// isa describes one vector instruction set: its register file and width.
+type isa struct {
+	suffix string
+	zmm    bool // AVX-512 (32 zmm registers, opmasks) or AVX2 (16 ymm)
+	nregs  int
+	floats int // float32 lanes per vector
+}
+
+func (s isa) vec(i int) VecPhysical {
+	if s.zmm {
+		return []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}[i]
+	}
+	return []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}[i]
+}
+
+func (s isa) bytes() int { return 4 * s.floats }
+
+func (s isa) zero(r VecPhysical) {
+	if s.zmm {
+		VPXORD(r, r, r)
+	} else {
+		VXORPS(r, r, r)
+	}
+}
+
+var (
+	avx512 = isa{suffix: "512", zmm: true, nregs: 32, floats: 16}
+	avx2   = isa{suffix: "256", zmm: false, nregs: 16, floats: 8}
+)
+
+// paramAddr is the stack address of a scalar parameter.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
+
+const kernelSig = "func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)"
+
+// kernel emits an mr×(nv·lanes) micro-kernel:
+//
+//	C[i][j] = alpha·Σ_p A(i,p)·B[p][j] (+ beta·C[i][j] when load ≠ 0)
+//
+// for i < mr, j < nr, p < k, where B[p][j] is b[p*ldb+j] (a panel of B in
+// place, or packed with ldb = nr) and A(i,p) is a[i*lda+p] (rowsA) or
+// a[p*lda+i] (otherwise: the columns of the mr×k block are contiguous, as in
+// a transposed A or a packed panel with lda = mr). lda, ldb, ldc count floats.
+// Every C element is one chain of FMAs in increasing p, then rounded as
+// (alpha·acc) + (beta·c), so the result does not depend on where the tile
+// lies or which kernel variant ran it.
+func kernel(s isa, mr, nv int, rowsA bool) {
+	name := fmt.Sprintf("kern%d_%dx%d", s.floats*32, mr, nv*s.floats)
+	if rowsA {
+		name += "N"
+	} else {
+		name += "T"
+	}
+	nr := nv * s.floats
+	if mr*nv+nv+2 > s.nregs {
+		panic("kernel does not fit the register file: " + name)
+	}
+	TEXT(name, NOSPLIT, kernelSig)
+	layout := "A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A)"
+	if rowsA {
+		layout = "A(i,p) = a[i*lda+p] (rows of A in place)"
+	}
+	Doc(fmt.Sprintf("%s computes a %d×%d tile: C = alpha·A·B (+ beta·C if load≠0), %s.", name, mr, nr, layout))
+
+	acc := make([][]VecPhysical, mr)
+	for i := range acc {
+		acc[i] = make([]VecPhysical, nv)
+		for v := range acc[i] {
+			acc[i][v] = s.vec(i*nv + v)
+		}
+	}
+	breg := make([]VecPhysical, nv)
+	for v := range breg {
+		breg[v] = s.vec(mr*nv + v)
+	}
+	t := s.vec(mr*nv + nv)
+	extra := s.vec(mr*nv + nv + 1)
+
+	k := load(Param("k"))
+	ap := load(Param("a").Base())
+	lda := load(Param("lda"))
+	SHLQ(U8(2), lda) // bytes
+	bp := load(Param("b").Base())
+	ldb := load(Param("ldb"))
+	SHLQ(U8(2), ldb)
+	lda3, ldb3 := GP64(), GP64()
+	LEAQ(Mem{Base: lda, Index: lda, Scale: 2}, lda3)
+	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ldb3)
+
+	for i := range acc {
+		for v := range acc[i] {
+			s.zero(acc[i][v])
+		}
+	}
+
+	// Address of A(i, p+u) for the current p.
+	var groups []GPVirtual // rowsA: pointers to rows 0, 5, 10, ...
+	if rowsA {
+		groups = append(groups, ap)
+		lda5 := GP64()
+		LEAQ(Mem{Base: lda, Index: lda, Scale: 4}, lda5)
+		for g := 1; g*5 < mr; g++ {
+			r := GP64()
+			LEAQ(Mem{Base: groups[g-1], Index: lda5, Scale: 1}, r)
+			groups = append(groups, r)
+		}
+	}
+	addrA := func(i, u int) Mem {
+		if rowsA {
+			g := groups[i/5]
+			m := Mem{Base: g, Disp: 4 * u}
+			switch i % 5 {
+			case 1:
+				m.Index, m.Scale = lda, 1
+			case 2:
+				m.Index, m.Scale = lda, 2
+			case 3:
+				m.Index, m.Scale = lda3, 1
+			case 4:
+				m.Index, m.Scale = lda, 4
+			}
+			return m
+		}
+		m := Mem{Base: ap, Disp: 4 * i}
+		switch u {
+		case 1:
+			m.Index, m.Scale = lda, 1
+		case 2:
+			m.Index, m.Scale = lda, 2
+		case 3:
+			m.Index, m.Scale = lda3, 1
+		}
+		return m
+	}
+	step := func(u int) {
+		for v := range breg {
+			m := Mem{Base: bp, Disp: v * s.bytes()}
+			switch u {
+			case 1:
+				m.Index, m.Scale = ldb, 1
+			case 2:
+				m.Index, m.Scale = ldb, 2
+			case 3:
+				m.Index, m.Scale = ldb3, 1
+			}
+			VMOVUPS(m, breg[v])
+		}
+		for i := 0; i < mr; i++ {
+			VBROADCASTSS(addrA(i, u), t)
+			for v := range breg {
+				VFMADD231PS(breg[v], t, acc[i][v])
+			}
+		}
+	}
+	advance := func(u int) {
+		if rowsA {
+			for _, g := range groups {
+				ADDQ(U32(4*u), g)
+			}
+		} else if u == 4 {
+			LEAQ(Mem{Base: ap, Index: lda, Scale: 4}, ap)
+		} else {
+			ADDQ(lda, ap)
+		}
+		if u == 4 {
+			LEAQ(Mem{Base: bp, Index: ldb, Scale: 4}, bp)
+		} else {
+			ADDQ(ldb, bp)
+		}
+	}
+
+	const unroll = 4
+	Label(name + "_loop")
+	CMPQ(k, U8(unroll))
+	JL(LabelRef(name + "_tail"))
+	for u := 0; u < unroll; u++ {
+		step(u)
+	}
+	advance(unroll)
+	SUBQ(U8(unroll), k)
+	JMP(LabelRef(name + "_loop"))
+
+	Label(name + "_tail")
+	TESTQ(k, k)
+	JE(LabelRef(name + "_store"))
+	step(0)
+	advance(1)
+	DECQ(k)
+	JMP(LabelRef(name + "_tail"))
+
+	Label(name + "_store")
+	cp := load(Param("c").Base())
+	ldc := load(Param("ldc"))
+	SHLQ(U8(2), ldc)
+	alpha, beta := breg[0], t
+	VBROADCASTSS(paramAddr("alpha"), alpha)
+	for i := range acc {
+		for v := range acc[i] {
+			VMULPS(alpha, acc[i][v], acc[i][v])
+		}
+	}
+	ld := load(Param("load"))
+	TESTQ(ld, ld)
+	JE(LabelRef(name + "_nobeta"))
+	VBROADCASTSS(paramAddr("beta"), beta)
+	for i := range acc {
+		for v := range acc[i] {
+			c := Mem{Base: cp, Disp: v * s.bytes()}
+			VMULPS(c, beta, extra)
+			VADDPS(extra, acc[i][v], acc[i][v])
+			VMOVUPS(acc[i][v], c)
+		}
+		if i+1 < mr {
+			ADDQ(ldc, cp)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label(name + "_nobeta")
+	for i := range acc {
+		for v := range acc[i] {
+			VMOVUPS(acc[i][v], Mem{Base: cp, Disp: v * s.bytes()})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, cp)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+const gemvSig = "func(m, k int, a []float32, lda int, x []float32, y []float32)"
+
+// tailMask sets mask to the low n bits (n < 16), for the last partial vector.
+func tailMask(n GPVirtual, mask OpmaskPhysical) {
+	bits := GP32()
+	MOVL(U32(0xffff), bits)
+	BZHIL(n.As32(), bits, bits)
+	KMOVW(bits, mask)
+}
+
+// hsum reduces the float32 lanes of v to lane 0 of v (clobbering tmp).
+func hsum(s isa, v, tmp VecPhysical) {
+	if s.zmm {
+		VEXTRACTF64X4(U8(1), v, tmp.AsY())
+		VADDPS(tmp.AsY(), v.AsY(), v.AsY())
+	}
+	VEXTRACTF128(U8(1), v.AsY(), tmp.AsX())
+	VADDPS(tmp.AsX(), v.AsX(), v.AsX())
+	VMOVHLPS(v.AsX(), v.AsX(), tmp.AsX())
+	VADDPS(tmp.AsX(), v.AsX(), v.AsX())
+	VPERMILPS(U8(1), v.AsX(), tmp.AsX())
+	VADDSS(tmp.AsX(), v.AsX(), v.AsX())
+}
+
+// gemvN emits y[i] = Σ_p a[i*lda+p]·x[p] for i < m, p < k (a dot product per
+// row, four rows at a time; each row's sum is formed in a fixed order).
+func gemvN(s isa) {
+	name := "gemvN" + s.suffix
+	TEXT(name, NOSPLIT, gemvSig)
+	Doc(name + " sets y[i] = Σ_p a[i*lda+p]·x[p] for i < m, p < k.")
+	m := load(Param("m"))
+	ap := load(Param("a").Base())
+	lda := load(Param("lda"))
+	SHLQ(U8(2), lda)
+	yp := load(Param("y").Base())
+
+	rows := func(nrows int) {
+		lbl := fmt.Sprintf("%s_r%d", name, nrows)
+		acc := []VecPhysical{s.vec(0), s.vec(1), s.vec(2), s.vec(3)}[:nrows]
+		xv, tmp, st := s.vec(4), s.vec(5), s.vec(6)
+		for _, r := range acc {
+			s.zero(r)
+		}
+		ptr := make([]GPVirtual, nrows)
+		for r := range ptr {
+			ptr[r] = GP64()
+			if r == 0 {
+				MOVQ(ap, ptr[r])
+			} else {
+				LEAQ(Mem{Base: ptr[r-1], Index: lda, Scale: 1}, ptr[r])
+			}
+		}
+		xp := load(Param("x").Base())
+		n := load(Param("k"))
+		stail := make([]VecPhysical, nrows) // AVX2: scalar tail sums
+		if !s.zmm {
+			for r := range stail {
+				stail[r] = s.vec(8 + r)
+				s.zero(stail[r])
+			}
+		}
+		Label(lbl + "_loop")
+		CMPQ(n, U8(s.floats))
+		JL(LabelRef(lbl + "_tail"))
+		VMOVUPS(Mem{Base: xp}, xv)
+		for r := range acc {
+			VFMADD231PS(Mem{Base: ptr[r]}, xv, acc[r])
+			ADDQ(U8(s.bytes()), ptr[r])
+		}
+		ADDQ(U8(s.bytes()), xp)
+		SUBQ(U8(s.floats), n)
+		JMP(LabelRef(lbl + "_loop"))
+		Label(lbl + "_tail")
+		TESTQ(n, n)
+		JE(LabelRef(lbl + "_reduce"))
+		if s.zmm {
+			tailMask(n, K1)
+			VMOVUPS_Z(Mem{Base: xp}, K1, xv)
+			for r := range acc {
+				VMOVUPS_Z(Mem{Base: ptr[r]}, K1, st)
+				VFMADD231PS(st, xv, acc[r])
+			}
+		} else {
+			Label(lbl + "_stail")
+			VMOVSS(Mem{Base: xp}, xv.AsX())
+			for r := range acc {
+				VFMADD231SS(Mem{Base: ptr[r]}, xv.AsX(), stail[r].AsX())
+				ADDQ(U8(4), ptr[r])
+			}
+			ADDQ(U8(4), xp)
+			DECQ(n)
+			JNE(LabelRef(lbl + "_stail"))
+		}
+		Label(lbl + "_reduce")
+		for r := range acc {
+			hsum(s, acc[r], tmp)
+			if !s.zmm {
+				VADDSS(stail[r].AsX(), acc[r].AsX(), acc[r].AsX())
+			}
+			VMOVSS(acc[r].AsX(), Mem{Base: yp, Disp: 4 * r})
+		}
+	}
+
+	Label(name + "_by4")
+	CMPQ(m, U8(4))
+	JL(LabelRef(name + "_by1"))
+	rows(4)
+	LEAQ(Mem{Base: ap, Index: lda, Scale: 4}, ap)
+	ADDQ(U8(16), yp)
+	SUBQ(U8(4), m)
+	JMP(LabelRef(name + "_by4"))
+	Label(name + "_by1")
+	TESTQ(m, m)
+	JE(LabelRef(name + "_done"))
+	rows(1)
+	ADDQ(lda, ap)
+	ADDQ(U8(4), yp)
+	DECQ(m)
+	JMP(LabelRef(name + "_by1"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// gemvT emits y[j] += Σ_p x[p]·a[p*lda+j] for j < m, p < k (axpy of the
+// rows of a into y, four rows per pass, in increasing p for every y[j]).
+func gemvT(s isa) {
+	name := "gemvT" + s.suffix
+	TEXT(name, NOSPLIT, gemvSig)
+	Doc(name + " adds Σ_p x[p]·a[p*lda+j] to y[j] for j < m, p < k, in increasing p.")
+	k := load(Param("k"))
+	ap := load(Param("a").Base())
+	lda := load(Param("lda"))
+	SHLQ(U8(2), lda)
+	xp := load(Param("x").Base())
+
+	pass := func(nrows int) {
+		lbl := fmt.Sprintf("%s_p%d", name, nrows)
+		xs := []VecPhysical{s.vec(0), s.vec(1), s.vec(2), s.vec(3)}[:nrows]
+		yv, av := s.vec(4), s.vec(5)
+		for r := range xs {
+			VBROADCASTSS(Mem{Base: xp, Disp: 4 * r}, xs[r])
+		}
+		ptr := make([]GPVirtual, nrows)
+		for r := range ptr {
+			ptr[r] = GP64()
+			if r == 0 {
+				MOVQ(ap, ptr[r])
+			} else {
+				LEAQ(Mem{Base: ptr[r-1], Index: lda, Scale: 1}, ptr[r])
+			}
+		}
+		yp := load(Param("y").Base())
+		n := load(Param("m"))
+		Label(lbl + "_loop")
+		CMPQ(n, U8(s.floats))
+		JL(LabelRef(lbl + "_tail"))
+		VMOVUPS(Mem{Base: yp}, yv)
+		for r := range xs {
+			VFMADD231PS(Mem{Base: ptr[r]}, xs[r], yv)
+			ADDQ(U8(s.bytes()), ptr[r])
+		}
+		VMOVUPS(yv, Mem{Base: yp})
+		ADDQ(U8(s.bytes()), yp)
+		SUBQ(U8(s.floats), n)
+		JMP(LabelRef(lbl + "_loop"))
+		Label(lbl + "_tail")
+		TESTQ(n, n)
+		JE(LabelRef(lbl + "_end"))
+		if s.zmm {
+			tailMask(n, K1)
+			VMOVUPS_Z(Mem{Base: yp}, K1, yv)
+			for r := range xs {
+				VMOVUPS_Z(Mem{Base: ptr[r]}, K1, av)
+				VFMADD231PS(av, xs[r], yv)
+			}
+			VMOVUPS(yv, K1, Mem{Base: yp})
+		} else {
+			Label(lbl + "_stail")
+			VMOVSS(Mem{Base: yp}, yv.AsX())
+			for r := range xs {
+				VFMADD231SS(Mem{Base: ptr[r]}, xs[r].AsX(), yv.AsX())
+				ADDQ(U8(4), ptr[r])
+			}
+			VMOVSS(yv.AsX(), Mem{Base: yp})
+			ADDQ(U8(4), yp)
+			DECQ(n)
+			JNE(LabelRef(lbl + "_stail"))
+		}
+		Label(lbl + "_end")
+	}
+
+	Label(name + "_by4")
+	CMPQ(k, U8(4))
+	JL(LabelRef(name + "_by1"))
+	pass(4)
+	LEAQ(Mem{Base: ap, Index: lda, Scale: 4}, ap)
+	ADDQ(U8(16), xp)
+	SUBQ(U8(4), k)
+	JMP(LabelRef(name + "_by4"))
+	Label(name + "_by1")
+	TESTQ(k, k)
+	JE(LabelRef(name + "_done"))
+	pass(1)
+	ADDQ(lda, ap)
+	ADDQ(U8(4), xp)
+	DECQ(k)
+	JMP(LabelRef(name + "_by1"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+func main() {
+	ConstraintExpr("amd64,!noasm")
+	for _, rowsA := range []bool{true, false} {
+		kernel(avx512, 14, 2, rowsA)
+		kernel(avx512, 14, 1, rowsA)
+		kernel(avx2, 6, 2, rowsA)
+	}
+	gemvN(avx512)
+	gemvT(avx512)
+	gemvN(avx2)
+	gemvT(avx2)
+	Generate()
+}
+
+// load reads a parameter into a fresh general-purpose register.
+func load(c interface {
+	Resolve() (*gotypes.Basic, error)
+}) GPVirtual {
+	r := GP64()
+	Load(c.(gotypes.Component), r)
+	return r
+}

@@ -1,0 +1,78 @@
+// This file describes the kernels one instruction set provides (an arch) and
+// chooses among them at run time.
+
+package gemm
+
+import "sync/atomic"
+
+// microKernel computes one mr×nr tile of C:
+//
+//	C[i][j] = alpha·Σ_p A(i,p)·B[p][j]  (+ beta·C[i][j] when load ≠ 0)
+//
+// for i < mr, j < nr, p < k, with B[p][j] = b[p*ldb+j], C[i][j] = c[i*ldc+j]
+// and A(i,p) = a[i*lda+p] (an "N" kernel: rows of A in place) or
+// a[p*lda+i] (a "T" kernel: contiguous columns, as in Aᵀ or a packed panel).
+// Every C element is one chain of fused multiply-adds in increasing p,
+// rounded at the end as (alpha·acc) + (beta·c). The caller guarantees that
+// every element read or written lies inside the slices.
+type microKernel func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int)
+
+// gemvKernel is a matrix–vector kernel: for gemvN, y[i] = Σ_p a[i*lda+p]·x[p]
+// (i < m, p < k); for gemvT, y[j] += Σ_p x[p]·a[p*lda+j] (j < m, p < k, in
+// increasing p).
+type gemvKernel func(m, k int, a []float32, lda int, x []float32, y []float32)
+
+// tileKernels are the two micro-kernels of one tile shape.
+type tileKernels struct {
+	nr           int
+	kernN, kernT microKernel
+}
+
+// arch is one implementation of the package's kernels.
+type arch struct {
+	name  string
+	mr    int
+	wide  tileKernels  // mr × wide.nr, the main kernel
+	thin  *tileKernels // optional mr × thin.nr (thin.nr < wide.nr) for narrow column edges
+	gemvN gemvKernel
+	gemvT gemvKernel
+}
+
+// arches lists the implementations this machine can run, best first; the
+// pure-Go one is always last.
+var arches []*arch
+
+// active is the implementation Sgemm uses.
+var active atomic.Pointer[arch]
+
+func register(a *arch) {
+	arches = append(arches, a)
+}
+
+func init() {
+	registerAsm()
+	register(genericArch)
+	active.Store(arches[0])
+}
+
+// Path names the implementation in use: "avx512", "avx2" or "go".
+func Path() string { return active.Load().name }
+
+// Paths lists the implementations this machine can run, best first.
+func Paths() []string {
+	names := make([]string, len(arches))
+	for i, a := range arches {
+		names[i] = a.name
+	}
+	return names
+}
+
+// archByName returns the registered implementation called name, or nil.
+func archByName(name string) *arch {
+	for _, a := range arches {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+// This file holds the pure-Go kernels: the fallback on every platform without
+// assembly kernels (and with -tags noasm), and a third path the tests check.
+
+package gemm
+
+// genericArch is the portable implementation: a 4×4 register-blocked kernel.
+var genericArch = &arch{
+	name:  "go",
+	mr:    4,
+	wide:  tileKernels{nr: 4, kernN: goKernN, kernT: goKernT},
+	gemvN: goGemvN,
+	gemvT: goGemvT,
+}
+
+func goKernN(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
+	goKern4x4(k, a, lda, 1, b, ldb, c, ldc, alpha, beta, load)
+}
+
+func goKernT(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
+	goKern4x4(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, load)
+}
+
+// goKern4x4 is the 4×4 micro-kernel with A(i,p) = a[i*rs+p*cs].
+func goKern4x4(k int, a []float32, rs, cs int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
+	for p := 0; p < k; p++ {
+		ap := a[p*cs:]
+		a0, a1, a2, a3 := ap[0], ap[rs], ap[2*rs], ap[3*rs]
+		bp := b[p*ldb : p*ldb+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	rows := [4][4]float32{{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}}
+	for i := range rows {
+		cr := c[i*ldc : i*ldc+4]
+		for j, v := range rows[i] {
+			v = float32(alpha * v)
+			if load != 0 {
+				v += float32(beta * cr[j])
+			}
+			cr[j] = v
+		}
+	}
+}
+
+func goGemvN(m, k int, a []float32, lda int, x []float32, y []float32) {
+	x = x[:k]
+	for i := 0; i < m; i++ {
+		row := a[i*lda : i*lda+k]
+		var s0, s1, s2, s3 float32
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] = (s0 + s1) + (s2 + s3)
+	}
+}
+
+func goGemvT(m, k int, a []float32, lda int, x []float32, y []float32) {
+	y = y[:m]
+	for p := 0; p < k; p++ {
+		xp := x[p]
+		row := a[p*lda : p*lda+m]
+		for j, v := range row {
+			y[j] += xp * v
+		}
+	}
+}

@@ -1,0 +1,131 @@
+// This file holds the goroutines that share the work of one product, and the
+// buffers they reuse, so that a steady stream of products allocates nothing.
+
+package gemm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// threads bounds the goroutines one product uses (the caller's included).
+var threads atomic.Int32
+
+func init() { threads.Store(int32(runtime.GOMAXPROCS(0))) }
+
+// SetThreads bounds the number of goroutines (the caller's included) that
+// share one product; n < 1 means runtime.GOMAXPROCS(0). Results do not
+// depend on it: every element of C is computed by one goroutine, summing
+// over k in the same order.
+func SetThreads(n int) {
+	if n < 1 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	threads.Store(int32(n))
+}
+
+// Threads returns the bound set by SetThreads.
+func Threads() int { return int(threads.Load()) }
+
+// workspace is one goroutine's scratch memory.
+type workspace struct {
+	apack []float32 // an edge (or transposed) panel of A, mr×kc, zero-padded
+	tile  []float32 // an edge tile of C, mr×nr
+}
+
+// grow returns s resliced to n elements, reallocating only if it is too short.
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// freeList hands out reusable values; it only allocates while more values
+// are in use at once than ever before.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+}
+
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items = f.items[:n-1]
+		return x
+	}
+	return new(T)
+}
+
+func (f *freeList[T]) put(x *T) {
+	f.mu.Lock()
+	f.items = append(f.items, x)
+	f.mu.Unlock()
+}
+
+var (
+	workspaces freeList[workspace]
+	jobs       freeList[job]
+)
+
+// The worker goroutines: each takes a job, works on it until its parts run
+// out, and reports done. The caller of a product works on it too, so a job
+// finishes even when every worker is busy elsewhere.
+var workers struct {
+	mu    sync.Mutex
+	n     int
+	queue chan *job
+}
+
+// startWorkers makes sure at least n worker goroutines exist.
+func startWorkers(n int) {
+	workers.mu.Lock()
+	defer workers.mu.Unlock()
+	if workers.queue == nil {
+		workers.queue = make(chan *job, 256)
+	}
+	for ; workers.n < n; workers.n++ {
+		go func() {
+			for j := range workers.queue {
+				ws := workspaces.get()
+				j.work(ws)
+				workspaces.put(ws)
+				j.wg.Done()
+			}
+		}()
+	}
+}
+
+// run does j on t goroutines (the caller's included) and waits for it.
+func (j *job) run(t int) {
+	j.next.Store(0)
+	if t > 1 {
+		startWorkers(t - 1)
+		j.wg.Add(t - 1)
+		for i := 1; i < t; i++ {
+			workers.queue <- j
+		}
+	}
+	ws := workspaces.get()
+	j.work(ws)
+	workspaces.put(ws)
+	j.wg.Wait()
+}
+
+// work takes parts of j until none are left.
+func (j *job) work(ws *workspace) {
+	for {
+		p := int(j.next.Add(1)) - 1
+		if p >= j.parts {
+			return
+		}
+		if j.gemv {
+			j.gemvPart(p)
+		} else {
+			j.tile(ws, p)
+		}
+	}
+}
