@@ -6,35 +6,42 @@
 //	W  [Cout, Cin, k, k]         (Keras stores [k, k, Cin, Cout])
 //	b  [Cout]
 //	y  [N, Cout, OH, OW]
-//	   same:  OH = ceil(H/s);         valid: OH = ceil((H-k+1)/s)
+//	   same:  OH = ceil(H/s);         valid: OH = floor((H−k)/s) + 1
 //
-// TensorFlow "same" padding: padTotal = max((OH-1)·s + k − H, 0), padTop =
+// TensorFlow "same" padding: padTotal = max((OH−1)·s + k − H, 0), padTop =
 // padTotal/2 and the rest (the extra pixel) goes to the bottom; likewise
 // left/right. A 3×3 stride-2 conv on an even input pads 0 top/left and 1
 // bottom/right; a 3×3 stride-1 conv pads 1 on every side.
 //
 // GEMM layout. With P = OH·OW output pixels per sample and K = Cin·k·k, a
-// chunk of ns samples is unrolled into
+// chunk of ns samples is unrolled into the transposed im2col matrix
 //
-//	col [R, K], R = ns·P           row (n, oy, ox), column (ci, ky, kx)
+//	colT [K, R], R = ns·P          row (ci, ky, kx), column (n, oy, ox)
 //
-// so that one GEMM covers the whole chunk (the rows are batch × pixels,
-// the columns are the kernel taps, the product's columns are the output
-// channels: e.g. 6272×1152 · 1152×128 for the generator's first conv at
-// batch 32):
+// so that one GEMM covers the whole chunk: its long dimension R is batch ×
+// pixels, its depth K is the kernel taps, and its short dimension is the
+// output channels (e.g. the generator's first conv at batch 32 is
+// 128×1152 · 1152×6272, the transpose of the (32·14·14)×1152 · 1152×128
+// product of the untransposed layout):
 //
-//	forward   yT [R, Cout] = col · Wᵀ          then y = transpose(yT) + b
-//	backward  dyT [R, Cout] = transpose(dy)
-//	          dW [Cout, K] += dyTᵀ · col        (summed over the chunks)
-//	          dcol [R, K]   = dyT · W           (written over col)
-//	          dx            = col2im(dcol)
+//	forward   Y [Cout, R]   = W · colT                then y[n, co] = Y[co, n] + b
+//	backward  dY [Cout, R]  ← dy
+//	          dW [Cout, K] += dY · colTᵀ               (summed over the chunks)
+//	          dcolT [K, R]  = Wᵀ · dY                  (written over colT)
+//	          dx            = col2im(dcolT)
+//
+// This layout (rather than col [R, K]) makes im2col and col2im move whole
+// runs of an image row at a time (a plain copy for stride 1) and makes the
+// NCHW output a set of contiguous copies, which matters once the GEMM is
+// fast. For a single output channel (Cout = 1) the products are computed
+// transposed so the GEMM sees n = 1 and runs as a matrix–vector product.
 //
 // A chunk holds as many samples as fit in colBudget floats (at least one),
-// which bounds the memory of col (the generator's second conv at batch 32
+// which bounds the memory of colT (the generator's second conv at batch 32
 // would otherwise need 115 MB). When the whole batch fits in one chunk,
-// Backward reuses the col of Forward; otherwise it unrolls each chunk again.
-// For a single output channel (Cout = 1) the GEMMs become matrix–vector
-// products and dW is computed as colᵀ · dyT, a GEMV.
+// Backward reuses the colT of Forward; otherwise it unrolls each chunk
+// again. im2col and col2im are split over input channels, the output
+// copies over samples (see For).
 
 package nn
 
@@ -72,12 +79,12 @@ type Conv2D struct {
 
 	x        []float32 // input of the last Forward (not owned)
 	y        []float32 // [N, Cout, OH, OW]
-	col      []float32 // [ns·P, K]; dcol in Backward
-	rows     []float32 // [ns·P, Cout]: yT in Forward, dyT in Backward
+	col      []float32 // colT [K, ns·P]; dcolT in Backward
+	rows     []float32 // [Cout, ns·P]: Y in Forward, dY in Backward
 	dx       []float32
 	dy       []float32 // dy of the current Backward (not owned)
 	colValid bool      // col holds the unrolled input of the (single) chunk
-	s0       int       // first sample of the chunk being processed
+	s0, r    int       // first sample and number of columns (R) of the chunk being processed
 
 	im2colFn, col2imFn, rowsToYFn, dyToRowsFn func(lo, hi int)
 }
@@ -123,16 +130,20 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 	c.x = x[:n*c.Cin*h*w]
 	P, K := oh*ow, c.Cin*c.Kernel*c.Kernel
 	c.ns = min(max(colBudget/(P*K), 1), n)
-	c.col = grow(c.col, c.ns*P*K)
-	c.rows = grow(c.rows, c.ns*P*c.Cout)
+	c.col = grow(c.col, K*c.ns*P)
+	c.rows = grow(c.rows, c.Cout*c.ns*P)
 	c.y = grow(c.y, n*c.Cout*P)
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
-		ns := min(c.ns, n-c.s0)
-		R := ns * P
-		For(ns, c.im2colFn)
-		// yT[R, Cout] = col[R, K] · Wᵀ[K, Cout]
-		gemm.Sgemm(false, true, R, c.Cout, K, 1, c.col, K, c.Weight.W, K, 0, c.rows, c.Cout)
-		For(ns, c.rowsToYFn)
+		c.r = min(c.ns, n-c.s0) * P
+		For(c.Cin, c.im2colFn)
+		if c.Cout == 1 {
+			// Yᵀ[R, 1] = colTᵀ[R, K] · Wᵀ[K, 1]
+			gemm.Sgemm(true, false, c.r, 1, K, 1, c.col, c.r, c.Weight.W, 1, 0, c.rows, 1)
+		} else {
+			// Y[Cout, R] = W[Cout, K] · colT[K, R]
+			gemm.Sgemm(false, false, c.Cout, c.r, K, 1, c.Weight.W, K, c.col, c.r, 0, c.rows, c.r)
+		}
+		For(c.r/P, c.rowsToYFn)
 	}
 	c.colValid = c.ns >= n
 	return c.y, oh, ow
@@ -161,68 +172,85 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		c.dx = grow(c.dx, n*c.Cin*c.h*c.w)
 	}
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
-		ns := min(c.ns, n-c.s0)
-		R := ns * P
-		For(ns, c.dyToRowsFn)
+		c.r = min(c.ns, n-c.s0) * P
+		For(c.r/P, c.dyToRowsFn)
 		if !c.Frozen {
 			if !c.colValid {
-				For(ns, c.im2colFn)
+				For(c.Cin, c.im2colFn)
 			}
 			var beta float32
 			if c.s0 > 0 {
 				beta = 1
 			}
 			if c.Cout == 1 {
-				// dWᵀ[K, 1] (+)= colᵀ[K, R] · dyT[R, 1]
-				gemm.Sgemm(true, false, K, 1, R, 1, c.col, K, c.rows, 1, beta, c.Weight.G, 1)
+				// dWᵀ[K, 1] (+)= colT[K, R] · dYᵀ[R, 1]
+				gemm.Sgemm(false, false, K, 1, c.r, 1, c.col, c.r, c.rows, 1, beta, c.Weight.G, 1)
 			} else {
-				// dW[Cout, K] (+)= dyTᵀ[Cout, R] · col[R, K]
-				gemm.Sgemm(true, false, c.Cout, K, R, 1, c.rows, c.Cout, c.col, K, beta, c.Weight.G, K)
+				// dW[Cout, K] (+)= dY[Cout, R] · colTᵀ[R, K]
+				gemm.Sgemm(false, true, c.Cout, K, c.r, 1, c.rows, c.r, c.col, c.r, beta, c.Weight.G, K)
 			}
 		}
 		if needDX {
-			// dcol[R, K] = dyT[R, Cout] · W[Cout, K]
-			gemm.Sgemm(false, false, R, K, c.Cout, 1, c.rows, c.Cout, c.Weight.W, K, 0, c.col, K)
-			For(ns, c.col2imFn)
+			// dcolT[K, R] = Wᵀ[K, Cout] · dY[Cout, R]
+			gemm.Sgemm(true, false, K, c.r, c.Cout, 1, c.Weight.W, K, c.rows, c.r, 0, c.col, c.r)
+			For(c.Cin, c.col2imFn)
 		}
 	}
-	c.colValid = false // col now holds dcol
+	c.colValid = false // colT now holds dcolT
 	if !needDX {
 		return nil
 	}
 	return c.dx
 }
 
-// im2col unrolls samples c.s0+lo .. c.s0+hi-1 into rows of col.
+// span returns the output columns ox in [lo, hi) whose input column
+// ox·s − padL + kx lies inside [0, w).
+func (c *Conv2D) span(kx int) (lo, hi int) {
+	s := c.Stride
+	off := kx - c.padL // ix = ox·s + off
+	lo = 0
+	if off < 0 {
+		lo = (-off + s - 1) / s
+	}
+	hi = c.ow
+	if last := (c.w - 1 - off); last < 0 {
+		hi = 0
+	} else {
+		hi = min(hi, last/s+1)
+	}
+	return lo, max(lo, hi)
+}
+
+// im2col writes the rows of colT of input channels lo .. hi-1 for the
+// samples of the current chunk.
 func (c *Conv2D) im2col(lo, hi int) {
-	k, s, H, W := c.Kernel, c.Stride, c.h, c.w
-	K := c.Cin * k * k
-	for i := lo; i < hi; i++ {
-		xs := c.x[(c.s0+i)*c.Cin*H*W:]
-		row := i * c.oh * c.ow
-		for oy := 0; oy < c.oh; oy++ {
-			for ox := 0; ox < c.ow; ox++ {
-				dst := c.col[row*K : (row+1)*K]
-				row++
-				j := 0
-				for ci := 0; ci < c.Cin; ci++ {
-					xc := xs[ci*H*W : (ci+1)*H*W]
-					for ky := 0; ky < k; ky++ {
+	k, s, H, W, OW, R := c.Kernel, c.Stride, c.h, c.w, c.ow, c.r
+	P := c.oh * OW
+	ns := R / P
+	for ci := lo; ci < hi; ci++ {
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := c.col[((ci*k+ky)*k+kx)*R : ((ci*k+ky)*k+kx+1)*R]
+				xlo, xhi := c.span(kx)
+				off := kx - c.padL
+				for i := 0; i < ns; i++ {
+					xc := c.x[((c.s0+i)*c.Cin+ci)*H*W : ((c.s0+i)*c.Cin+ci+1)*H*W]
+					for oy := 0; oy < c.oh; oy++ {
+						dst := row[i*P+oy*OW : i*P+(oy+1)*OW]
 						iy := oy*s - c.padT + ky
 						if iy < 0 || iy >= H {
-							clear(dst[j : j+k])
-							j += k
+							clear(dst)
 							continue
 						}
 						xr := xc[iy*W : (iy+1)*W]
-						for kx := 0; kx < k; kx++ {
-							ix := ox*s - c.padL + kx
-							if ix < 0 || ix >= W {
-								dst[j] = 0
-							} else {
-								dst[j] = xr[ix]
+						clear(dst[:xlo])
+						clear(dst[xhi:])
+						if s == 1 {
+							copy(dst[xlo:xhi], xr[xlo+off:xhi+off])
+						} else {
+							for ox := xlo; ox < xhi; ox++ {
+								dst[ox] = xr[ox*s+off]
 							}
-							j++
 						}
 					}
 				}
@@ -231,35 +259,39 @@ func (c *Conv2D) im2col(lo, hi int) {
 	}
 }
 
-// col2im sums the rows of dcol (in col) of samples c.s0+lo .. c.s0+hi-1
-// back into dx.
+// col2im sums the rows of dcolT (in col) of input channels lo .. hi-1 back
+// into dx for the samples of the current chunk.
 func (c *Conv2D) col2im(lo, hi int) {
-	k, s, H, W := c.Kernel, c.Stride, c.h, c.w
-	K := c.Cin * k * k
-	for i := lo; i < hi; i++ {
-		dxs := c.dx[(c.s0+i)*c.Cin*H*W : (c.s0+i+1)*c.Cin*H*W]
-		clear(dxs)
-		row := i * c.oh * c.ow
-		for oy := 0; oy < c.oh; oy++ {
-			for ox := 0; ox < c.ow; ox++ {
-				src := c.col[row*K : (row+1)*K]
-				row++
-				j := 0
-				for ci := 0; ci < c.Cin; ci++ {
-					dc := dxs[ci*H*W : (ci+1)*H*W]
-					for ky := 0; ky < k; ky++ {
+	k, s, H, W, OW, R := c.Kernel, c.Stride, c.h, c.w, c.ow, c.r
+	P := c.oh * OW
+	ns := R / P
+	for ci := lo; ci < hi; ci++ {
+		for i := 0; i < ns; i++ {
+			clear(c.dx[((c.s0+i)*c.Cin+ci)*H*W : ((c.s0+i)*c.Cin+ci+1)*H*W])
+		}
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := c.col[((ci*k+ky)*k+kx)*R : ((ci*k+ky)*k+kx+1)*R]
+				xlo, xhi := c.span(kx)
+				off := kx - c.padL
+				for i := 0; i < ns; i++ {
+					dxc := c.dx[((c.s0+i)*c.Cin+ci)*H*W : ((c.s0+i)*c.Cin+ci+1)*H*W]
+					for oy := 0; oy < c.oh; oy++ {
 						iy := oy*s - c.padT + ky
 						if iy < 0 || iy >= H {
-							j += k
 							continue
 						}
-						dr := dc[iy*W : (iy+1)*W]
-						for kx := 0; kx < k; kx++ {
-							ix := ox*s - c.padL + kx
-							if ix >= 0 && ix < W {
-								dr[ix] += src[j]
+						src := row[i*P+oy*OW+xlo : i*P+oy*OW+xhi]
+						if s == 1 {
+							dr := dxc[iy*W+xlo+off : iy*W+xhi+off]
+							for j, v := range src {
+								dr[j] += v
 							}
-							j++
+						} else {
+							dr := dxc[iy*W : (iy+1)*W]
+							for j, v := range src {
+								dr[(xlo+j)*s+off] += v
+							}
 						}
 					}
 				}
@@ -268,33 +300,31 @@ func (c *Conv2D) col2im(lo, hi int) {
 	}
 }
 
-// rowsToY writes y = transpose(yT) + b for samples c.s0+lo .. c.s0+hi-1.
+// rowsToY writes y[n, co] = Y[co, n] + b[co] for samples lo .. hi-1 of the
+// current chunk.
 func (c *Conv2D) rowsToY(lo, hi int) {
-	P, C := c.oh*c.ow, c.Cout
+	P, C, R := c.oh*c.ow, c.Cout, c.r
 	for i := lo; i < hi; i++ {
-		rows := c.rows[i*P*C : (i+1)*P*C]
 		ys := c.y[(c.s0+i)*C*P : (c.s0+i+1)*C*P]
 		for co := 0; co < C; co++ {
 			b := c.Bias.W[co]
-			yc := ys[co*P : (co+1)*P]
-			for p := range yc {
-				yc[p] = rows[p*C+co] + b
+			src := c.rows[co*R+i*P : co*R+(i+1)*P]
+			dst := ys[co*P : (co+1)*P]
+			for p, v := range src {
+				dst[p] = v + b
 			}
 		}
 	}
 }
 
-// dyToRows writes dyT = transpose(dy) for samples c.s0+lo .. c.s0+hi-1.
+// dyToRows writes dY[co, n] = dy[n, co] for samples lo .. hi-1 of the
+// current chunk.
 func (c *Conv2D) dyToRows(lo, hi int) {
-	P, C := c.oh*c.ow, c.Cout
+	P, C, R := c.oh*c.ow, c.Cout, c.r
 	for i := lo; i < hi; i++ {
-		rows := c.rows[i*P*C : (i+1)*P*C]
 		dys := c.dy[(c.s0+i)*C*P : (c.s0+i+1)*C*P]
 		for co := 0; co < C; co++ {
-			dc := dys[co*P : (co+1)*P]
-			for p, v := range dc {
-				rows[p*C+co] = v
-			}
+			copy(c.rows[co*R+i*P:co*R+(i+1)*P], dys[co*P:(co+1)*P])
 		}
 	}
 }

@@ -1,0 +1,142 @@
+// Benchmarks: forward and backward of each conv layer of the model at
+// batch 32, and whole training iterations. Each reports ms/op, GFLOP/s
+// (counting the GEMM multiply-adds as 2 FLOPs, the way the PyTorch
+// replica ../shared/bench/torch_acgan.py counts them) and allocs/op.
+//
+//	go test ./pkg/acgan -run '^$' -bench . -benchtime 20x
+
+package acgan
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"acgan/pkg/nn"
+)
+
+func report(b *testing.B, flops float64) {
+	b.Helper()
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(sec*1e3, "ms/op")
+	b.ReportMetric(flops/sec/1e9, "GFLOP/s")
+}
+
+type convCase struct {
+	name      string
+	conv      func(g *Generator, d *Discriminator) *nn.Conv2D
+	cin, h, w int
+}
+
+var modelConvs = []convCase{
+	{"g.conv1", func(g *Generator, d *Discriminator) *nn.Conv2D { return g.Conv1 }, 128, 14, 14},
+	{"g.conv2", func(g *Generator, d *Discriminator) *nn.Conv2D { return g.Conv2 }, 128, 28, 28},
+	{"g.conv3", func(g *Generator, d *Discriminator) *nn.Conv2D { return g.Conv3 }, 64, 28, 28},
+	{"d.conv1", func(g *Generator, d *Discriminator) *nn.Conv2D { return d.Conv1 }, 1, 28, 28},
+	{"d.conv2", func(g *Generator, d *Discriminator) *nn.Conv2D { return d.Conv2 }, 16, 14, 14},
+	{"d.conv3", func(g *Generator, d *Discriminator) *nn.Conv2D { return d.Conv3 }, 32, 8, 8},
+	{"d.conv4", func(g *Generator, d *Discriminator) *nn.Conv2D { return d.Conv4 }, 64, 4, 4},
+}
+
+func BenchmarkConv(b *testing.B) {
+	const B = 32
+	r := rand.New(rand.NewPCG(1, 1))
+	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0.25, r)
+	for _, c := range modelConvs {
+		l := c.conv(g, d)
+		x := make([]float32, B*c.cin*c.h*c.w)
+		for i := range x {
+			x[i] = float32(r.NormFloat64())
+		}
+		oh, ow := l.OutSize(c.h, c.w)
+		flops := 2 * float64(B*oh*ow) * float64(c.cin*9) * float64(l.Cout)
+		b.Run(c.name+"/forward", func(b *testing.B) {
+			b.ReportAllocs()
+			l.Forward(x, B, c.h, c.w)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				l.Forward(x, B, c.h, c.w)
+			}
+			report(b, flops)
+		})
+		b.Run(c.name+"/backward", func(b *testing.B) {
+			// dW and dx, as in the generator step.
+			b.ReportAllocs()
+			y, _, _ := l.Forward(x, B, c.h, c.w)
+			dy := append([]float32(nil), y...)
+			l.Backward(dy, true)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				l.Backward(dy, true)
+			}
+			report(b, 2*flops)
+		})
+	}
+}
+
+// iterationFlops counts one iteration's GEMM FLOPs exactly as
+// torch_acgan.py's iteration_flops does (batch b for every step).
+func iterationFlops(b int) float64 {
+	gl := [][3]float64{{1, 100, 6272}, {196, 1152, 128}, {784, 1152, 64}, {784, 576, 1}}
+	dl := [][3]float64{{196, 9, 16}, {49, 144, 32}, {16, 288, 64}, {16, 576, 128}, {1, 2048, 12}}
+	fwd := func(ls [][3]float64) float64 {
+		s := 0.0
+		for _, l := range ls {
+			s += 2 * l[0] * l[1] * l[2] * float64(b)
+		}
+		return s
+	}
+	fg, fd, c1 := fwd(gl), fwd(dl), fwd(dl[:1])
+	dStep := 3*fd - c1
+	gStep := fg + 2*fd + 2*fg
+	return fg + 2*dStep + gStep
+}
+
+func BenchmarkIteration(b *testing.B) {
+	for _, B := range []int{32, 64} {
+		b.Run(fmt.Sprintf("batch%d", B), func(b *testing.B) {
+			cfg := DefaultConfig()
+			cfg.Batch = B
+			tr, err := NewTrainer(cfg, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			x, y := fakeBatch(rand.New(rand.NewPCG(2, 2)), B)
+			if _, err := tr.Step(x, y); err != nil { // size the buffers
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := tr.Step(x, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, iterationFlops(B))
+		})
+	}
+}
+
+func BenchmarkGenerate100(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	g := NewGenerator(100, 10, r)
+	z := make([]float32, 100*100)
+	labels := make([]int, 100)
+	for i := range z {
+		z[i] = float32(r.NormFloat64())
+	}
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	g.Forward(z, labels, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		g.Forward(z, labels, false)
+	}
+	_ = start
+	gl := 2 * 100 * (100*6272 + 196*1152*128 + 784*1152*64 + 784*576*1)
+	report(b, float64(gl))
+}
