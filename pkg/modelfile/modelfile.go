@@ -90,8 +90,19 @@ func (m *Model) header() *tensor.Tensor {
 
 // Save writes m as a model file to w: the header, every parameter, every
 // state tensor, and the RNG state, in the order docs/model.md gives. The
-// same model always gives the same bytes.
+// same model always gives the same bytes. A model holding a NaN or an
+// infinity is refused before anything is written (Load would refuse it).
 func (m *Model) Save(w io.Writer) error {
+	for _, p := range m.Params() {
+		if err := finite(p.Name, p.W); err != nil {
+			return err
+		}
+	}
+	for _, s := range m.States() {
+		if err := finite(s.Name, s.Data); err != nil {
+			return err
+		}
+	}
 	tw := tensor.NewWriter(w)
 	if err := tw.Write(m.header()); err != nil {
 		return err
@@ -211,10 +222,8 @@ func Load(r io.Reader, name string) (*Model, error) {
 		if t.DType != tensor.Float32 || !sameShape(t.Shape, s.shape) {
 			return nil, fmt.Errorf("%s: tensor %q is %s %s; want float32 %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), tensor.ShapeString(s.shape))
 		}
-		for i, v := range t.F32 {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("%s: tensor %q holds %v at index %d", name, t.Name, v, i)
-			}
+		if err := finite(t.Name, t.F32); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		copy(s.data, t.F32)
 		s.done = true
@@ -321,6 +330,16 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	}
 	m.Iter, m.OptG.Step, m.OptD.Step = iter, stepG, stepD
 	return m, nil
+}
+
+// finite reports the first NaN or infinity in the tensor name's data.
+func finite(name string, data []float32) error {
+	for i, v := range data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("tensor %q holds %v at index %d", name, v, i)
+		}
+	}
+	return nil
 }
 
 func sameShape(a, b []int) bool {

@@ -1,0 +1,134 @@
+// Command acgan-train trains the seed's ACGAN on a stream of images and
+// labels and writes the model file.
+//
+//	mnist-fetch | acgan-train > model.bin
+//	mnist-fetch | acgan-train -iters 2000 -samples samples/ -plot loss.png -o model.bin
+//	mnist-fetch | acgan-train -resume model.bin -o model.bin
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/cli"
+)
+
+const description = `Train an Auxiliary Classifier GAN (the seed's Keras-GAN acgan.py) on a
+stream of images and labels on stdin (uint8 N×1×28×28 "images" and N "labels"
+of 10 classes, as mnist-fetch writes) and write the model file (docs/model.md)
+to stdout or -o FILE.
+
+Each iteration, as in the seed: a real batch drawn at random, noise N(0,1) and
+random labels; the generator's images made in inference mode; one
+discriminator step on the real batch and one on the generated batch; one
+generator step through the frozen discriminator. Adam (β2 0.999, ε 1e-7).
+
+Runs are reproducible: the same -seed gives the same model bytes, and a run
+stopped and resumed (-resume) gives the bytes of a run that never stopped.
+With -resume the model's configuration (-batch, -lr, -beta1, -objective,
+-seed) is kept; giving one of those flags with another value is an error.
+
+Ctrl-C (SIGINT or SIGTERM) finishes the current iteration, writes the model
+and exits with status 130. A NaN or infinite loss stops training with an
+error and writes no model (the last checkpoint is kept).`
+
+const example = "mnist-fetch | acgan-train > model.bin"
+
+// flags are acgan-train's command line. The configuration flags are
+// pointers so that, with -resume, an explicit value can be told from none.
+type flags struct {
+	cli.Common
+	Batch     *int     `name:"batch" placeholder:"N" help:"Training batch size (default 32)."`
+	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all (a resumed model counts its own)."`
+	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default 2e-4)."`
+	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default 0.5)."`
+	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the seed's 11-way class head; default) or paper (the ACGAN paper's 10-way head)."`
+	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default 1)."`
+
+	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE (atomically) instead of stdout."`
+	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
+	Checkpoint      string `name:"checkpoint" placeholder:"FILE" help:"Write the model to FILE (atomically) every -checkpoint-every iterations."`
+	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints."`
+	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (appended to with -resume)."`
+	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points."`
+	Samples         string `name:"samples" placeholder:"DIR" help:"Write a 10×10 grid of samples (row r = digit r, fixed noise) to DIR/NNNNNN.png every -sample-every iterations."`
+	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids."`
+	Plot            string `name:"plot" placeholder:"FILE" help:"Write a PNG plot of the losses and accuracies to FILE (updated with each sample grid and at the end)."`
+	Threads         int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
+}
+
+// Validate checks the flags (kong calls it after parsing).
+func (f *flags) Validate() error {
+	switch {
+	case f.Iters < 0:
+		return fmt.Errorf("-iters %d: want 0 or more", f.Iters)
+	case f.CheckpointEvery < 1:
+		return fmt.Errorf("-checkpoint-every %d: want at least 1", f.CheckpointEvery)
+	case f.LogEvery < 1:
+		return fmt.Errorf("-log-every %d: want at least 1", f.LogEvery)
+	case f.SampleEvery < 1:
+		return fmt.Errorf("-sample-every %d: want at least 1", f.SampleEvery)
+	case f.Threads < 0:
+		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
+	}
+	if f.Resume == "" {
+		if _, err := f.config(defaultConfig()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// config returns base with the configuration flags given applied, checked.
+func (f *flags) config(base acgan.Config) (acgan.Config, error) {
+	c := base
+	if f.Batch != nil {
+		c.Batch = *f.Batch
+	}
+	if f.LR != nil {
+		c.LR = float32(*f.LR)
+	}
+	if f.Beta1 != nil {
+		c.Beta1 = float32(*f.Beta1)
+	}
+	if f.Objective != nil {
+		o, err := acgan.ParseObjective(*f.Objective)
+		if err != nil {
+			return c, fmt.Errorf("-objective %q: want fakeclass or paper", *f.Objective)
+		}
+		c.Objective = o
+	}
+	if err := c.Validate(); err != nil {
+		return c, errors.New(flagError(err, f))
+	}
+	return c, nil
+}
+
+// flagError rewords a configuration error in terms of the flags.
+func flagError(err error, f *flags) string {
+	switch {
+	case f.Batch != nil && (*f.Batch < 1 || *f.Batch > 1<<16):
+		return fmt.Sprintf("-batch %d: want 1 to 65536", *f.Batch)
+	case f.LR != nil && !(*f.LR > 0 && *f.LR < 1):
+		return fmt.Sprintf("-lr %g: want a number between 0 and 1", *f.LR)
+	case f.Beta1 != nil && !(*f.Beta1 >= 0 && *f.Beta1 < 1):
+		return fmt.Sprintf("-beta1 %g: want a number from 0 to below 1", *f.Beta1)
+	}
+	return err.Error()
+}
+
+func main() {
+	var f flags
+	cli.Parse("acgan-train", description, &f)
+	err := run(&f)
+	var st exitStatus
+	if errors.As(err, &st) {
+		os.Exit(int(st))
+	}
+	cli.Exit("acgan-train", err)
+}
+
+// defaultConfig is the seed's configuration.
+func defaultConfig() acgan.Config { return acgan.DefaultConfig() }

@@ -1,0 +1,192 @@
+// The work of acgan-train: set up the run from the flags, connect the
+// training loop (pkg/train) to its outputs, and write the model.
+//
+// Sample grids and the loss plot are pictures, made by pkg/grid at the far
+// end of the data flow; pkg/train hands images and records to callbacks, and
+// this command passes them to pkg/trainview, so that the training package
+// stays free of any dependency on the picture side.
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"acgan/pkg/cli"
+	"acgan/pkg/modelfile"
+	"acgan/pkg/nn"
+	"acgan/pkg/train"
+	"acgan/pkg/trainview"
+)
+
+// defaultSeed is the seed of a run without -seed.
+const defaultSeed = 1
+
+// exitStatus is an error that ends the tool with that status and no
+// message (the message has been printed).
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func setThreads(n int) {
+	if n == 0 {
+		n = runtime.NumCPU()
+	}
+	runtime.GOMAXPROCS(n)
+	nn.SetThreads(n)
+}
+
+func run(f *flags) error {
+	setThreads(f.Threads)
+	out, err := cli.Create(f.Output)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	where := "stdout"
+	if f.Output != "" && f.Output != "-" {
+		where = f.Output
+	}
+
+	m, err := model(f)
+	if err != nil {
+		return err
+	}
+	in, err := cli.StdinStream(example)
+	if err != nil {
+		return err
+	}
+	data, err := train.ReadData(in, "stdin")
+	if err != nil {
+		return err
+	}
+
+	opt := train.Options{
+		Iters:           f.Iters,
+		LogEvery:        f.LogEvery,
+		SampleEvery:     f.SampleEvery,
+		Checkpoint:      f.Checkpoint,
+		CheckpointEvery: f.CheckpointEvery,
+		Progress:        &train.Progress{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Total: f.Iters},
+	}
+	if f.Log != "" {
+		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if f.Resume != "" {
+			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		}
+		lf, err := os.OpenFile(f.Log, flag, 0o644)
+		if err != nil {
+			return fmt.Errorf("-log: %w", err)
+		}
+		defer lf.Close()
+		opt.Log = lf
+	}
+	var records []train.Record
+	writePlot := func() error {
+		if f.Plot == "" || len(records) == 0 {
+			return nil
+		}
+		return trainview.WritePlot(f.Plot, records)
+	}
+	opt.Record = func(r train.Record) { records = append(records, r) }
+	if f.Samples != "" {
+		if err := os.MkdirAll(f.Samples, 0o755); err != nil {
+			return fmt.Errorf("-samples: %w", err)
+		}
+		opt.Samples = func(iter int, pix []float32) error {
+			path := filepath.Join(f.Samples, fmt.Sprintf("%06d.png", iter))
+			if err := trainview.WriteSamples(path, pix, train.SampleRows, train.SampleCols, 28, 28); err != nil {
+				return err
+			}
+			return writePlot()
+		}
+	}
+
+	// Ctrl-C or SIGTERM: finish the iteration, write the model. A second
+	// one ends the tool at once (the default action), without a model.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stop := make(chan struct{}, 1)
+	go func() {
+		if _, ok := <-sigs; ok {
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			opt.Progress.Printf("acgan-train: stopping after this iteration to write the model (interrupt again to quit without it)\n")
+			stop <- struct{}{}
+		}
+	}()
+	opt.Stop = stop
+
+	start := time.Now()
+	from := m.Iter
+	res, err := train.Run(m, data, opt)
+	signal.Stop(sigs)
+	close(sigs)
+	if err != nil {
+		return err
+	}
+	if err := writePlot(); err != nil {
+		return err
+	}
+	if opt.Log != nil {
+		if err := opt.Log.(io.Closer).Close(); err != nil {
+			return fmt.Errorf("-log: %w", err)
+		}
+	}
+	if err := m.Save(out); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	done := m.Iter - from
+	took := time.Since(start).Round(time.Second)
+	if res.Stopped {
+		fmt.Fprintf(os.Stderr, "acgan-train: interrupted at iteration %d of %d; model written to %s (continue with -resume)\n", m.Iter, f.Iters, where)
+		return exitStatus(130)
+	}
+	fmt.Fprintf(os.Stderr, "acgan-train: %d iterations in %v; model (iteration %d) written to %s\n", done, took, m.Iter, where)
+	return nil
+}
+
+// model returns the model to train: a new one from the flags, or the one
+// to resume (whose configuration the flags must not contradict).
+func model(f *flags) (*modelfile.Model, error) {
+	if f.Resume == "" {
+		cfg, err := f.config(defaultConfig())
+		if err != nil {
+			return nil, err
+		}
+		seed := uint64(defaultSeed)
+		if f.Seed != nil {
+			seed = *f.Seed
+		}
+		return modelfile.New(cfg, seed)
+	}
+	m, err := modelfile.LoadFile(f.Resume)
+	if err != nil {
+		return nil, err
+	}
+	c := m.Cfg
+	conflict := func(flag string, given, kept any) error {
+		return fmt.Errorf("%s %v differs from the resumed model's %v (a resumed run keeps its configuration)", flag, given, kept)
+	}
+	switch {
+	case f.Batch != nil && *f.Batch != c.Batch:
+		return nil, conflict("-batch", *f.Batch, c.Batch)
+	case f.LR != nil && float32(*f.LR) != c.LR:
+		return nil, conflict("-lr", *f.LR, c.LR)
+	case f.Beta1 != nil && float32(*f.Beta1) != c.Beta1:
+		return nil, conflict("-beta1", *f.Beta1, c.Beta1)
+	case f.Objective != nil && *f.Objective != c.Objective.String():
+		return nil, conflict("-objective", *f.Objective, c.Objective)
+	case f.Seed != nil && *f.Seed != m.Seed:
+		return nil, conflict("-seed", *f.Seed, m.Seed)
+	}
+	return m, nil
+}

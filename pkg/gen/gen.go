@@ -1,0 +1,179 @@
+// Package gen makes images with a trained generator: the work of
+// acgan-gen. It draws the noise from a seed, runs the generator in
+// inference mode (batch-norm moving statistics) in chunks of bounded size,
+// walks the latent space for interpolations, and writes the images and
+// their labels as a tensor stream that imgrid and tensor-info read.
+package gen
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/nn"
+	"acgan/pkg/tensor"
+)
+
+// MaxImages bounds the number of images one call makes (about 300 MB of
+// float32 pixels).
+const MaxImages = 100000
+
+// chunk is the number of images the generator makes at once; it bounds the
+// generator's working memory (its buffers grow with the batch).
+const chunk = 100
+
+// noiseStream is the PCG stream of generation noise; its state is the seed.
+const noiseStream = 0x67656e // "gen"
+
+// Noise returns n noise vectors of size latent, N(0, 1), drawn in order from
+// seed: the first k vectors of a call are the same for every n ≥ k.
+func Noise(seed uint64, n, latent int) []float32 {
+	r := rand.New(rand.NewPCG(seed, noiseStream))
+	z := make([]float32, n*latent)
+	for i := range z {
+		z[i] = float32(r.NormFloat64())
+	}
+	return z
+}
+
+// Labels returns the labels of n images of class label (label ≥ 0), or,
+// for label < 0 ("all"), of n images of each class in turn: n of class 0,
+// then n of class 1, …, so that a grid with n images per row shows class r
+// in row r.
+func Labels(label, n, classes int) []int {
+	if label >= 0 {
+		y := make([]int, n)
+		for i := range y {
+			y[i] = label
+		}
+		return y
+	}
+	y := make([]int, n*classes)
+	for i := range y {
+		y[i] = i / n
+	}
+	return y
+}
+
+// Generate returns images [N, 1, 28, 28] in [-1, 1] for noise z [N, latent]
+// and labels [N], made by g in inference mode, chunk by chunk.
+func Generate(g *acgan.Generator, z []float32, labels []int) ([]float32, error) {
+	n, L := len(labels), g.Latent
+	if n > MaxImages {
+		return nil, fmt.Errorf("%d images asked for; at most %d at a time", n, MaxImages)
+	}
+	if len(z) != n*L {
+		return nil, fmt.Errorf("%d noise values for %d images of latent size %d", len(z), n, L)
+	}
+	out := make([]float32, 0, n*acgan.ImageSize)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		img, err := g.Generate(z[lo*L:hi*L], labels[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, img...)
+	}
+	return out, nil
+}
+
+// Interpolate returns a row of steps images (steps ≥ 2) walking from
+// G(z0, a) to G(z1, b), z0 and z1 the first two noise vectors of seed: image
+// i is made at t = i/(steps−1) from the noise slerp(z0, z1, t) (spherical
+// interpolation, which keeps the noise at the norm typical of N(0, 1)) and
+// the class embedding (1−t)·embed(a) + t·embed(b). With a = b the class is
+// fixed and only the noise moves. The labels are a while t < ½ and b from
+// t = ½ on (the nearer end).
+func Interpolate(g *acgan.Generator, seed uint64, a, b, steps int) ([]float32, []int, error) {
+	L := g.Latent
+	if steps < 2 || steps > MaxImages {
+		return nil, nil, fmt.Errorf("an interpolation needs 2 to %d steps, not %d", MaxImages, steps)
+	}
+	for _, c := range []int{a, b} {
+		if c < 0 || c >= g.Classes {
+			return nil, nil, fmt.Errorf("label %d is not a class of the model (0 to %d)", c, g.Classes-1)
+		}
+	}
+	noise := Noise(seed, 2, L)
+	z0, z1 := noise[:L], noise[L:]
+	emb := g.Embed.Weight.W // [classes, L]
+	ea, eb := emb[a*L:(a+1)*L], emb[b*L:(b+1)*L]
+
+	// A generator that shares g's layers but whose embedding table holds
+	// one mixed class vector per step, asked for with labels 0..steps-1.
+	walk := *g
+	walk.Classes = steps
+	walk.Embed = nn.NewEmbedding("interpolation", steps, L)
+	z := make([]float32, steps*L)
+	idx := make([]int, steps)
+	labels := make([]int, steps)
+	for i := range steps {
+		t := float64(i) / float64(steps-1)
+		slerp(z[i*L:(i+1)*L], z0, z1, t)
+		e := walk.Embed.Weight.W[i*L : (i+1)*L]
+		for j := range e {
+			e[j] = float32(1-t)*ea[j] + float32(t)*eb[j]
+		}
+		idx[i] = i
+		labels[i] = a
+		if t >= 0.5 {
+			labels[i] = b
+		}
+	}
+	img, err := Generate(&walk, z, idx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, labels, nil
+}
+
+// slerp sets dst to the spherical interpolation between z0 and z1 at t,
+// computed in float64; nearly parallel vectors are interpolated linearly.
+func slerp(dst, z0, z1 []float32, t float64) {
+	var dot, n0, n1 float64
+	for i := range z0 {
+		dot += float64(z0[i]) * float64(z1[i])
+		n0 += float64(z0[i]) * float64(z0[i])
+		n1 += float64(z1[i]) * float64(z1[i])
+	}
+	c := dot / math.Sqrt(n0*n1)
+	omega := math.Acos(max(-1, min(1, c)))
+	s := math.Sin(omega)
+	wa, wb := 1-t, t
+	if s > 1e-6 {
+		wa, wb = math.Sin((1-t)*omega)/s, math.Sin(t*omega)/s
+	}
+	for i := range dst {
+		dst[i] = float32(wa*float64(z0[i]) + wb*float64(z1[i]))
+	}
+}
+
+// Write writes images [N, 1, 28, 28] (values in [-1, 1]) and their labels
+// as a tensor stream: "images", float32 N×1×28×28 with range=-1,1, and
+// "labels", uint8 N with classes=K.
+func Write(w io.Writer, images []float32, labels []int, classes int) error {
+	n := len(labels)
+	if len(images) != n*acgan.ImageSize {
+		return fmt.Errorf("%d pixel values for %d images", len(images), n)
+	}
+	if classes > 256 {
+		return fmt.Errorf("%d classes do not fit the uint8 labels", classes)
+	}
+	lab := make([]uint8, n)
+	for i, c := range labels {
+		lab[i] = uint8(c)
+	}
+	tw := tensor.NewWriter(w)
+	img := tensor.NewFloat32(tensor.NameImages, []int{n, 1, acgan.ImageH, acgan.ImageW}, images).
+		SetMeta(tensor.MetaRange, "-1,1")
+	if err := tw.Write(img); err != nil {
+		return err
+	}
+	if err := tw.Write(tensor.NewUint8(tensor.NameLabels, []int{n}, lab).SetMeta(tensor.MetaClasses, strconv.Itoa(classes))); err != nil {
+		return err
+	}
+	return tw.Close()
+}

@@ -1,0 +1,230 @@
+// Package train runs the ACGAN's training loop over a data set: batches
+// drawn from the run's RNG, one acgan.Trainer step per iteration, progress,
+// JSON log records, checkpoints, and a clean stop on request or on a
+// non-finite loss. cmd/acgan-train is a thin layer over Run.
+//
+// In the data flow (fetch → stream → train → model → gen → stream → grid)
+// the package reads streams and writes model files; it never draws
+// pictures: sample images and records go to callbacks (Options.Samples,
+// Options.Record), and the command hands them to pkg/trainview.
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/cli"
+	"acgan/pkg/modelfile"
+)
+
+// SampleRows and SampleCols shape the sample grid: row r shows class r.
+const (
+	SampleRows = 10
+	SampleCols = 10
+)
+
+// Options says how a run goes beyond the model's own configuration.
+type Options struct {
+	// Iters is the iteration count the run ends at (counting the
+	// iterations a resumed model has already done).
+	Iters int
+	// LogEvery is the span of a Record, in iterations: progress lines,
+	// JSON log lines and plot points come every LogEvery iterations (and
+	// at the end of the run).
+	LogEvery int
+	// Log, when not nil, receives each Record as one line of JSON.
+	Log io.Writer
+	// Progress, when not nil, shows the run to a person (on stderr).
+	Progress *Progress
+	// Record, when not nil, is called with each Record.
+	Record func(Record)
+	// SampleEvery is the span between two calls of Samples, in iterations.
+	SampleEvery int
+	// Samples, when not nil, is called every SampleEvery iterations (and
+	// at the end of the run) with a grid of SampleRows×SampleCols images
+	// made by the generator in inference mode, row r of class r, from
+	// noise that is fixed for the run (drawn from the run's seed, not from
+	// its RNG, so sampling does not change training).
+	Samples func(iter int, pix []float32) error
+	// Checkpoint, when not "", is a file the model is written to
+	// (atomically) every CheckpointEvery iterations.
+	Checkpoint      string
+	CheckpointEvery int
+	// Stop, when it delivers a value, ends the run after the iteration in
+	// progress.
+	Stop <-chan struct{}
+}
+
+// Result is how a run ended.
+type Result struct {
+	// Stopped is true when the run ended early because of Options.Stop.
+	Stopped bool
+	// Last is the last record of the run (zero when no iteration ran).
+	Last Record
+}
+
+// ErrNonFinite is wrapped by the error Run returns when a loss becomes NaN
+// or infinite.
+var ErrNonFinite = acgan.ErrNonFinite
+
+// sampleNoiseStream is the PCG stream of the sample noise; its state is the
+// run's seed, so the noise is fixed for a run and independent of its RNG.
+const sampleNoiseStream = 0x73616d706c65 // "sample"
+
+// SampleNoise returns the fixed noise and labels of a run's sample grids:
+// SampleRows·SampleCols noise vectors drawn from seed and the labels
+// 0,…,0 (SampleCols times), 1,…, so row r shows class r.
+func SampleNoise(seed uint64, latent int) ([]float32, []int) {
+	r := rand.New(rand.NewPCG(seed, sampleNoiseStream))
+	n := SampleRows * SampleCols
+	z := make([]float32, n*latent)
+	for i := range z {
+		z[i] = float32(r.NormFloat64())
+	}
+	y := make([]int, n)
+	for i := range y {
+		y[i] = i / SampleCols
+	}
+	return z, y
+}
+
+// window accumulates the stats of the iterations since the last record.
+type window struct {
+	n                            int
+	dLoss, dAcc, classAcc, gLoss float64
+	start                        time.Time
+}
+
+func (w *window) add(st acgan.Stats) {
+	w.n++
+	w.dLoss += st.DLoss
+	w.dAcc += st.DValidAcc
+	w.classAcc += 0.5 * (st.DClassAcc + st.DClassAccFake)
+	w.gLoss += st.GLoss
+}
+
+func (w *window) record(iter int, now, begin time.Time) Record {
+	r := Record{Iter: iter, Iters: w.n, Elapsed: now.Sub(begin).Seconds()}
+	if w.n == 0 {
+		return r
+	}
+	n := float64(w.n)
+	r.DLoss, r.DAcc, r.ClassAcc, r.GLoss = w.dLoss/n, w.dAcc/n, w.classAcc/n, w.gLoss/n
+	if d := now.Sub(w.start).Seconds(); d > 0 {
+		r.ItPerSec = n / d
+	}
+	return r
+}
+
+// Run trains m on data until m has done opt.Iters iterations or opt.Stop
+// fires. Each iteration draws a batch of m.Cfg.Batch real images uniformly
+// with replacement (as the seed's np.random.randint does), with indices
+// from the run's RNG, and takes one training step. When a loss becomes
+// non-finite Run stops and returns an error wrapping ErrNonFinite; m is
+// then unusable and must not be saved.
+func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
+	var res Result
+	if int64(opt.Iters) < m.Iter {
+		return res, fmt.Errorf("the model has already done %d iterations, more than -iters %d", m.Iter, opt.Iters)
+	}
+	if opt.LogEvery < 1 {
+		opt.LogEvery = 1
+	}
+	B := m.Cfg.Batch
+	x := make([]float32, B*acgan.ImageSize)
+	y := make([]int, B)
+	idx := make([]int, B)
+	var sampleZ []float32
+	var sampleY []int
+	if opt.Samples != nil {
+		sampleZ, sampleY = SampleNoise(m.Seed, m.Cfg.Latent)
+	}
+	lastCheckpoint := int64(-1)
+
+	begin := time.Now()
+	win := window{start: begin}
+	for m.Iter < int64(opt.Iters) {
+		for b := range idx {
+			idx[b] = m.R.IntN(data.N)
+		}
+		data.Batch(x, y, idx)
+		st, err := m.Step(x, y)
+		if err != nil {
+			if opt.Progress != nil {
+				opt.Progress.Done()
+			}
+			if errors.Is(err, acgan.ErrNonFinite) {
+				kept := "no checkpoint was written (use -checkpoint FILE to keep one)"
+				if lastCheckpoint >= 0 {
+					kept = fmt.Sprintf("the last good checkpoint is %s (iteration %d)", opt.Checkpoint, lastCheckpoint)
+				} else if opt.Checkpoint != "" {
+					kept = fmt.Sprintf("no checkpoint was written before it (%s is unchanged)", opt.Checkpoint)
+				}
+				return res, fmt.Errorf("training stopped: %w; no model written; %s", err, kept)
+			}
+			return res, err
+		}
+		win.add(st)
+		iter := int(m.Iter)
+		now := time.Now()
+		end := iter == opt.Iters
+		stop := false
+		select {
+		case <-opt.Stop:
+			stop = true
+		default:
+		}
+
+		if iter%opt.LogEvery == 0 || end || stop {
+			r := win.record(iter, now, begin)
+			res.Last = r
+			if opt.Log != nil {
+				b, err := json.Marshal(r)
+				if err != nil {
+					return res, err
+				}
+				if _, err := opt.Log.Write(append(b, '\n')); err != nil {
+					return res, fmt.Errorf("log: %w", err)
+				}
+			}
+			if opt.Record != nil {
+				opt.Record(r)
+			}
+			if opt.Progress != nil {
+				opt.Progress.Logged(r)
+			}
+			win = window{start: now}
+		} else if opt.Progress != nil {
+			opt.Progress.Update(win.record(iter, now, begin), now)
+		}
+
+		if opt.Samples != nil && (iter%opt.SampleEvery == 0 || end) {
+			pix, err := m.Generate(sampleZ, sampleY)
+			if err != nil {
+				return res, err
+			}
+			if err := opt.Samples(iter, pix); err != nil {
+				return res, err
+			}
+		}
+		if opt.Checkpoint != "" && iter%opt.CheckpointEvery == 0 {
+			if err := cli.WriteFileAtomic(opt.Checkpoint, m.Save); err != nil {
+				return res, fmt.Errorf("checkpoint: %w", err)
+			}
+			lastCheckpoint = m.Iter
+		}
+		if stop {
+			res.Stopped = true
+			break
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress.Done()
+	}
+	return res, nil
+}

@@ -1,0 +1,145 @@
+package train
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/modelfile"
+)
+
+func testData(n int) *Data {
+	d := &Data{N: n, Pixels: images(n).U8, Labels: labels(n).U8}
+	return d
+}
+
+func newModel(t *testing.T, seed uint64) *modelfile.Model {
+	t.Helper()
+	cfg := acgan.DefaultConfig()
+	cfg.Batch = 4
+	m, err := modelfile.New(cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func saved(t *testing.T, m *modelfile.Model) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := m.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestResumeAndSamples: 2 iterations, save, load, 2 more give the bytes of
+// 4 unbroken iterations; sampling and logging on the way change nothing.
+func TestResumeAndSamples(t *testing.T) {
+	data := testData(20)
+	whole := newModel(t, 5)
+	var log bytes.Buffer
+	samples := 0
+	res, err := Run(whole, data, Options{Iters: 4, LogEvery: 3, Log: &log, SampleEvery: 2,
+		Samples: func(iter int, pix []float32) error {
+			samples++
+			if len(pix) != 100*784 {
+				t.Errorf("sample grid of %d values", len(pix))
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stopped || res.Last.Iter != 4 || res.Last.Iters != 1 {
+		t.Errorf("result %+v", res)
+	}
+	if samples != 2 {
+		t.Errorf("%d sample grids, want 2 (iterations 2 and 4)", samples)
+	}
+	if lines := strings.Count(log.String(), "\n"); lines != 2 || !strings.Contains(log.String(), `{"iter":3,"iters":3,`) {
+		t.Errorf("log:\n%s", log.String())
+	}
+
+	half := newModel(t, 5)
+	if _, err := Run(half, data, Options{Iters: 2}); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := modelfile.Load(bytes.NewReader(saved(t, half)), "half")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(resumed, data, Options{Iters: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(saved(t, whole), saved(t, resumed)) {
+		t.Fatal("2+2 iterations (resumed) differ from 4")
+	}
+	if _, err := Run(resumed, data, Options{Iters: 3}); err == nil {
+		t.Error("-iters below the model's iteration accepted")
+	}
+}
+
+func TestStop(t *testing.T) {
+	stop := make(chan struct{}, 1)
+	stop <- struct{}{}
+	m := newModel(t, 1)
+	res, err := Run(m, testData(10), Options{Iters: 5, Stop: stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Stopped || m.Iter != 1 || res.Last.Iter != 1 {
+		t.Errorf("stopped %v at %d", res.Stopped, m.Iter)
+	}
+}
+
+func TestNonFiniteKeepsCheckpoint(t *testing.T) {
+	ck := filepath.Join(t.TempDir(), "ck.bin")
+	m := newModel(t, 1)
+	var good []byte
+	// After iteration 3 a NaN appears in D's validity bias, so iteration
+	// 4's losses are NaN; the checkpoint of iteration 2 must stay.
+	_, err := Run(m, testData(10), Options{Iters: 6, Checkpoint: ck, CheckpointEvery: 2, SampleEvery: 3,
+		Samples: func(iter int, _ []float32) error {
+			if iter == 3 {
+				for _, p := range m.Params() {
+					if p.Name == "d.valid.b" {
+						p.W[0] = float32(math.NaN())
+					}
+				}
+			}
+			return nil
+		},
+		Record: func(r Record) {
+			if r.Iter == 2 {
+				good = saved(t, m)
+			}
+		}})
+	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "no model written") ||
+		!strings.Contains(err.Error(), "iteration 4") || !strings.Contains(err.Error(), "checkpoint is "+ck+" (iteration 2)") {
+		t.Fatalf("got %v", err)
+	}
+	loaded, lerr := modelfile.LoadFile(ck)
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	if !bytes.Equal(saved(t, loaded), good) {
+		t.Error("the checkpoint is not the model of iteration 2")
+	}
+	var b bytes.Buffer
+	if err := m.Save(&b); err == nil || !strings.Contains(err.Error(), `holds NaN`) {
+		t.Errorf("saving a model holding NaN: %v", err)
+	}
+}
+
+func TestSampleNoise(t *testing.T) {
+	z, y := SampleNoise(3, 100)
+	z2, _ := SampleNoise(3, 100)
+	if len(z) != 100*100 || y[0] != 0 || y[10] != 1 || y[99] != 9 || z[0] != z2[0] || z[9999] != z2[9999] {
+		t.Errorf("sample noise: %d values, labels %v", len(z), y)
+	}
+}
