@@ -3,18 +3,37 @@
 // (counting the GEMM multiply-adds as 2 FLOPs, the way the PyTorch
 // replica ../shared/bench/torch_acgan.py counts them) and allocs/op.
 //
-//	go test ./pkg/acgan -run '^$' -bench . -benchtime 20x
+//	go test ./pkg/acgan -run '^$' -bench . -benchtime 20x              # default kernel
+//	go test ./pkg/acgan -run '^$' -bench . -benchtime 20x -gemm gonum  # gonum's Sgemm
 
 package acgan
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
-	"time"
 
+	"acgan/pkg/gemm"
 	"acgan/pkg/nn"
 )
+
+var benchGemm = flag.String("gemm", "", "GEMM kernel for the benchmarks: gonum, or empty for the package default")
+
+// useBenchKernel switches to the kernel -gemm asks for until the benchmark
+// ends.
+func useBenchKernel(b *testing.B) {
+	switch *benchGemm {
+	case "":
+		return
+	case "gonum":
+		old := gemm.Current()
+		gemm.Use(gemm.Gonum{})
+		b.Cleanup(func() { gemm.Use(old) })
+	default:
+		b.Fatalf("-gemm %q: want gonum or nothing", *benchGemm)
+	}
+}
 
 func report(b *testing.B, flops float64) {
 	b.Helper()
@@ -40,6 +59,7 @@ var modelConvs = []convCase{
 }
 
 func BenchmarkConv(b *testing.B) {
+	useBenchKernel(b)
 	const B = 32
 	r := rand.New(rand.NewPCG(1, 1))
 	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0.25, r)
@@ -94,6 +114,7 @@ func iterationFlops(b int) float64 {
 }
 
 func BenchmarkIteration(b *testing.B) {
+	useBenchKernel(b)
 	for _, B := range []int{32, 64} {
 		b.Run(fmt.Sprintf("batch%d", B), func(b *testing.B) {
 			cfg := DefaultConfig()
@@ -119,6 +140,7 @@ func BenchmarkIteration(b *testing.B) {
 }
 
 func BenchmarkGenerate100(b *testing.B) {
+	useBenchKernel(b)
 	r := rand.New(rand.NewPCG(3, 3))
 	g := NewGenerator(100, 10, r)
 	z := make([]float32, 100*100)
@@ -132,11 +154,9 @@ func BenchmarkGenerate100(b *testing.B) {
 	g.Forward(z, labels, false)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		g.Forward(z, labels, false)
 	}
-	_ = start
 	gl := 2 * 100 * (100*6272 + 196*1152*128 + 784*1152*64 + 784*576*1)
 	report(b, float64(gl))
 }
