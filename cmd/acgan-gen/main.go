@@ -101,7 +101,7 @@ func (f *flags) job() (job, error) {
 	}
 	l, err := digit(f.Label)
 	if err != nil {
-		return j, fmt.Errorf("-label %q: %v", f.Label, err)
+		return j, fmt.Errorf("-label %q: %v or all", f.Label, err)
 	}
 	j.label, j.n = l, 100
 	if f.N != nil {
@@ -117,7 +117,7 @@ func (f *flags) job() (job, error) {
 func digit(s string) (int, error) {
 	d, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || d < 0 || d > 9 {
-		return 0, fmt.Errorf("want a digit 0-9 (or all for -label)")
+		return 0, fmt.Errorf("want a digit 0-9")
 	}
 	return d, nil
 }

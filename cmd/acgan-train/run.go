@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"acgan/pkg/cli"
+	"acgan/pkg/gemm"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
 	"acgan/pkg/train"
@@ -40,6 +41,7 @@ func setThreads(n int) {
 	}
 	runtime.GOMAXPROCS(n)
 	nn.SetThreads(n)
+	gemm.SetThreads(n)
 }
 
 func run(f *flags) error {

@@ -45,7 +45,7 @@ func ReadData(r io.Reader, source string) (*Data, error) {
 		}
 		if err != nil {
 			if errors.Is(err, tensor.ErrNotStream) {
-				return nil, fmt.Errorf("%s: %w (expected images and labels, e.g. from mnist-fetch)", source, err)
+				return nil, fmt.Errorf("%s: %w; acgan-train expects images and labels, e.g. from mnist-fetch", source, err)
 			}
 			return nil, fmt.Errorf("%s: %w", source, err)
 		}

@@ -1,0 +1,84 @@
+# acgan-train on the 100 fixture digits (testdata/mnist), batch 4: the same
+# -seed gives the same model bytes (also with -threads 1, and with samples,
+# log and plot switched on); 2 iterations resumed to 4 give the bytes of 4
+# unbroken iterations; a run interrupted by SIGINT and resumed gives them
+# too; bad input and bad flags give one-line errors and write nothing.
+set -euo pipefail
+export XDG_CACHE_HOME="$TMPDIR/cache" GOPROXY=off MNIST_DIR=
+fx=testdata/mnist
+mnist-fetch -dir $fx -sums $fx/SHA256SUMS -offline > "$TMPDIR/data.tzst"
+cd "$TMPDIR"
+sha() { sha256sum < "$1" | cut -d' ' -f1; }
+same() { if cmp -s "$1" "$2"; then echo "$1 and $2 are identical"; else echo "$1 and $2 DIFFER"; fi; }
+
+echo "== determinism: 2 iterations, -seed 7, twice"
+acgan-train -iters 2 -batch 4 -seed 7 < data.tzst > a.bin 2>/dev/null
+acgan-train -iters 2 -batch 4 -seed 7 -threads 1 -o b.bin < data.tzst 2>/dev/null
+echo "a.bin $(sha a.bin)"
+echo "b.bin $(sha b.bin)"
+same a.bin b.bin
+tensor-info < a.bin | sed -n '1,5p'
+tensor-info < a.bin | tail -n 1
+
+echo "== samples, log and plot change nothing"
+acgan-train -iters 2 -batch 4 -seed 7 -samples samples -sample-every 1 -log log.jsonl -log-every 1 -plot plot.png -o c.bin < data.tzst 2>/dev/null
+same a.bin c.bin
+ls samples
+file_type() { head -c 8 "$1" | od -An -c | tr -s ' '; }
+echo "samples/000001.png:$(file_type samples/000001.png)"
+echo "plot.png:$(file_type plot.png)"
+# Timings vary; everything else in the log is determined by the seed.
+sed -E 's/"(it_per_s|elapsed_s)":[^,}]*/"\1":_/g' log.jsonl
+
+echo "== another seed gives another model"
+acgan-train -iters 2 -batch 4 -seed 8 < data.tzst > d.bin 2>/dev/null
+same a.bin d.bin
+
+echo "== resume: 2 then 2 more = 4, with a checkpoint every 3"
+acgan-train -iters 4 -batch 4 -seed 7 -checkpoint ck.bin -checkpoint-every 3 < data.tzst > four.bin 2>/dev/null
+acgan-train -resume a.bin -iters 4 < data.tzst > resumed.bin 2>/dev/null
+echo "four.bin $(sha four.bin)"
+same four.bin resumed.bin
+echo "== the checkpoint is iteration 3; resumed, it gives four.bin"
+tensor-info < ck.bin | sed -n '5p' | grep -o 'iteration=[0-9]*'
+acgan-train -resume ck.bin -iters 4 -o from-ck.bin < data.tzst 2>/dev/null
+same four.bin from-ck.bin
+
+echo "== SIGINT: finish the iteration, write the model, exit 130; resumed, it gives four.bin"
+set +e
+acgan-train -iters 4 -batch 4 -seed 7 -log-every 1 -o int.bin < data.tzst 2> int.err &
+pid=$!
+# Wait for the first logged iteration, then interrupt.
+for _ in $(seq 400); do grep -q '^iter' int.err 2>/dev/null && break; sleep 0.025; done
+kill -INT $pid
+wait $pid
+echo "exit=$?"
+set -e
+grep -o 'interrupted at iteration [0-9]* of 4; model written to int.bin' int.err | sed 's/iteration [0-9]*/iteration K/'
+acgan-train -resume int.bin -iters 4 < data.tzst > int-resumed.bin 2>/dev/null
+same four.bin int-resumed.bin
+
+# bad NAME CMD...: run CMD; print its stdout size, stderr and exit status.
+bad() {
+  echo "== $1"; shift
+  set +e
+  "$@" > out 2> err
+  local rc=$?
+  set -e
+  echo "stdout: $(wc -c < out) bytes"
+  sed 's/^/stderr: /' err
+  echo "exit=$rc"
+}
+bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
+bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
+bad "resume from a file that is not a model" acgan-train -resume data.tzst -o x.bin < data.tzst
+bad "stdin is not a stream" acgan-train -iters 1 -o x.bin < plot.png
+printf 'just some text\n' > text.txt
+bad "stdin is text" acgan-train -iters 1 -o x.bin < text.txt
+acgan-gen -m a.bin -n 2 -label 3 > gen.tzst
+bad "float images (what acgan-gen writes)" acgan-train -iters 1 -o x.bin < gen.tzst
+bad "-batch 0" acgan-train -batch 0 -o x.bin < data.tzst
+bad "-objective" acgan-train -objective wgan -o x.bin < data.tzst
+bad "-lr 2" acgan-train -lr 2 -o x.bin < data.tzst
+echo "== no output file was left behind"
+ls -A | grep -E '^(x\.bin|\.x\.bin)' || echo none
