@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"acgan/pkg/nn"
 )
 
 // fakeBatch returns b images in [-1, 1] and labels drawn from r.
@@ -161,6 +163,32 @@ func TestResumeFromEnumeratedState(t *testing.T) {
 	for _, n := range want {
 		if !seen[n] {
 			t.Errorf("state %s not enumerated", n)
+		}
+	}
+}
+
+// TestThreadsDoNotChangeResults: the same seed gives the same bits with one
+// thread or two (no reduction order depends on the thread count).
+func TestThreadsDoNotChangeResults(t *testing.T) {
+	defer nn.SetThreads(0)
+	run := func(threads int) []*nn.Param {
+		nn.SetThreads(threads)
+		tr, _ := NewTrainer(smallConfig(FakeClass), 5)
+		data := rand.New(rand.NewPCG(6, 6))
+		for i := 0; i < 2; i++ {
+			x, y := fakeBatch(data, 4)
+			if _, err := tr.Step(x, y); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tr.Params()
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		for j := range a[i].W {
+			if a[i].W[j] != b[i].W[j] {
+				t.Fatalf("%s[%d] differs between 1 and 2 threads", a[i].Name, j)
+			}
 		}
 	}
 }
