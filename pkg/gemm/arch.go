@@ -22,7 +22,17 @@ type microKernel func(k int, a []float32, lda int, b []float32, ldb int, c []flo
 // increasing p).
 type gemvKernel func(m, k int, a []float32, lda int, x []float32, y []float32)
 
-// tileKernels are the two micro-kernels of one tile shape.
+// packKernel copies k rows of a panel of op(B), w columns wide, into dst as
+// k rows of ldd floats (zero past w): dst[p*ldd+j] = src[p*lds+j] for packN
+// (B stored by rows), src[j*lds+p] for packT (B stored transposed).
+type packKernel func(k int, src []float32, lds, w int, dst []float32, ldd int)
+
+// blockPackKernel copies np full panels of nr columns of B stored by rows,
+// row by row: dst[q*pstride+p*nr+j] = src[p*lds+q*nr+j] (p < k, q < np,
+// j < nr).
+type blockPackKernel func(k, np int, src []float32, lds int, dst []float32, pstride int)
+
+// tileKernels are the two micro-kernels of one tile width.
 type tileKernels struct {
 	nr           int
 	kernN, kernT microKernel
@@ -30,12 +40,38 @@ type tileKernels struct {
 
 // arch is one implementation of the package's kernels.
 type arch struct {
-	name  string
-	mr    int
-	wide  tileKernels  // mr × wide.nr, the main kernel
-	thin  *tileKernels // optional mr × thin.nr (thin.nr < wide.nr) for narrow column edges
-	gemvN gemvKernel
-	gemvT gemvKernel
+	name       string
+	mr         int
+	kerns      []tileKernels // mr × nr kernels, widest (the main one) first
+	gemvN      gemvKernel
+	gemvT      gemvKernel
+	packN      packKernel
+	packT      packKernel
+	packBlockN blockPackKernel
+}
+
+// nr is the width of the main micro-kernel.
+func (a *arch) nr() int { return a.kerns[0].nr }
+
+// width returns the narrowest kernel width that holds w columns (w ≤ nr).
+func (a *arch) width(w int) int {
+	pw := a.kerns[0].nr
+	for _, k := range a.kerns[1:] {
+		if k.nr >= w {
+			pw = k.nr
+		}
+	}
+	return pw
+}
+
+// kernels returns the micro-kernels of width nr.
+func (a *arch) kernels(nr int) *tileKernels {
+	for i := range a.kerns {
+		if a.kerns[i].nr == nr {
+			return &a.kerns[i]
+		}
+	}
+	panic("gemm: no kernel of that width")
 }
 
 // arches lists the implementations this machine can run, best first; the

@@ -7,34 +7,43 @@ import (
 	"testing"
 )
 
-// benchShapes are the ACGAN's big im2col products at batch 32: the forward
-// product (m = batch·H·W, k = Cin·9, n = Cout), the weight gradient
-// dW = Xᵀ·dY (transposed A, k = the big dimension) and the input gradient
-// dX = dY·Wᵀ (transposed B).
+// benchShapes are the ACGAN's products at batch 32, as pkg/nn calls them
+// (m×n×k in the names), and the big ones in the untransposed im2col layout.
 var benchShapes = []struct {
 	name    string
 	tA, tB  bool
 	m, n, k int
 }{
-	{"G.conv1/fwd/6272x1152x128", false, false, 6272, 128, 1152},
-	{"G.conv1/dW/1152x6272x128", true, false, 1152, 128, 6272},
-	{"G.conv1/dX/6272x128x1152", false, true, 6272, 1152, 128},
-	{"G.conv2/fwd/25088x1152x64", false, false, 25088, 64, 1152},
-	{"G.conv2/dW/1152x25088x64", true, false, 1152, 64, 25088},
-	{"G.conv2/dX/25088x64x1152", false, true, 25088, 1152, 64},
-	{"D.conv4/fwd/512x576x128", false, false, 512, 128, 576},
-	{"D.conv4/dW/576x512x128", true, false, 576, 128, 512},
-	{"D.conv4/dX/512x128x576", false, true, 512, 576, 128},
-	// The shapes that are not GEMM-friendly.
-	{"G.conv3/fwd/25088x576x1", false, false, 25088, 1, 576},
-	{"G.conv3/dW/576x25088x1", true, false, 576, 1, 25088},
-	{"G.conv3/dX/25088x1x576", false, true, 25088, 576, 1},
-	{"D.conv1/fwd/6272x9x16", false, false, 6272, 16, 9},
-	{"D.conv1/dW/9x6272x16", true, false, 9, 16, 6272},
-	{"G.dense/fwd/32x100x6272", false, false, 32, 6272, 100},
-	{"G.dense/dW/100x32x6272", true, false, 100, 6272, 32},
-	{"G.dense/dX/32x6272x100", false, true, 32, 100, 6272},
-	{"D.heads/fwd/32x2048x11", false, false, 32, 11, 2048},
+	// pkg/nn's convolution layout (colT [K, R], R = batch·OH·OW):
+	// forward Y[Cout,R] = W[Cout,K]·colT; dW[Cout,K] = dY[Cout,R]·colTᵀ;
+	// dcolT[K,R] = Wᵀ·dY. Shapes at batch 32 (G.conv2 runs in chunks of 9
+	// samples: R = 7056).
+	{"G.conv1/fwd/128x6272x1152", false, false, 128, 6272, 1152},
+	{"G.conv1/dW/128x1152x6272", false, true, 128, 1152, 6272},
+	{"G.conv1/dX/1152x6272x128", true, false, 1152, 6272, 128},
+	{"G.conv2/fwd/64x7056x1152", false, false, 64, 7056, 1152},
+	{"G.conv2/dW/64x1152x7056", false, true, 64, 1152, 7056},
+	{"G.conv2/dX/1152x7056x64", true, false, 1152, 7056, 64},
+	{"D.conv4/fwd/128x512x576", false, false, 128, 512, 576},
+	{"D.conv4/dW/128x576x512", false, true, 128, 576, 512},
+	{"D.conv4/dX/576x512x128", true, false, 576, 512, 128},
+	{"D.conv3/fwd/64x512x288", false, false, 64, 512, 288},
+	{"D.conv2/fwd/32x1568x144", false, false, 32, 1568, 144},
+	{"D.conv1/fwd/16x6272x9", false, false, 16, 6272, 9},
+	{"D.conv1/dW/16x9x6272", false, true, 16, 9, 6272},
+	// The generator's last conv (Cout = 1) in chunks of 18 samples.
+	{"G.conv3/fwd/14112x1x576", true, false, 14112, 1, 576},
+	{"G.conv3/dW/576x1x14112", false, false, 576, 1, 14112},
+	{"G.conv3/dX/576x14112x1", true, false, 576, 14112, 1},
+	// Dense layers: y = x·Wᵀ, dW = dyᵀ·x, dx = dy·W.
+	{"G.dense/fwd/32x6272x100", false, true, 32, 6272, 100},
+	{"G.dense/dW/6272x100x32", true, false, 6272, 100, 32},
+	{"G.dense/dX/32x100x6272", false, false, 32, 100, 6272},
+	{"D.heads/fwd/32x11x2048", false, true, 32, 11, 2048},
+	// The im2col products in the untransposed layout (col [R, K]).
+	{"im2col/fwd/6272x128x1152", false, false, 6272, 128, 1152},
+	{"im2col/dW/1152x128x6272", true, false, 1152, 128, 6272},
+	{"im2col/dX/6272x1152x128", false, true, 6272, 1152, 128},
 }
 
 // BenchmarkSgemm reports GFLOP/s (wall clock) and GFLOP per CPU-second

@@ -4,20 +4,26 @@
 
 package gemm
 
-// kern512_14x32N computes a 14×32 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
-func kern512_14x32N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+// kern512_8x48N computes a 8×48 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
+func kern512_8x48N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
 
-// kern512_14x16N computes a 14×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
-func kern512_14x16N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+// kern512_8x32N computes a 8×32 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
+func kern512_8x32N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+
+// kern512_8x16N computes a 8×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
+func kern512_8x16N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
 
 // kern256_6x16N computes a 6×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[i*lda+p] (rows of A in place).
 func kern256_6x16N(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
 
-// kern512_14x32T computes a 14×32 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
-func kern512_14x32T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+// kern512_8x48T computes a 8×48 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
+func kern512_8x48T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
 
-// kern512_14x16T computes a 14×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
-func kern512_14x16T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+// kern512_8x32T computes a 8×32 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
+func kern512_8x32T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
+
+// kern512_8x16T computes a 8×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
+func kern512_8x16T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
 
 // kern256_6x16T computes a 6×16 tile: C = alpha·A·B (+ beta·C if load≠0), A(i,p) = a[p*lda+i] (contiguous columns: transposed or packed A).
 func kern256_6x16T(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32, load int)
@@ -33,3 +39,20 @@ func gemvN256(m int, k int, a []float32, lda int, x []float32, y []float32)
 
 // gemvT256 adds Σ_p x[p]·a[p*lda+j] to y[j] for j < m, p < k, in increasing p.
 func gemvT256(m int, k int, a []float32, lda int, x []float32, y []float32)
+
+// packN512 sets dst[p*ldd+j] = src[p*lds+j] for p < k, j < w, and 0 for w ≤ j < ldd (ldd = 16, 32 or 48).
+func packN512(k int, src []float32, lds int, w int, dst []float32, ldd int)
+
+// packT512 sets dst[p*ldd+j] = src[j*lds+p] for j < 16, p < k (a 16-row block of B, transposed).
+func packT512(k int, src []float32, lds int, dst []float32, ldd int)
+
+// packBlockN512_48 copies np panels of 48 columns of B (stored by rows) into dst, row by row:
+// dst[q*pstride+p*48+j] = src[p*lds+q*48+j] for p < k, q < np, j < 48.
+func packBlockN512_48(k int, np int, src []float32, lds int, dst []float32, pstride int)
+
+// packBlockN256_16 copies np panels of 16 columns of B (stored by rows) into dst, row by row:
+// dst[q*pstride+p*16+j] = src[p*lds+q*16+j] for p < k, q < np, j < 16.
+func packBlockN256_16(k int, np int, src []float32, lds int, dst []float32, pstride int)
+
+// packT256 sets dst[p*ldd+j] = src[j*lds+p] for j < 8, p < k&^7 (an 8-row block of B, transposed).
+func packT256(k int, src []float32, lds int, dst []float32, ldd int)

@@ -7,9 +7,14 @@ package gemm
 var genericArch = &arch{
 	name:  "go",
 	mr:    4,
-	wide:  tileKernels{nr: 4, kernN: goKernN, kernT: goKernT},
+	kerns: []tileKernels{{nr: 4, kernN: goKernN, kernT: goKernT}},
 	gemvN: goGemvN,
 	gemvT: goGemvT,
+	packN: goPackN,
+	packT: goPackT,
+	packBlockN: func(k, np int, src []float32, lds int, dst []float32, pstride int) {
+		goPackBlockN(4, k, np, src, lds, dst, pstride)
+	},
 }
 
 func goKernN(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
@@ -84,6 +89,46 @@ func goGemvT(m, k int, a []float32, lda int, x []float32, y []float32) {
 		row := a[p*lda : p*lda+m]
 		for j, v := range row {
 			y[j] += xp * v
+		}
+	}
+}
+
+func goPackN(k int, src []float32, lds, w int, dst []float32, ldd int) {
+	for p := 0; p < k; p++ {
+		d := dst[p*ldd : (p+1)*ldd]
+		copy(d, src[p*lds:p*lds+w])
+		clear(d[w:])
+	}
+}
+
+func goPackT(k int, src []float32, lds, w int, dst []float32, ldd int) {
+	goPackTCols(k, src, lds, w, dst, ldd, ldd)
+}
+
+// goPackTCols fills columns 0..cols-1 of k rows of dst (row stride ldd):
+// dst[p*ldd+j] = src[j*lds+p] for j < w, 0 for w ≤ j < cols.
+func goPackTCols(k int, src []float32, lds, w int, dst []float32, cols, ldd int) {
+	if k == 0 {
+		return
+	}
+	for j := 0; j < w; j++ {
+		for p, v := range src[j*lds : j*lds+k] {
+			dst[p*ldd+j] = v
+		}
+	}
+	if w < cols {
+		for p := 0; p < k; p++ {
+			clear(dst[p*ldd+w : p*ldd+cols])
+		}
+	}
+}
+
+// goPackBlockN is packBlockN for panels nr wide.
+func goPackBlockN(nr, k, np int, src []float32, lds int, dst []float32, pstride int) {
+	for p := 0; p < k; p++ {
+		row := src[p*lds : p*lds+np*nr]
+		for q := 0; q < np; q++ {
+			copy(dst[q*pstride+p*nr:q*pstride+(p+1)*nr], row[q*nr:(q+1)*nr])
 		}
 	}
 }

@@ -29,17 +29,17 @@ func BenchmarkMicro(b *testing.B) {
 			ar := archByName(name)
 			kc := 384
 			a := make([]float32, ar.mr*kc)
-			bb := make([]float32, kc*ar.wide.nr)
-			c := make([]float32, ar.mr*ar.wide.nr)
+			bb := make([]float32, kc*ar.nr())
+			c := make([]float32, ar.mr*ar.nr())
 			for i := range a {
 				a[i] = 1
 			}
 			t0 := threadCPU()
 			for i := 0; i < b.N; i++ {
-				ar.wide.kernT(kc, a, ar.mr, bb, ar.wide.nr, c, ar.wide.nr, 1, 0, 0)
+				ar.kerns[0].kernT(kc, a, ar.mr, bb, ar.nr(), c, ar.nr(), 1, 0, 0)
 			}
 			cpu := threadCPU() - t0
-			f := 2 * float64(ar.mr*ar.wide.nr*kc) * float64(b.N)
+			f := 2 * float64(ar.mr*ar.nr()*kc) * float64(b.N)
 			b.ReportMetric(f/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			b.ReportMetric(f/cpu.Seconds()/1e9, "GFLOP/cpu-s")
 		})

@@ -30,7 +30,8 @@ func Threads() int { return int(threads.Load()) }
 
 // workspace is one goroutine's scratch memory.
 type workspace struct {
-	apack []float32 // an edge (or transposed) panel of A, mr×kc, zero-padded
+	apack []float32 // an edge panel of A, mr×kc, zero-padded
+	bpack []float32 // a packed kc×tn block of B
 	tile  []float32 // an edge tile of C, mr×nr
 }
 

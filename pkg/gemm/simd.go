@@ -4,13 +4,13 @@
 // GEMM-friendly (n == 1, m == 1) to matrix–vector kernels.
 //
 // Layout (GotoBLAS/BLIS, with A read in place): for each tile of C (tm rows
-// × tn columns, at most ncMax wide), for each block of kc values of k, for
-// each panel of mr rows of op(A) (kept in L1 by the micro-kernel), for each
-// panel of nr columns of op(B) (the kc×tn block stays in L2), one mr×nr
-// micro-kernel call. op(A) is read where it lies (rows, or columns when
-// transposed); only edge panels are copied into a zero-padded buffer. op(B)
-// is read where it lies when not transposed; a transposed B, and a partial
-// last panel, are packed once per call into panels of nr columns.
+// × tn columns, at most ncMax wide), for each block of kc values of k, the
+// kc×tn block of op(B) is packed into panels of nr columns (transposing a
+// transposed B 16×16 at a time; a B stored by rows close together is read
+// in place instead) and stays in L2; for each panel of mr rows of op(A)
+// (read where it lies, by rows or, transposed, by columns, and kept in L1
+// by the micro-kernel; only a partial edge panel is copied), for each panel
+// of B, one mr×nr micro-kernel call. Edge tiles go through a small buffer.
 
 package gemm
 
@@ -33,17 +33,21 @@ func (SIMD) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	sgemm(active.Load(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// Tuning. kcMax bounds the k block (an mr×kc panel of A stays in L1 and a
-// kc×ncMax block of B in L2); tilesPerThread is how many tiles each
-// goroutine gets on average so that an unlucky one can be helped; a product
-// gets one goroutine per minFlops (gemvMinFlops for matrix–vector ones).
+// Tuning. kcMax bounds the k block (an mr×kc panel of A stays in L1, a
+// packed kc×ncMax block of B in L2); a product gets one goroutine per
+// minFlops (gemvMinFlops for matrix–vector ones), and C is cut into about
+// tilesPerThread tiles per goroutine (columns first, at least minTilePanels
+// panels wide, then rows) so that a goroutine slowed down by another process
+// can be helped. B is read where it lies (not packed) when it is not
+// transposed and its rows are at most inPlaceLDB floats apart.
 var (
 	kcMax          = 384
-	ncMax          = 512
+	ncMax          = 528
 	tilesPerThread = 4
+	minTilePanels  = 4
 	minFlops       = 1 << 20
 	gemvMinFlops   = 1 << 18
-	packTransA     = false
+	inPlaceLDB     = 512
 )
 
 // job is one product in flight, shared by the goroutines working on it.
@@ -55,17 +59,14 @@ type job struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 
-	kc          int
-	tm, tn, ntn int
-	np, lastPW  int       // panels of B and the width of the last one
-	packAll     bool      // every panel of B is packed (transposed B)
-	packLast    bool      // only the last, partial panel is packed
-	pb          []float32 // packed panels, k×pw each, at q*k*nr
+	kc          int  // k block
+	tm, tn, ntn int  // tile size, tiles per row of tiles
+	inPlaceB    bool // full panels of B are read where they lie
 
 	gemv      bool // a matrix–vector product: see gemvPart
 	gemvTrans bool
-	rows      int // length of y, rows per part in chunk
-	chunk     int
+	rows      int // length of y
+	chunk     int // rows per part
 	x, r      []float32
 	incy      int
 	xbuf      []float32
@@ -115,18 +116,19 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	}
 
 	j := jobs.get()
-	*j = job{xbuf: j.xbuf, rbuf: j.rbuf, pb: j.pb}
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
 	j.ar, j.transA, j.transB = ar, transA, transB
 	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc = a, lda, b, ldb, c, ldc
+	j.inPlaceB = !transB && ldb <= inPlaceLDB
 
 	j.kc = k
 	if k > kcMax {
 		j.kc = ceilDiv(k, ceilDiv(k, kcMax))
 	}
 
-	// Tiles of C.
-	mr, nr := ar.mr, ar.wide.nr
+	// Tiles of C: columns first (no operand is packed twice), then rows.
+	mr, nr := ar.mr, ar.nr()
 	t := threadsFor(2*m*n*k, minFlops)
 	j.tn = n
 	if n > ncMax {
@@ -136,91 +138,23 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	if t > 1 {
 		want := tilesPerThread * t
 		ntn := ceilDiv(n, j.tn)
-		mp := ceilDiv(m, mr)
-		ntm := min(mp, ceilDiv(want, ntn))
-		j.tm = ceilDiv(mp, ntm) * mr
-		ntm = ceilDiv(m, j.tm)
-		if ntm*ntn < want {
-			np := ceilDiv(n, nr)
-			if ntn2 := min(np, ceilDiv(want, ntm)); ntn2 > ntn {
-				j.tn = ceilDiv(np, ntn2) * nr
+		if np := ceilDiv(n, nr); ntn < want {
+			if n2 := min(want, np/minTilePanels); n2 > ntn {
+				j.tn = ceilDiv(np, n2) * nr
+				ntn = ceilDiv(n, j.tn)
 			}
+		}
+		if ntn < 2*t {
+			mp := ceilDiv(m, mr)
+			ntm := min(mp, ceilDiv(want, ntn))
+			j.tm = ceilDiv(mp, ntm) * mr
 		}
 	}
 	j.ntn = ceilDiv(n, j.tn)
 	j.parts = ceilDiv(m, j.tm) * j.ntn
 
-	// Panels of B.
-	j.np = ceilDiv(n, nr)
-	lastW := n - (j.np-1)*nr
-	j.lastPW = nr
-	if ar.thin != nil && lastW <= ar.thin.nr {
-		j.lastPW = ar.thin.nr
-	}
-	switch {
-	case transB:
-		j.packAll = true
-		j.pb = grow(j.pb, j.np*k*nr)
-		for q := 0; q < j.np; q++ {
-			j.packB(q, j.pb[q*k*nr:])
-		}
-	case lastW < j.lastPW:
-		j.packLast = true
-		j.pb = grow(j.pb, k*j.lastPW)
-		j.packB(j.np-1, j.pb)
-	}
-
 	j.run(min(t, j.parts))
 	j.release()
-}
-
-// packB copies panel q of op(B) (all k rows) into dst as k rows of pw
-// floats, padding the columns past n with zeros.
-func (j *job) packB(q int, dst []float32) {
-	nr, k, ldb := j.ar.wide.nr, j.k, j.ldb
-	pw := nr
-	if q == j.np-1 {
-		pw = j.lastPW
-	}
-	j0 := q * nr
-	w := min(pw, j.n-j0)
-	dst = dst[:k*pw]
-	if !j.transB {
-		for p := 0; p < k; p++ {
-			d := dst[p*pw : (p+1)*pw]
-			copy(d, j.b[p*ldb+j0:p*ldb+j0+w])
-			clear(d[w:])
-		}
-		return
-	}
-	for jj := 0; jj < w; jj++ {
-		src := j.b[(j0+jj)*ldb : (j0+jj)*ldb+k]
-		for p, v := range src {
-			dst[p*pw+jj] = v
-		}
-	}
-	if w < pw {
-		for p := 0; p < k; p++ {
-			clear(dst[p*pw+w : (p+1)*pw])
-		}
-	}
-}
-
-// panelB returns where the micro-kernel reads panel q of op(B) from row pc
-// on: the slice, its row stride, and the panel width.
-func (j *job) panelB(q, pc int) ([]float32, int, int) {
-	nr := j.ar.wide.nr
-	pw := nr
-	if q == j.np-1 {
-		pw = j.lastPW
-	}
-	switch {
-	case j.packAll:
-		return j.pb[q*j.k*nr+pc*pw:], pw, pw
-	case j.packLast && q == j.np-1:
-		return j.pb[pc*pw:], pw, pw
-	}
-	return j.b[pc*j.ldb+q*nr:], j.ldb, pw
 }
 
 // packA copies rows ir..ir+rows of op(A), columns pc..pc+kb, into dst as kb
@@ -250,12 +184,14 @@ func (j *job) packA(dst []float32, ir, rows, pc, kb int) {
 // tile computes tile t of C.
 func (j *job) tile(ws *workspace, t int) {
 	ar := j.ar
-	mr, nr := ar.mr, ar.wide.nr
+	mr, nr := ar.mr, ar.nr()
 	i0, jt := (t/j.ntn)*j.tm, (t%j.ntn)*j.tn
 	i1, j1 := min(j.m, i0+j.tm), min(j.n, jt+j.tn)
+	np := ceilDiv(j1-jt, nr)
 	ws.apack = grow(ws.apack, mr*j.kc)
+	ws.bpack = grow(ws.bpack, np*nr*j.kc)
 	ws.tile = grow(ws.tile, mr*nr)
-	a, lda, c, ldc := j.a, j.lda, j.c, j.ldc
+	a, lda, b, ldb, c, ldc := j.a, j.lda, j.b, j.ldb, j.c, j.ldc
 	for pc := 0; pc < j.k; pc += j.kc {
 		kb := min(j.kc, j.k-pc)
 		beta, load := j.beta, 1
@@ -264,13 +200,35 @@ func (j *job) tile(ws *workspace, t int) {
 		} else if beta == 0 {
 			load = 0
 		}
+		// The kc×(j1-jt) block of op(B), as panels of nr columns (the last
+		// one as narrow as a kernel allows), at q·kb·nr in bpack.
+		q0 := 0
+		if !j.transB {
+			// Full panels row by row (B's rows are read sequentially).
+			q0 = (j1 - jt) / nr
+			if !j.inPlaceB && q0 > 0 {
+				ar.packBlockN(kb, q0, b[pc*ldb+jt:], ldb, ws.bpack, kb*nr)
+			}
+		}
+		for q := q0; q < np; q++ {
+			jr := jt + q*nr
+			w := min(nr, j1-jr)
+			pw := ar.width(w)
+			switch {
+			case j.inPlaceB && w == pw:
+			case !j.transB:
+				ar.packN(kb, b[pc*ldb+jr:], ldb, w, ws.bpack[q*kb*nr:q*kb*nr+kb*pw], pw)
+			default:
+				ar.packT(kb, b[jr*ldb+pc:], ldb, w, ws.bpack[q*kb*nr:q*kb*nr+kb*pw], pw)
+			}
+		}
 		for ir := i0; ir < i1; ir += mr {
 			rows := min(mr, i1-ir)
 			var as []float32
 			var alda int
 			colsA := j.transA
 			switch {
-			case rows < mr || (j.transA && packTransA):
+			case rows < mr:
 				j.packA(ws.apack, ir, rows, pc, kb)
 				as, alda, colsA = ws.apack, mr, true
 			case j.transA:
@@ -278,25 +236,27 @@ func (j *job) tile(ws *workspace, t int) {
 			default:
 				as, alda = a[ir*lda+pc:], lda
 			}
-			for jr := jt; jr < j1; jr += nr {
-				bs, bld, pw := j.panelB(jr/nr, pc)
-				tk := &ar.wide
-				if pw != nr {
-					tk = ar.thin
+			for q := 0; q < np; q++ {
+				jr := jt + q*nr
+				w := min(nr, j1-jr)
+				pw := ar.width(w)
+				bs, bld := ws.bpack[q*kb*nr:], pw
+				if j.inPlaceB && w == pw {
+					bs, bld = b[pc*ldb+jr:], ldb
 				}
+				tk := ar.kernels(pw)
 				kern := tk.kernN
 				if colsA {
 					kern = tk.kernT
 				}
-				cols := min(pw, j1-jr)
-				if rows == mr && cols == pw {
+				if rows == mr && w == pw {
 					kern(kb, as, alda, bs, bld, c[ir*ldc+jr:], ldc, j.alpha, beta, load)
 					continue
 				}
 				kern(kb, as, alda, bs, bld, ws.tile, pw, j.alpha, 0, 0)
 				for i := 0; i < rows; i++ {
-					cr := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+cols]
-					tr := ws.tile[i*pw : i*pw+cols]
+					cr := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+w]
+					tr := ws.tile[i*pw : i*pw+w]
 					if load == 0 {
 						copy(cr, tr)
 						continue
@@ -315,7 +275,7 @@ func (j *job) tile(ws *workspace, t int) {
 // y[i] is y[i*incy].
 func gemv(ar *arch, trans bool, rows, cols int, alpha float32, a []float32, lda int, x []float32, incx int, beta float32, y []float32, incy int) {
 	j := jobs.get()
-	*j = job{xbuf: j.xbuf, rbuf: j.rbuf, pb: j.pb}
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
 	j.ar, j.gemv, j.gemvTrans = ar, true, trans
 	j.rows, j.k, j.alpha, j.beta = rows, cols, alpha, beta
 	j.a, j.lda, j.c, j.incy = a, lda, y, incy

@@ -196,9 +196,12 @@ func TestSgemmEdges(t *testing.T) {
 			useArch(t, name)
 			ar := active.Load()
 			r := rand.New(rand.NewPCG(1, uint64(len(name))))
-			mr, nr := ar.mr, ar.wide.nr
+			mr, nr := ar.mr, ar.nr()
 			ms := edgeSizes(1, mr, 2*mr, 3*mr+mr/2)
-			ns := edgeSizes(1, nr/2, nr, 2*nr, 3*nr+nr/2)
+			ns := edgeSizes(1, nr, 2*nr, 3*nr+nr/2)
+			for _, tk := range ar.kerns {
+				ns = append(ns, edgeSizes(nr+tk.nr)...)
+			}
 			ks := []int{1, 2, 3, 4, 5, 7, 8, 9, 17}
 			ab := [][2]float32{{1, 0}, {1, 1}, {-2, 0.5}, {0.5, -1}, {0, 2}, {0, 0}}
 			for _, threads := range []int{1, 2} {
@@ -438,4 +441,71 @@ func FuzzSgemm(f *testing.F) {
 			p.check(t, p.run(t), true)
 		}
 	})
+}
+
+// TestPackKernels compares every path's packing kernels with the
+// definition, on every width and a range of depths.
+func TestPackKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, ar := range arches {
+		for _, tk := range ar.kerns {
+			ldd := tk.nr
+			for _, k := range []int{1, 5, 8, 15, 16, 17, 31, 40} {
+				for w := 1; w <= ldd; w++ {
+					lds := max(k, ldd) + 3
+					src := make([]float32, ldd*lds+k)
+					for i := range src {
+						src[i] = float32(r.IntN(1000))
+					}
+					for _, trans := range []bool{false, true} {
+						dst := make([]float32, k*ldd)
+						for i := range dst {
+							dst[i] = -1
+						}
+						if trans {
+							ar.packT(k, src, lds, w, dst, ldd)
+						} else {
+							ar.packN(k, src, lds, w, dst, ldd)
+						}
+						for p := 0; p < k; p++ {
+							for j := 0; j < ldd; j++ {
+								var want float32
+								if j < w && trans {
+									want = src[j*lds+p]
+								} else if j < w {
+									want = src[p*lds+j]
+								}
+								if got := dst[p*ldd+j]; got != want {
+									t.Fatalf("%s pack trans=%v k=%d w=%d ldd=%d: dst[%d,%d] = %v, want %v", ar.name, trans, k, w, ldd, p, j, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		// Block packing: np panels of the main width.
+		nr := ar.nr()
+		for _, k := range []int{1, 7, 33} {
+			for _, np := range []int{1, 3} {
+				lds := np*nr + 5
+				src := make([]float32, k*lds)
+				for i := range src {
+					src[i] = float32(r.IntN(1000))
+				}
+				pstride := k*nr + 2
+				dst := make([]float32, np*pstride)
+				ar.packBlockN(k, np, src, lds, dst, pstride)
+				for q := 0; q < np; q++ {
+					for p := 0; p < k; p++ {
+						for j := 0; j < nr; j++ {
+							if got, want := dst[q*pstride+p*nr+j], src[p*lds+q*nr+j]; got != want {
+								t.Fatalf("%s packBlockN k=%d np=%d: panel %d [%d,%d] = %v, want %v", ar.name, k, np, q, p, j, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -83,7 +83,7 @@ func kernel(s isa, mr, nv int, rowsA bool) {
 		name += "T"
 	}
 	nr := nv * s.floats
-	if mr*nv+nv+2 > s.nregs {
+	if mr*nv+nv+1 > s.nregs || (nv == 1 && mr*nv+nv+2 > s.nregs) {
 		panic("kernel does not fit the register file: " + name)
 	}
 	TEXT(name, NOSPLIT, kernelSig)
@@ -105,7 +105,12 @@ func kernel(s isa, mr, nv int, rowsA bool) {
 		breg[v] = s.vec(mr*nv + v)
 	}
 	t := s.vec(mr*nv + nv)
+	// After the k loop the B registers and t are free: alpha, beta and a
+	// temporary for beta·C live there.
 	extra := s.vec(mr*nv + nv + 1)
+	if nv > 1 {
+		extra = breg[1]
+	}
 
 	k := load(Param("k"))
 	ap := load(Param("a").Base())
@@ -121,6 +126,23 @@ func kernel(s isa, mr, nv int, rowsA bool) {
 	for i := range acc {
 		for v := range acc[i] {
 			s.zero(acc[i][v])
+		}
+	}
+
+	// Prefetch the C tile: it is read and written after the k loop, and its
+	// rows are far apart (often in memory, not in cache).
+	{
+		cpf := load(Param("c").Base())
+		ldcb := load(Param("ldc"))
+		SHLQ(U8(2), ldcb)
+		for i := 0; i < mr; i++ {
+			for off := 0; off < 4*nr; off += 64 {
+				PREFETCHT0(Mem{Base: cpf, Disp: off})
+			}
+			PREFETCHT0(Mem{Base: cpf, Disp: 4*nr - 4})
+			if i+1 < mr {
+				ADDQ(ldcb, cpf)
+			}
 		}
 	}
 
@@ -474,17 +496,338 @@ func gemvT(s isa) {
 	RET()
 }
 
+const packSig = "func(k int, src []float32, lds int, dst []float32, ldd int)"
+
+// packN512 emits the copy of a panel of B stored by rows: dst[p*ldd+j] =
+// src[p*lds+j] for p < k, j < w, and 0 for w ≤ j < ldd (ldd is 16, 32 or
+// 48).
+func packN512() {
+	TEXT("packN512", NOSPLIT, "func(k int, src []float32, lds int, w int, dst []float32, ldd int)")
+	Doc("packN512 sets dst[p*ldd+j] = src[p*lds+j] for p < k, j < w, and 0 for w ≤ j < ldd (ldd = 16, 32 or 48).")
+	k := load(Param("k"))
+	sp := load(Param("src").Base())
+	lds := load(Param("lds"))
+	SHLQ(U8(2), lds)
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	w := load(Param("w"))
+	// masks[v]: the lanes of vector v below w.
+	masks := []OpmaskPhysical{K1, K2, K3}
+	for v, m := range masks {
+		n := GP64()
+		MOVQ(w, n)
+		SUBQ(U32(16*v), n)
+		// clamp n to [0, 16]
+		zero, sixteen := GP64(), GP64()
+		XORQ(zero, zero)
+		MOVQ(U32(16), sixteen)
+		CMPQ(n, zero)
+		CMOVQLT(zero, n)
+		CMPQ(n, sixteen)
+		CMOVQGT(sixteen, n)
+		bits := GP32()
+		MOVL(U32(0xffff), bits)
+		BZHIL(n.As32(), bits, bits)
+		KMOVW(bits, m)
+	}
+	for nv := 1; nv <= 3; nv++ {
+		lbl := fmt.Sprintf("packN512_w%d", 16*nv)
+		if nv < 3 {
+			CMPQ(ldd, U8(16*nv))
+			JNE(LabelRef(lbl + "_skip"))
+		}
+		Label(lbl)
+		TESTQ(k, k)
+		JE(LabelRef("packN512_done"))
+		for v := 0; v < nv; v++ {
+			VMOVUPS_Z(Mem{Base: sp, Disp: 64 * v}, masks[v], Z(v))
+			VMOVUPS(Z(v), Mem{Base: dp, Disp: 64 * v})
+		}
+		ADDQ(lds, sp)
+		ADDQ(U32(64*nv), dp)
+		DECQ(k)
+		JMP(LabelRef(lbl))
+		if nv < 3 {
+			Label(lbl + "_skip")
+		}
+	}
+	Label("packN512_done")
+	VZEROUPPER()
+	RET()
+}
+
+// Z returns zmm register i.
+func Z(i int) VecPhysical { return avx512.vec(i) }
+
+// transpose16 transposes the 16×16 floats in Z0..Z15 (row i in Zi) into
+// Z0..Z15 (column i in Zi), using Z16..Z31.
+func transpose16() {
+	// Stage 1: interleave pairs of rows.
+	for a := 0; a < 8; a++ {
+		VUNPCKLPS(Z(2*a+1), Z(2*a), Z(16+2*a))
+		VUNPCKHPS(Z(2*a+1), Z(2*a), Z(16+2*a+1))
+	}
+	// Stage 2: c[e][b] (in Z(4b+e)): lane L holds column 4L+e of rows 4b..4b+3.
+	for b := 0; b < 4; b++ {
+		lo0, hi0, lo1, hi1 := Z(16+4*b), Z(16+4*b+1), Z(16+4*b+2), Z(16+4*b+3)
+		VSHUFPS(U8(0x44), lo1, lo0, Z(4*b+0))
+		VSHUFPS(U8(0xEE), lo1, lo0, Z(4*b+1))
+		VSHUFPS(U8(0x44), hi1, hi0, Z(4*b+2))
+		VSHUFPS(U8(0xEE), hi1, hi0, Z(4*b+3))
+	}
+	// Stage 3: for each e, a 4×4 transpose of 128-bit lanes of c[e][0..3].
+	for e := 0; e < 4; e++ {
+		c := func(b int) VecPhysical { return Z(4*b + e) }
+		x := func(i int) VecPhysical { return Z(16 + 4*e + i) }
+		VSHUFF32X4(U8(0x44), c(1), c(0), x(0))
+		VSHUFF32X4(U8(0xEE), c(1), c(0), x(1))
+		VSHUFF32X4(U8(0x44), c(3), c(2), x(2))
+		VSHUFF32X4(U8(0xEE), c(3), c(2), x(3))
+	}
+	for e := 0; e < 4; e++ {
+		x := func(i int) VecPhysical { return Z(16 + 4*e + i) }
+		VSHUFF32X4(U8(0x88), x(2), x(0), Z(e))
+		VSHUFF32X4(U8(0xDD), x(2), x(0), Z(4+e))
+		VSHUFF32X4(U8(0x88), x(3), x(1), Z(8+e))
+		VSHUFF32X4(U8(0xDD), x(3), x(1), Z(12+e))
+	}
+}
+
+// packT512 emits the transposing copy of 16 rows of B into 16 columns of a
+// panel: dst[p*ldd+j] = src[j*lds+p] for j < 16, p < k.
+func packT512() {
+	TEXT("packT512", NOSPLIT, packSig)
+	Doc("packT512 sets dst[p*ldd+j] = src[j*lds+p] for j < 16, p < k (a 16-row block of B, transposed).")
+	k := load(Param("k"))
+	sp := load(Param("src").Base())
+	lds := load(Param("lds"))
+	SHLQ(U8(2), lds)
+	lds3 := GP64()
+	LEAQ(Mem{Base: lds, Index: lds, Scale: 2}, lds3)
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	SHLQ(U8(2), ldd)
+	ldd3 := GP64()
+	LEAQ(Mem{Base: ldd, Index: ldd, Scale: 2}, ldd3)
+	// Row pointers: rows 4q..4q+3 from r[q].
+	r := []GPVirtual{sp, GP64(), GP64(), GP64()}
+	for q := 1; q < 4; q++ {
+		LEAQ(Mem{Base: r[q-1], Index: lds, Scale: 4}, r[q])
+	}
+	rowAddr := func(j int) Mem {
+		m := Mem{Base: r[j/4]}
+		switch j % 4 {
+		case 1:
+			m.Index, m.Scale = lds, 1
+		case 2:
+			m.Index, m.Scale = lds, 2
+		case 3:
+			m.Index, m.Scale = lds3, 1
+		}
+		return m
+	}
+	// dst rows p..p+15 from d (rows 4q.. from d + 4q·ldd).
+	d := GP64()
+	dstAddr := func(i int) Mem {
+		m := Mem{Base: d}
+		switch i % 4 {
+		case 1:
+			m.Index, m.Scale = ldd, 1
+		case 2:
+			m.Index, m.Scale = ldd, 2
+		case 3:
+			m.Index, m.Scale = ldd3, 1
+		}
+		return m
+	}
+	Label("packT512_loop")
+	CMPQ(k, U8(16))
+	JL(LabelRef("packT512_tail"))
+	for j := 0; j < 16; j++ {
+		VMOVUPS(rowAddr(j), Z(j))
+	}
+	transpose16()
+	MOVQ(dp, d)
+	for i := 0; i < 16; i++ {
+		VMOVUPS(Z(i), dstAddr(i))
+		if i%4 == 3 && i < 15 {
+			LEAQ(Mem{Base: d, Index: ldd, Scale: 4}, d)
+		}
+	}
+	for q := range r {
+		ADDQ(U8(64), r[q])
+	}
+	LEAQ(Mem{Base: dp, Index: ldd, Scale: 8}, dp)
+	LEAQ(Mem{Base: dp, Index: ldd, Scale: 8}, dp)
+	SUBQ(U8(16), k)
+	JMP(LabelRef("packT512_loop"))
+
+	Label("packT512_tail")
+	TESTQ(k, k)
+	JE(LabelRef("packT512_done"))
+	tailMask(k, K1)
+	for j := 0; j < 16; j++ {
+		VMOVUPS_Z(rowAddr(j), K1, Z(j))
+	}
+	transpose16()
+	MOVQ(dp, d)
+	for i := 0; i < 16; i++ {
+		// store row i if i < k
+		CMPQ(k, U8(i))
+		JLE(LabelRef("packT512_done"))
+		VMOVUPS(Z(i), dstAddr(i))
+		if i%4 == 3 && i < 15 {
+			LEAQ(Mem{Base: d, Index: ldd, Scale: 4}, d)
+		}
+	}
+	Label("packT512_done")
+	VZEROUPPER()
+	RET()
+}
+
+// Y returns ymm register i.
+func Y(i int) VecPhysical { return avx2.vec(i) }
+
+// packT256 emits the AVX2 transposing copy of 8 rows of B into 8 columns of
+// a panel, k a multiple of 8: dst[p*ldd+j] = src[j*lds+p] for j < 8, p < k.
+func packT256() {
+	TEXT("packT256", NOSPLIT, packSig)
+	Doc("packT256 sets dst[p*ldd+j] = src[j*lds+p] for j < 8, p < k&^7 (an 8-row block of B, transposed).")
+	k := load(Param("k"))
+	SHRQ(U8(3), k)
+	sp := load(Param("src").Base())
+	lds := load(Param("lds"))
+	SHLQ(U8(2), lds)
+	lds3 := GP64()
+	LEAQ(Mem{Base: lds, Index: lds, Scale: 2}, lds3)
+	r4 := GP64()
+	LEAQ(Mem{Base: sp, Index: lds, Scale: 4}, r4)
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	SHLQ(U8(2), ldd)
+	ldd3 := GP64()
+	LEAQ(Mem{Base: ldd, Index: ldd, Scale: 2}, ldd3)
+	addr := func(base, ld, ld3 GPVirtual, j int) Mem {
+		m := Mem{Base: base}
+		switch j % 4 {
+		case 1:
+			m.Index, m.Scale = ld, 1
+		case 2:
+			m.Index, m.Scale = ld, 2
+		case 3:
+			m.Index, m.Scale = ld3, 1
+		}
+		return m
+	}
+	d := GP64()
+	Label("packT256_loop")
+	TESTQ(k, k)
+	JE(LabelRef("packT256_done"))
+	for j := 0; j < 8; j++ {
+		base := sp
+		if j >= 4 {
+			base = r4
+		}
+		VMOVUPS(addr(base, lds, lds3, j), Y(j))
+	}
+	for a := 0; a < 4; a++ {
+		VUNPCKLPS(Y(2*a+1), Y(2*a), Y(8+2*a))
+		VUNPCKHPS(Y(2*a+1), Y(2*a), Y(8+2*a+1))
+	}
+	// c[e][b] in Y(4b+e): lane L holds column 4L+e of rows 4b..4b+3.
+	for b := 0; b < 2; b++ {
+		lo0, hi0, lo1, hi1 := Y(8+4*b), Y(8+4*b+1), Y(8+4*b+2), Y(8+4*b+3)
+		VSHUFPS(U8(0x44), lo1, lo0, Y(4*b+0))
+		VSHUFPS(U8(0xEE), lo1, lo0, Y(4*b+1))
+		VSHUFPS(U8(0x44), hi1, hi0, Y(4*b+2))
+		VSHUFPS(U8(0xEE), hi1, hi0, Y(4*b+3))
+	}
+	for e := 0; e < 4; e++ {
+		VPERM2F128(U8(0x20), Y(4+e), Y(e), Y(8+e))
+		VPERM2F128(U8(0x31), Y(4+e), Y(e), Y(12+e))
+	}
+	MOVQ(dp, d)
+	for i := 0; i < 8; i++ {
+		VMOVUPS(Y(8+i), addr(d, ldd, ldd3, i))
+		if i == 3 {
+			LEAQ(Mem{Base: d, Index: ldd, Scale: 4}, d)
+		}
+	}
+	ADDQ(U8(32), sp)
+	ADDQ(U8(32), r4)
+	LEAQ(Mem{Base: dp, Index: ldd, Scale: 8}, dp)
+	DECQ(k)
+	JMP(LabelRef("packT256_loop"))
+	Label("packT256_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packBlockN emits the copy of np full panels of nv vectors' width from B
+// stored by rows, row by row (so that each row of B is read sequentially):
+// panel q, row p at dst[q*pstride + p*nr] holds src[p*lds + q*nr : +nr].
+func packBlockN(s isa, nv int) {
+	name := fmt.Sprintf("packBlockN%d_%d", s.floats*32, nv*s.floats)
+	TEXT(name, NOSPLIT, "func(k int, np int, src []float32, lds int, dst []float32, pstride int)")
+	nr := nv * s.floats
+	Doc(fmt.Sprintf("%s copies np panels of %d columns of B (stored by rows) into dst, row by row:", name, nr),
+		fmt.Sprintf("dst[q*pstride+p*%d+j] = src[p*lds+q*%d+j] for p < k, q < np, j < %d.", nr, nr, nr))
+	k := load(Param("k"))
+	sp := load(Param("src").Base())
+	lds := load(Param("lds"))
+	SHLQ(U8(2), lds)
+	dp := load(Param("dst").Base())
+	ps := load(Param("pstride"))
+	SHLQ(U8(2), ps)
+	np := load(Param("np"))
+	q, sq, dq := GP64(), GP64(), GP64()
+	pf := GP64() // a row 4 rows ahead, prefetched
+	Label(name + "_row")
+	TESTQ(k, k)
+	JE(LabelRef(name + "_done"))
+	MOVQ(np, q)
+	MOVQ(sp, sq)
+	MOVQ(dp, dq)
+	LEAQ(Mem{Base: sp, Index: lds, Scale: 4}, pf)
+	Label(name + "_panel")
+	for v := 0; v < nv; v++ {
+		if v*s.bytes()%64 == 0 {
+			PREFETCHT0(Mem{Base: pf, Disp: v * s.bytes()})
+		}
+		VMOVUPS(Mem{Base: sq, Disp: v * s.bytes()}, s.vec(v))
+		VMOVUPS(s.vec(v), Mem{Base: dq, Disp: v * s.bytes()})
+	}
+	ADDQ(U32(4*nr), sq)
+	ADDQ(U32(4*nr), pf)
+	ADDQ(ps, dq)
+	DECQ(q)
+	JNE(LabelRef(name + "_panel"))
+	ADDQ(lds, sp)
+	ADDQ(U32(4*nr), dp)
+	DECQ(k)
+	JMP(LabelRef(name + "_row"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!noasm")
 	for _, rowsA := range []bool{true, false} {
-		kernel(avx512, 14, 2, rowsA)
-		kernel(avx512, 14, 1, rowsA)
+		kernel(avx512, 8, 3, rowsA)
+		kernel(avx512, 8, 2, rowsA)
+		kernel(avx512, 8, 1, rowsA)
 		kernel(avx2, 6, 2, rowsA)
 	}
 	gemvN(avx512)
 	gemvT(avx512)
 	gemvN(avx2)
 	gemvT(avx2)
+	packN512()
+	packT512()
+	packBlockN(avx512, 3)
+	packBlockN(avx2, 2)
+	packT256()
 	Generate()
 }
 
