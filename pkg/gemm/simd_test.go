@@ -453,7 +453,7 @@ func TestPackKernels(t *testing.T) {
 			for _, k := range []int{1, 5, 8, 15, 16, 17, 31, 40} {
 				for w := 1; w <= ldd; w++ {
 					lds := max(k, ldd) + 3
-					src := make([]float32, ldd*lds+k)
+					src := make([]float32, max(ldd, k)*lds+k)
 					for i := range src {
 						src[i] = float32(r.IntN(1000))
 					}
