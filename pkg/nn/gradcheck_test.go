@@ -361,3 +361,20 @@ func TestLossValuesAtClip(t *testing.T) {
 		t.Error("SoftmaxCCE accepted label 2 of 2")
 	}
 }
+
+func TestGradUpConv2D(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, budget := range []int{8 << 20, 1} { // whole batch, then one sample per chunk
+		old := colBudget
+		colBudget = budget
+		l := NewUpConv2D("upconv", 3, 4)
+		GlorotUniform(l.Weight, r)
+		copy(l.Bias.W, randVec(r, 4, 0.1))
+		x := randVec(r, 2*3*3*4, 1)
+		var dx []float32
+		checkGrads(t, "UpConv2D", func() []float32 { return l.Forward(x, 2, 3, 4) },
+			func(dy []float32) { dx = l.Backward(dy, true) },
+			append(paramVars(l.Weight, l.Bias), gvar{"x", x, func() []float32 { return dx }}))
+		colBudget = old
+	}
+}
