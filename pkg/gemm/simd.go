@@ -29,7 +29,7 @@ type SIMD struct{}
 
 // Sgemm implements Kernel.
 func (SIMD) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, true)
 	sgemm(active.Load(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
@@ -59,9 +59,10 @@ type job struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 
-	kc          int  // k block
-	tm, tn, ntn int  // tile size, tiles per row of tiles
-	inPlaceB    bool // full panels of B are read where they lie
+	kc          int         // k block
+	tm, tn, ntn int         // tile size, tiles per row of tiles
+	inPlaceB    bool        // full panels of B are read where they lie
+	packer      PanelPacker // produces B (SgemmPacked)
 
 	gemv      bool // a matrix–vector product: see gemvPart
 	gemvTrans bool
@@ -79,7 +80,7 @@ type job struct {
 
 // release forgets the caller's slices and returns j to the free list.
 func (j *job) release() {
-	j.a, j.b, j.c, j.x, j.r = nil, nil, nil, nil, nil
+	j.a, j.b, j.c, j.x, j.r, j.packer = nil, nil, nil, nil, nil, nil
 	jobs.put(j)
 }
 
@@ -121,7 +122,51 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc = a, lda, b, ldb, c, ldc
 	j.inPlaceB = !transB && ldb <= inPlaceLDB
+	j.blocked()
+}
 
+// PanelPacker produces the B operand of SgemmPacked block by block, so that
+// a caller can compute B while it is packed (an implicit im2col, say)
+// instead of writing it to memory and having it read back.
+type PanelPacker interface {
+	// PackB sets dst[p*ldd+j] = B(p0+p, j0+j) for p < kb, j < w, and
+	// dst[p*ldd+j] = 0 for w ≤ j < ldd. Calls run concurrently on disjoint
+	// blocks of dst; each block is asked for once per product.
+	PackB(p0, kb, j0, w int, dst []float32, ldd int)
+}
+
+// SgemmPacked computes C = alpha·op(A)·B + beta·C, where the k×n matrix B
+// is produced by pb, with the SIMD kernel (the same arithmetic as Sgemm
+// on the materialised B). When the current Kernel is not SIMD (a reference
+// kernel in a test, say), B is materialised and handed to it.
+func SgemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, pb PanelPacker, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if _, ok := Current().(SIMD); !ok {
+		bm := make([]float32, k*n)
+		for p0 := 0; p0 < k; p0 += 256 {
+			pb.PackB(p0, min(256, k-p0), 0, n, bm[p0*n:], n)
+		}
+		Current().Sgemm(transA, false, m, n, k, alpha, a, lda, bm, max(n, 1), beta, c, ldc)
+		return
+	}
+	check(transA, false, m, n, k, a, lda, nil, max(n, 1), c, ldc, false)
+	if k == 0 || alpha == 0 {
+		scale(m, n, beta, c, ldc)
+		return
+	}
+	j := jobs.get()
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
+	j.ar, j.transA, j.packer = active.Load(), transA, pb
+	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
+	j.a, j.lda, j.c, j.ldc = a, lda, c, ldc
+	j.blocked()
+}
+
+// blocked runs the product j describes on the blocked path.
+func (j *job) blocked() {
+	ar, m, n, k := j.ar, j.m, j.n, j.k
 	j.kc = k
 	if k > kcMax {
 		j.kc = ceilDiv(k, ceilDiv(k, kcMax))
@@ -138,13 +183,17 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	if t > 1 {
 		want := tilesPerThread * t
 		ntn := ceilDiv(n, j.tn)
+		minPanels := minTilePanels
+		if j.packer != nil {
+			minPanels = 1 // split columns only: each block of B is packed once
+		}
 		if np := ceilDiv(n, nr); ntn < want {
-			if n2 := min(want, np/minTilePanels); n2 > ntn {
+			if n2 := min(want, np/minPanels); n2 > ntn {
 				j.tn = ceilDiv(np, n2) * nr
 				ntn = ceilDiv(n, j.tn)
 			}
 		}
-		if ntn < 2*t {
+		if ntn < 2*t && j.packer == nil {
 			mp := ceilDiv(m, mr)
 			ntm := min(mp, ceilDiv(want, ntn))
 			j.tm = ceilDiv(mp, ntm) * mr
@@ -203,7 +252,15 @@ func (j *job) tile(ws *workspace, t int) {
 		// The kc×(j1-jt) block of op(B), as panels of nr columns (the last
 		// one as narrow as a kernel allows), at q·kb·nr in bpack.
 		q0 := 0
-		if !j.transB {
+		if j.packer != nil {
+			for q := 0; q < np; q++ {
+				jr := jt + q*nr
+				w := min(nr, j1-jr)
+				pw := ar.width(w)
+				j.packer.PackB(pc, kb, jr, w, ws.bpack[q*kb*nr:q*kb*nr+kb*pw], pw)
+			}
+			q0 = np
+		} else if !j.transB {
 			// Full panels row by row (B's rows are read sequentially).
 			q0 = (j1 - jt) / nr
 			if !j.inPlaceB && q0 > 0 {
@@ -341,7 +398,7 @@ func scale(m, n int, beta float32, c []float32, ldc int) {
 
 // check panics unless the arguments describe a valid product whose every
 // element lies inside the slices.
-func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, checkB bool) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("gemm: negative dimension m=%d n=%d k=%d", m, n, k))
 	}
@@ -357,6 +414,8 @@ func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 		}
 	}
 	mat("A", transA, m, k, a, lda)
-	mat("B", transB, k, n, b, ldb)
+	if checkB {
+		mat("B", transB, k, n, b, ldb)
+	}
 	mat("C", false, m, n, c, ldc)
 }
