@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -32,4 +33,22 @@ func BenchmarkUpsampleConv(b *testing.B) {
 			up.Backward(conv.Backward(dy, true))
 		}
 	})
+}
+
+func BenchmarkConvOneChannel(b *testing.B) {
+	const n, cin, h, w = 32, 64, 28, 28
+	r := rand.New(rand.NewPCG(1, 1))
+	x := randVec(r, n*cin*h*w, 1)
+	dy := randVec(r, n*h*w, 1)
+	for _, d := range []bool{true, false, true, false} {
+		useDirect = d
+		conv := NewConv2D("c", cin, 1, 3, 1, Same)
+		b.Run(fmt.Sprint("direct=", d), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				conv.Forward(x, n, h, w)
+				conv.Backward(dy, true)
+			}
+		})
+	}
+	useDirect = true
 }

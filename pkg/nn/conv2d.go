@@ -33,8 +33,10 @@
 // This layout (rather than col [R, K]) makes im2col and col2im move whole
 // runs of an image row at a time (a plain copy for stride 1) and makes the
 // NCHW output a set of contiguous copies, which matters once the GEMM is
-// fast. For a single output channel (Cout = 1) the products are computed
-// transposed so the GEMM sees n = 1 and runs as a matrix–vector product.
+// fast. A single output channel (Cout = 1) at stride 1 (the generator's
+// last conv) skips im2col altogether and is computed directly (see
+// direct); at stride 2 its products are computed transposed so the GEMM
+// sees n = 1 and runs as a matrix–vector product.
 //
 // A chunk holds as many samples as fit in colBudget floats (at least one),
 // which bounds the memory of colT (the generator's second conv at batch 32
@@ -87,6 +89,7 @@ type Conv2D struct {
 	s0, r    int       // first sample and number of columns (R) of the chunk being processed
 
 	im2colFn, col2imFn, rowsToYFn, dyToRowsFn func(lo, hi int)
+	directFwdFn, directDXFn, directDWFn       func(lo, hi int)
 }
 
 // NewConv2D returns a k×k convolution with the given stride and padding,
@@ -96,6 +99,7 @@ func NewConv2D(name string, cin, cout, k, stride int, pad Padding) *Conv2D {
 	c := &Conv2D{Cin: cin, Cout: cout, Kernel: k, Stride: stride, Pad: pad,
 		Weight: NewParam(name+".w", cout, cin, k, k), Bias: NewParam(name+".b", cout)}
 	c.im2colFn, c.col2imFn, c.rowsToYFn, c.dyToRowsFn = c.im2col, c.col2im, c.rowsToY, c.dyToRows
+	c.directFwdFn, c.directDXFn, c.directDWFn = c.directForward, c.directDX, c.directDW
 	return c
 }
 
@@ -129,6 +133,11 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 	c.n, c.h, c.w, c.oh, c.ow = n, h, w, oh, ow
 	c.x = x[:n*c.Cin*h*w]
 	P, K := oh*ow, c.Cin*c.Kernel*c.Kernel
+	if c.direct() {
+		c.y = grow(c.y, n*P)
+		For(n, c.directFwdFn)
+		return c.y, oh, ow
+	}
 	c.ns = min(max(colBudget/(P*K), 1), n)
 	c.col = grow(c.col, K*c.ns*P)
 	c.rows = grow(c.rows, c.Cout*c.ns*P)
@@ -171,6 +180,16 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 	if needDX {
 		c.dx = grow(c.dx, n*c.Cin*c.h*c.w)
 	}
+	if c.direct() {
+		if !c.Frozen {
+			For(c.Cin, c.directDWFn)
+		}
+		if !needDX {
+			return nil
+		}
+		For(n, c.directDXFn)
+		return c.dx
+	}
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
 		c.r = min(c.ns, n-c.s0) * P
 		For(c.r/P, c.dyToRowsFn)
@@ -201,6 +220,150 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		return nil
 	}
 	return c.dx
+}
+
+// direct reports whether the layer skips im2col: with one output channel
+// the GEMM would be a matrix–vector product whose cost is all in unrolling
+// the input (K·P floats written for K·P multiply-adds), so a 3×3 stride-1
+// "same" conv with Cout = 1 (the generator's last) is computed directly,
+// a 3×3 correlation per input channel (corr3, corr3Grad):
+//
+//	y[n]         = b + Σ_ci corr3(x[n, ci], W[ci])
+//	dx[n, ci]    = corr3(dy[n], W[ci] rotated 180°)
+//	dW[ci, ky, kx] = Σ_n Σ_{oy,ox} dy[n, oy, ox]·x[n, ci, oy+ky−1, ox+kx−1]
+//
+// split over samples (y, dx) or input channels (dW).
+func (c *Conv2D) direct() bool {
+	return useDirect && c.Cout == 1 && c.Kernel == 3 && c.Stride == 1 && c.Pad == Same
+}
+
+// useDirect lets tests and benchmarks compare the direct path with im2col.
+var useDirect = true
+
+// directForward computes y for samples lo .. hi-1.
+func (c *Conv2D) directForward(lo, hi int) {
+	H, W := c.h, c.w
+	for i := lo; i < hi; i++ {
+		ys := c.y[i*H*W : (i+1)*H*W]
+		for j := range ys {
+			ys[j] = c.Bias.W[0]
+		}
+		for ci := 0; ci < c.Cin; ci++ {
+			corr3(ys, c.x[(i*c.Cin+ci)*H*W:(i*c.Cin+ci+1)*H*W], H, W, (*[9]float32)(c.Weight.W[ci*9:ci*9+9]))
+		}
+	}
+}
+
+// directDX computes dx for samples lo .. hi-1.
+func (c *Conv2D) directDX(lo, hi int) {
+	H, W := c.h, c.w
+	for i := lo; i < hi; i++ {
+		dys := c.dy[i*H*W : (i+1)*H*W]
+		for ci := 0; ci < c.Cin; ci++ {
+			var rot [9]float32
+			for t := range rot {
+				rot[t] = c.Weight.W[ci*9+8-t]
+			}
+			dxc := c.dx[(i*c.Cin+ci)*H*W : (i*c.Cin+ci+1)*H*W]
+			clear(dxc)
+			corr3(dxc, dys, H, W, &rot)
+		}
+	}
+}
+
+// directDW computes dW of input channels lo .. hi-1.
+func (c *Conv2D) directDW(lo, hi int) {
+	H, W := c.h, c.w
+	for ci := lo; ci < hi; ci++ {
+		var g [9]float64
+		for i := 0; i < c.n; i++ {
+			corr3Grad(&g, c.dy[i*H*W:(i+1)*H*W], c.x[(i*c.Cin+ci)*H*W:(i*c.Cin+ci+1)*H*W], H, W)
+		}
+		for t, v := range g {
+			c.Weight.G[ci*9+t] = float32(v)
+		}
+	}
+}
+
+// corr3 adds to dst [H, W] the 3×3 correlation of src [H, W] with w, zero
+// padded by one pixel: dst[y, x] += Σ_{ky,kx} w[ky·3+kx]·src[y+ky−1, x+kx−1].
+func corr3(dst, src []float32, H, W int, w *[9]float32) {
+	var zero [64]float32
+	row := func(y int) []float32 {
+		if y < 0 || y >= H {
+			if W <= len(zero) {
+				return zero[:W]
+			}
+			return nil
+		}
+		return src[y*W : (y+1)*W]
+	}
+	for y := 0; y < H; y++ {
+		d := dst[y*W : (y+1)*W]
+		r0, r1, r2 := row(y-1), row(y), row(y+1)
+		if r0 == nil || r2 == nil { // a row wider than zero: the plain way
+			for ky, r := range [3][]float32{r0, r1, r2} {
+				if r == nil {
+					continue
+				}
+				for x := range d {
+					for kx := 0; kx < 3; kx++ {
+						if sx := x + kx - 1; sx >= 0 && sx < W {
+							d[x] += w[ky*3+kx] * r[sx]
+						}
+					}
+				}
+			}
+			continue
+		}
+		// edges
+		d[0] += w[1]*r0[0] + w[4]*r1[0] + w[7]*r2[0]
+		if W > 1 {
+			d[0] += w[2]*r0[1] + w[5]*r1[1] + w[8]*r2[1]
+			d[W-1] += w[0]*r0[W-2] + w[1]*r0[W-1] + w[3]*r1[W-2] + w[4]*r1[W-1] + w[6]*r2[W-2] + w[7]*r2[W-1]
+		}
+		if W < 3 {
+			continue
+		}
+		// interior: x = 1 .. W-2
+		n := W - 2
+		out := d[1 : 1+n]
+		a0, b0, c0 := r0[0:n], r0[1:1+n], r0[2:2+n]
+		a1, b1, c1 := r1[0:n], r1[1:1+n], r1[2:2+n]
+		a2, b2, c2 := r2[0:n], r2[1:1+n], r2[2:2+n]
+		for j := range out {
+			out[j] += w[0]*a0[j] + w[1]*b0[j] + w[2]*c0[j] +
+				w[3]*a1[j] + w[4]*b1[j] + w[5]*c1[j] +
+				w[6]*a2[j] + w[7]*b2[j] + w[8]*c2[j]
+		}
+	}
+}
+
+// corr3Grad adds to g the gradient of Σ dy·corr3(x, w) with respect to w:
+// g[ky·3+kx] += Σ_{y,x} dy[y, x]·x[y+ky−1, x+kx−1] (zero outside).
+func corr3Grad(g *[9]float64, dy, x []float32, H, W int) {
+	for y := 0; y < H; y++ {
+		d := dy[y*W : (y+1)*W]
+		for ky := 0; ky < 3; ky++ {
+			sy := y + ky - 1
+			if sy < 0 || sy >= H {
+				continue
+			}
+			r := x[sy*W : (sy+1)*W]
+			// kx = 0: d[1:] · r[:W-1]; kx = 1: d · r; kx = 2: d[:W-1] · r[1:]
+			var s0, s1, s2 float32
+			for j := 0; j < W; j++ {
+				s1 += d[j] * r[j]
+			}
+			for j := 1; j < W; j++ {
+				s0 += d[j] * r[j-1]
+				s2 += d[j-1] * r[j]
+			}
+			g[ky*3] += float64(s0)
+			g[ky*3+1] += float64(s1)
+			g[ky*3+2] += float64(s2)
+		}
+	}
 }
 
 // span returns the output columns ox in [lo, hi) whose input column

@@ -128,9 +128,14 @@ func TestGradConv2D(t *testing.T) {
 		{"3x3 s2 same 8x8 -> 4x4", 3, 2, 3, 2, 8, 8, Same, 2},
 		{"cin 1", 1, 4, 3, 2, 6, 6, Same, 3},
 		{"cout 1", 4, 1, 3, 1, 5, 5, Same, 2},
+		{"cout 1 (im2col)", 4, 1, 3, 1, 5, 5, Same, -2},
+		{"cout 1 one column", 2, 1, 3, 1, 4, 1, Same, 2},
+		{"cout 1 wide rows", 2, 1, 3, 1, 3, 70, Same, 1},
 		{"5x5 valid", 2, 3, 5, 1, 7, 8, Valid, 2},
 	}
 	for _, c := range cases {
+		useDirect = c.n > 0 // a negative n: the same case through im2col
+		c.n = max(c.n, -c.n)
 		for _, budget := range []int{8 << 20, 1} { // whole batch, then one sample per chunk
 			old := colBudget
 			colBudget = budget
@@ -145,6 +150,7 @@ func TestGradConv2D(t *testing.T) {
 			colBudget = old
 		}
 	}
+	useDirect = true
 }
 
 func TestGradBatchNorm(t *testing.T) {

@@ -51,7 +51,11 @@ func TestConv2DForward(t *testing.T) {
 		{64, 8, 3, 1, 4, 4, Same, 4, 4, 1, 1},     // d.conv4 (fewer outputs)
 		{3, 2, 3, 2, 7, 7, Same, 4, 4, 1, 1},      // odd input: pad 1 each side
 		{2, 3, 5, 1, 9, 8, Valid, 5, 4, 0, 0},
-		{4, 1, 3, 1, 6, 6, Same, 6, 6, 1, 1}, // one output channel
+		{4, 1, 3, 1, 6, 6, Same, 6, 6, 1, 1},   // one output channel: direct
+		{3, 1, 3, 1, 5, 70, Same, 5, 70, 1, 1}, // rows wider than corr3's zero row
+		{3, 1, 3, 1, 4, 2, Same, 4, 2, 1, 1},
+		{3, 1, 3, 1, 4, 1, Same, 4, 1, 1, 1},
+		{4, 1, 3, 2, 6, 6, Same, 3, 3, 0, 0}, // one output channel, stride 2: GEMV
 	}
 	for _, c := range cases {
 		for _, budget := range []int{8 << 20, 1} {
