@@ -240,3 +240,37 @@ func TestUpConv2DEqualsUpsampleThenConv(t *testing.T) {
 		}
 	}
 }
+
+// TestActivationsExact pins the branch-free ReLU and LeakyReLU to their
+// definitions, including zeros, negative zero and extremes.
+func TestActivationsExact(t *testing.T) {
+	x := []float32{-3, -1e-30, float32(math.Copysign(0, -1)), 0, 1e-30, 2.5, -math.MaxFloat32, math.MaxFloat32, float32(math.Inf(1)), float32(math.Inf(-1))}
+	dy := make([]float32, len(x))
+	for i := range dy {
+		dy[i] = float32(i) + 0.5
+	}
+	var r ReLU
+	y := r.Forward(x)
+	dx := r.Backward(dy)
+	for i, v := range x {
+		wantY, wantDX := float32(0), float32(0)
+		if v > 0 {
+			wantY, wantDX = v, dy[i]
+		}
+		if y[i] != wantY || math.Signbit(float64(y[i])) || dx[i] != wantDX {
+			t.Errorf("ReLU(%v) = %v, dx %v; want %v, %v", v, y[i], dx[i], wantY, wantDX)
+		}
+	}
+	l := NewLeakyReLU(0.2)
+	y = l.Forward(x)
+	dx = l.Backward(dy)
+	for i, v := range x {
+		wantY, wantDX := 0.2*v, 0.2*dy[i]
+		if v > 0 {
+			wantY, wantDX = v, dy[i]
+		}
+		if y[i] != wantY || dx[i] != wantDX {
+			t.Errorf("LeakyReLU(%v) = %v, dx %v; want %v, %v", v, y[i], dx[i], wantY, wantDX)
+		}
+	}
+}

@@ -3,8 +3,21 @@
 //	x, y, dy, dx  [any shape, n elements]
 //
 // Backward: dx = dy for x > 0, α·dy otherwise.
+//
+// Both loops are branch-free: y = x·s and dx = dy·s with s = 1 or α chosen
+// from the bits of x (see scale).
 
 package nn
+
+import "math"
+
+// scale returns the bits of 1 if x > 0, else those of alpha (x = −0 and
+// NaNs with the sign bit set count as not positive), without branching.
+func scale(x float32, one, alpha uint32) uint32 {
+	u := int32(math.Float32bits(x))
+	m := uint32((u-1)>>31) | uint32(u>>31) // all ones unless x > 0
+	return one&^m | alpha&m
+}
 
 // LeakyReLU is the leaky rectified linear unit.
 type LeakyReLU struct {
@@ -20,12 +33,10 @@ func NewLeakyReLU(alpha float32) *LeakyReLU { return &LeakyReLU{Alpha: alpha} }
 func (l *LeakyReLU) Forward(x []float32) []float32 {
 	l.x = x
 	l.y = grow(l.y, len(x))
+	y := l.y[:len(x)]
+	one, alpha := math.Float32bits(1), math.Float32bits(l.Alpha)
 	for i, v := range x {
-		if v > 0 {
-			l.y[i] = v
-		} else {
-			l.y[i] = l.Alpha * v
-		}
+		y[i] = v * math.Float32frombits(scale(v, one, alpha))
 	}
 	return l.y
 }
@@ -33,12 +44,10 @@ func (l *LeakyReLU) Forward(x []float32) []float32 {
 // Backward returns dx from dy.
 func (l *LeakyReLU) Backward(dy []float32) []float32 {
 	l.dx = grow(l.dx, len(l.x))
+	dx, dy := l.dx[:len(l.x)], dy[:len(l.x)]
+	one, alpha := math.Float32bits(1), math.Float32bits(l.Alpha)
 	for i, v := range l.x {
-		if v > 0 {
-			l.dx[i] = dy[i]
-		} else {
-			l.dx[i] = l.Alpha * dy[i]
-		}
+		dx[i] = dy[i] * math.Float32frombits(scale(v, one, alpha))
 	}
 	return l.dx
 }

@@ -188,19 +188,45 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	return c.dx
 }
 
-// shifted copies src shifted by d ∈ {−1, 0, 1} into dst (dst[j] =
-// src[j+d], zero where j+d falls outside).
-func shifted(dst, src []float32, d int) {
-	w := len(dst)
-	switch d {
+// shiftPlane writes dst[y, x] = src[y+dy, x+dx] for an H×W plane, zero
+// where (y+dy, x+dx) falls outside: one copy of the whole plane at offset
+// dy·W + dx, then the row and the column that wrapped around are cleared.
+func shiftPlane(dst, src []float32, H, W, dy, dx int) {
+	HW := H * W
+	off := dy*W + dx
+	lo, hi := planeSpan(HW, off)
+	clear(dst[:lo])
+	if lo < hi {
+		copy(dst[lo:hi], src[lo+off:hi+off])
+	}
+	clear(dst[hi:HW])
+	maskPlane(dst, H, W, dy, dx)
+}
+
+// planeSpan returns the indices t in [0, HW) with t+off also in [0, HW).
+func planeSpan(HW, off int) (lo, hi int) {
+	lo, hi = min(max(0, -off), HW), max(min(HW, HW-off), 0)
+	return lo, max(lo, hi)
+}
+
+// maskPlane clears the positions of an H×W plane whose source (y+dy, x+dx)
+// lies outside it: the first or last row, the first or last column.
+func maskPlane(p []float32, H, W, dy, dx int) {
+	switch dy {
 	case -1:
-		dst[0] = 0
-		copy(dst[1:], src[:w-1])
-	case 0:
-		copy(dst, src)
+		clear(p[:W])
 	case 1:
-		copy(dst[:w-1], src[1:])
-		dst[w-1] = 0
+		clear(p[(H-1)*W : H*W])
+	}
+	switch dx {
+	case -1:
+		for y := 0; y < H; y++ {
+			p[y*W] = 0
+		}
+	case 1:
+		for y := 0; y < H; y++ {
+			p[y*W+W-1] = 0
+		}
 	}
 }
 
@@ -211,21 +237,11 @@ func (c *UpConv2D) im2col(lo, hi int) {
 	col := c.col[2*c.a+c.b]
 	for ci := lo; ci < hi; ci++ {
 		for p := 0; p < 2; p++ {
-			dy := c.a - 1 + p
 			for q := 0; q < 2; q++ {
-				dx := c.b - 1 + q
 				row := col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
 				for i := 0; i < R/HW; i++ {
 					xc := c.x[((c.s0+i)*c.Cin+ci)*HW : ((c.s0+i)*c.Cin+ci+1)*HW]
-					for oy := 0; oy < H; oy++ {
-						dst := row[i*HW+oy*W : i*HW+(oy+1)*W]
-						sy := oy + dy
-						if sy < 0 || sy >= H {
-							clear(dst)
-							continue
-						}
-						shifted(dst, xc[sy*W:(sy+1)*W], dx)
-					}
+					shiftPlane(row[i*HW:(i+1)*HW], xc, H, W, c.a-1+p, c.b-1+q)
 				}
 			}
 		}
@@ -233,7 +249,9 @@ func (c *UpConv2D) im2col(lo, hi int) {
 }
 
 // col2im adds dcolT of the current phase into dx for input channels
-// lo .. hi-1 (clearing them first at phase (0, 0)).
+// lo .. hi-1 (clearing them first at phase (0, 0)): the transpose of
+// shiftPlane, a whole-plane add at offset dy·W + dx after clearing the
+// entries that came from outside the plane (they belong to no pixel).
 func (c *UpConv2D) col2im(lo, hi int) {
 	H, W, R := c.h, c.w, c.r
 	HW := H * W
@@ -248,21 +266,18 @@ func (c *UpConv2D) col2im(lo, hi int) {
 			dy := c.a - 1 + p
 			for q := 0; q < 2; q++ {
 				dx := c.b - 1 + q
+				off := dy*W + dx
+				lo, hi := planeSpan(HW, off)
+				if lo == hi {
+					continue
+				}
 				row := col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
-				// output columns ox whose source column ox+dx is inside
-				xlo, xhi := max(0, -dx), min(W, W-dx)
 				for i := 0; i < R/HW; i++ {
-					dxc := c.dx[((c.s0+i)*c.Cin+ci)*HW : ((c.s0+i)*c.Cin+ci+1)*HW]
-					for oy := 0; oy < H; oy++ {
-						sy := oy + dy
-						if sy < 0 || sy >= H {
-							continue
-						}
-						src := row[i*HW+oy*W+xlo : i*HW+oy*W+xhi]
-						dst := dxc[sy*W+xlo+dx : sy*W+xhi+dx]
-						for j, v := range src {
-							dst[j] += v
-						}
+					src := row[i*HW : (i+1)*HW]
+					maskPlane(src, H, W, dy, dx)
+					dst := c.dx[((c.s0+i)*c.Cin+ci)*HW+lo+off : ((c.s0+i)*c.Cin+ci)*HW+hi+off]
+					for j, v := range src[lo:hi] {
+						dst[j] += v
 					}
 				}
 			}
