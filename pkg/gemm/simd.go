@@ -36,15 +36,17 @@ func (SIMD) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 // Tuning. kcMax bounds the k block (an mr×kc panel of A stays in L1, a
 // packed kc×ncMax block of B in L2); a product gets one goroutine per
 // minFlops (gemvMinFlops for matrix–vector ones), and C is cut into about
-// tilesPerThread tiles per goroutine (columns first, at least minTilePanels
-// panels wide, then rows) so that a goroutine slowed down by another process
-// can be helped. B is read where it lies (not packed) when it is not
+// tilesPerThread tiles per goroutine so that a goroutine slowed down by
+// another process can be helped: columns first (down to minTilePanels
+// panels), since every tile packs its own blocks of B and tiles in one
+// column would pack the same ones; rows only when there are fewer than two
+// column tiles per goroutine. B is read where it lies (not packed) when it is not
 // transposed and its rows are at most inPlaceLDB floats apart.
 var (
 	kcMax          = 384
 	ncMax          = 528
 	tilesPerThread = 4
-	minTilePanels  = 4
+	minTilePanels  = 1
 	minFlops       = 1 << 20
 	gemvMinFlops   = 1 << 18
 	inPlaceLDB     = 512
@@ -183,12 +185,8 @@ func (j *job) blocked() {
 	if t > 1 {
 		want := tilesPerThread * t
 		ntn := ceilDiv(n, j.tn)
-		minPanels := minTilePanels
-		if j.packer != nil {
-			minPanels = 1 // split columns only: each block of B is packed once
-		}
 		if np := ceilDiv(n, nr); ntn < want {
-			if n2 := min(want, np/minPanels); n2 > ntn {
+			if n2 := min(want, np/minTilePanels); n2 > ntn {
 				j.tn = ceilDiv(np, n2) * nr
 				ntn = ceilDiv(n, j.tn)
 			}
