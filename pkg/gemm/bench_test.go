@@ -18,6 +18,15 @@ var benchShapes = []struct {
 	// forward Y[Cout,R] = W[Cout,K]·colT; dW[Cout,K] = dY[Cout,R]·colTᵀ;
 	// dcolT[K,R] = Wᵀ·dY. Shapes at batch 32 (G.conv2 runs in chunks of 9
 	// samples: R = 7056).
+	// The generator's upsample+conv pairs as pkg/nn's UpConv2D computes them:
+	// four 2×2 convolutions on the small image (K = 4·Cin = 512), per phase.
+	{"G.upconv1/fwd/128x1568x512", false, false, 128, 1568, 512},
+	{"G.upconv1/dW/128x512x1568", false, true, 128, 512, 1568},
+	{"G.upconv1/dX/512x1568x128", true, false, 512, 1568, 128},
+	{"G.upconv2/fwd/64x6272x512", false, false, 64, 6272, 512},
+	{"G.upconv2/dW/64x512x6272", false, true, 64, 512, 6272},
+	{"G.upconv2/dX/512x6272x64", true, false, 512, 6272, 64},
+	// The same convolutions as 3×3 convs on the upsampled image.
 	{"G.conv1/fwd/128x6272x1152", false, false, 128, 6272, 1152},
 	{"G.conv1/dW/128x1152x6272", false, true, 128, 1152, 6272},
 	{"G.conv1/dX/1152x6272x128", true, false, 1152, 6272, 128},

@@ -18,43 +18,79 @@ var genericArch = &arch{
 }
 
 func goKernN(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
-	goKern4x4(k, a, lda, 1, b, ldb, c, ldc, alpha, beta, load)
+	// Rows of A in place, each sliced to k so that a0[p]..a3[p] need no
+	// bounds checks.
+	a0 := a[:k]
+	a1 := a[lda : lda+k][:len(a0)]
+	a2 := a[2*lda : 2*lda+k][:len(a0)]
+	a3 := a[3*lda : 3*lda+k][:len(a0)]
+	var acc [16]float32
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
+	for p := range a0 {
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		x := a0[p]
+		c00 += x * b0
+		c01 += x * b1
+		c02 += x * b2
+		c03 += x * b3
+		x = a1[p]
+		c10 += x * b0
+		c11 += x * b1
+		c12 += x * b2
+		c13 += x * b3
+		x = a2[p]
+		c20 += x * b0
+		c21 += x * b1
+		c22 += x * b2
+		c23 += x * b3
+		x = a3[p]
+		c30 += x * b0
+		c31 += x * b1
+		c32 += x * b2
+		c33 += x * b3
+	}
+	acc = [16]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	goStore4x4(&acc, c, ldc, alpha, beta, load)
 }
 
 func goKernT(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
-	goKern4x4(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, load)
-}
-
-// goKern4x4 is the 4×4 micro-kernel with A(i,p) = a[i*rs+p*cs].
-func goKern4x4(k int, a []float32, rs, cs int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, load int) {
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
 	for p := 0; p < k; p++ {
-		ap := a[p*cs:]
-		a0, a1, a2, a3 := ap[0], ap[rs], ap[2*rs], ap[3*rs]
-		bp := b[p*ldb : p*ldb+4]
+		ap := a[p*lda : p*lda+4 : p*lda+4]
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
+		x := ap[0]
+		c00 += x * b0
+		c01 += x * b1
+		c02 += x * b2
+		c03 += x * b3
+		x = ap[1]
+		c10 += x * b0
+		c11 += x * b1
+		c12 += x * b2
+		c13 += x * b3
+		x = ap[2]
+		c20 += x * b0
+		c21 += x * b1
+		c22 += x * b2
+		c23 += x * b3
+		x = ap[3]
+		c30 += x * b0
+		c31 += x * b1
+		c32 += x * b2
+		c33 += x * b3
 	}
-	rows := [4][4]float32{{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}}
-	for i := range rows {
+	acc := [16]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	goStore4x4(&acc, c, ldc, alpha, beta, load)
+}
+
+// goStore4x4 writes the 4×4 tile acc to C as (alpha·acc) + (beta·c).
+func goStore4x4(acc *[16]float32, c []float32, ldc int, alpha, beta float32, load int) {
+	for i := 0; i < 4; i++ {
 		cr := c[i*ldc : i*ldc+4]
-		for j, v := range rows[i] {
-			v = float32(alpha * v)
+		for j := range cr {
+			v := float32(alpha * acc[i*4+j])
 			if load != 0 {
 				v += float32(beta * cr[j])
 			}
