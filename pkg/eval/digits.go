@@ -1,0 +1,170 @@
+// Real digits: sets of labelled images scaled to [-1, 1] as the judge and
+// the generator see them, made from MNIST data sets or read from tensor
+// streams (what mnist-fetch writes, one split or several concatenated).
+
+package eval
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"acgan/pkg/mnist"
+	"acgan/pkg/tensor"
+)
+
+// Digits is a set of labelled images.
+type Digits struct {
+	Split  string    // "train", "test" or "" (unknown)
+	Images []float32 // N×1×28×28 in [-1, 1]
+	Labels []int     // N classes in [0, 10)
+}
+
+// Len returns the number of digits.
+func (d *Digits) Len() int { return len(d.Labels) }
+
+// scale maps a pixel in [0, 255] to [-1, 1] as the training does.
+func scale(p uint8) float32 { return (float32(p) - 127.5) / 127.5 }
+
+// FromDataset returns the digits of an MNIST data set.
+func FromDataset(ds *mnist.Dataset) *Digits {
+	d := &Digits{Split: ds.Split, Images: make([]float32, ds.N*Pixels), Labels: make([]int, ds.N)}
+	for i, p := range ds.Images[:ds.N*Pixels] {
+		d.Images[i] = scale(p)
+	}
+	for i, c := range ds.Labels[:ds.N] {
+		d.Labels[i] = int(c)
+	}
+	return d
+}
+
+// FirstPerClass returns the first n digits of each class, in the order
+// of d (all of a class if it has fewer).
+func (d *Digits) FirstPerClass(n int) *Digits {
+	out := &Digits{Split: d.Split}
+	var count [Classes]int
+	for i, c := range d.Labels {
+		if count[c] >= n {
+			continue
+		}
+		count[c]++
+		out.Images = append(out.Images, d.Images[i*Pixels:(i+1)*Pixels]...)
+		out.Labels = append(out.Labels, c)
+	}
+	return out
+}
+
+// ReadReal reads real digits from a tensor stream: one or more pairs of an
+// "images" record (N×1×28×28, uint8 in [0,255] or float32 with a range
+// entry) followed by its "labels" record (N values in [0,10)), each images
+// record naming its split in a "split" entry, as mnist-fetch writes them.
+// Concatenated streams (cat test.tzst train.tzst) give several pairs. It
+// returns the digits by split name ("train", "test"); a split given twice,
+// an images record without its labels, or one without a split entry is an
+// error. Other records are skipped. source names the stream in errors.
+func ReadReal(r io.Reader, source string) (map[string]*Digits, error) {
+	tr := tensor.NewReader(r)
+	out := map[string]*Digits{}
+	var images *tensor.Tensor
+	for i := 0; ; i++ {
+		t, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, tensor.ErrNotStream) {
+				return nil, fmt.Errorf("%s: %w (expected real MNIST digits, e.g. from mnist-fetch -split test)", source, err)
+			}
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+		switch t.Name {
+		case tensor.NameImages:
+			if images != nil {
+				return nil, fmt.Errorf("%s: record %d: images record without labels before it (record %d)", source, i, i-1)
+			}
+			split := t.Meta["split"]
+			if split != mnist.Train && split != mnist.Test {
+				if split == "" {
+					return nil, fmt.Errorf("%s: record %d: images without a split entry (want split=train or split=test, as mnist-fetch writes)", source, i)
+				}
+				return nil, fmt.Errorf("%s: record %d: images of unknown split %q (want train or test)", source, i, split)
+			}
+			if out[split] != nil {
+				return nil, fmt.Errorf("%s: record %d: a second set of %s digits", source, i, split)
+			}
+			images = t
+		case tensor.NameLabels:
+			if images == nil {
+				return nil, fmt.Errorf("%s: record %d: labels without images before them", source, i)
+			}
+			d, err := digitsOf(images, t)
+			if err != nil {
+				return nil, fmt.Errorf("%s: records %d-%d: %w", source, i-1, i, err)
+			}
+			out[d.Split] = d
+			images = nil
+		}
+	}
+	if images != nil {
+		return nil, fmt.Errorf("%s: the last images record has no labels record after it", source)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no images and labels in the stream (expected real MNIST digits, e.g. from mnist-fetch -split test)", source)
+	}
+	return out, nil
+}
+
+// digitsOf checks an images record and its labels and converts them.
+func digitsOf(images, labels *tensor.Tensor) (*Digits, error) {
+	s := images.Shape
+	if len(s) != 4 || s[1] != 1 || s[2] != ImageH || s[3] != ImageW {
+		return nil, fmt.Errorf("images have shape %s; want N×1×28×28", tensor.ShapeString(s))
+	}
+	n := s[0]
+	if n == 0 {
+		return nil, fmt.Errorf("no images (shape %s)", tensor.ShapeString(s))
+	}
+	if len(labels.Shape) != 1 || labels.Shape[0] != n {
+		return nil, fmt.Errorf("labels have shape %s; want %d (one per image)", tensor.ShapeString(labels.Shape), n)
+	}
+	if v, ok := labels.Meta[tensor.MetaClasses]; ok && v != strconv.Itoa(Classes) {
+		return nil, fmt.Errorf("labels have classes=%s; the judge reads %d classes", v, Classes)
+	}
+	d := &Digits{Split: images.Meta["split"], Images: make([]float32, n*Pixels), Labels: make([]int, n)}
+	switch images.DType {
+	case tensor.Uint8:
+		for i, p := range images.U8 {
+			d.Images[i] = scale(p)
+		}
+	case tensor.Float32:
+		lo, hi, ok := images.Range()
+		if !ok || lo != -1 || hi != 1 {
+			return nil, fmt.Errorf("float32 images need range=-1,1 in their metadata (have %q)", images.Meta[tensor.MetaRange])
+		}
+		for i, v := range images.F32 {
+			if !(v >= -1 && v <= 1) {
+				return nil, fmt.Errorf("image %d: value %g outside the range -1,1", i/Pixels, v)
+			}
+			d.Images[i] = v
+		}
+	default:
+		return nil, fmt.Errorf("images are %s; want uint8 or float32", images.DType)
+	}
+	for i := range n {
+		var c int
+		switch labels.DType {
+		case tensor.Uint8:
+			c = int(labels.U8[i])
+		case tensor.Int32:
+			c = int(labels.I32[i])
+		default:
+			return nil, fmt.Errorf("labels are %s; want uint8 or int32 class numbers", labels.DType)
+		}
+		if c < 0 || c >= Classes {
+			return nil, fmt.Errorf("label %d (of image %d) is outside 0..%d", c, i, Classes-1)
+		}
+		d.Labels[i] = c
+	}
+	return d, nil
+}

@@ -1,0 +1,157 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"acgan/pkg/mnist"
+	"acgan/pkg/tensor"
+)
+
+// fixtures returns the 100 real training and 100 test digits of
+// testdata/mnist.
+func fixtures(t testing.TB) (train, test *mnist.Dataset) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "mnist")
+	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sums, err := mnist.ParseSums(f, "SHA256SUMS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := mnist.New(mnist.Config{Dir: dir, Sums: sums, Offline: true, NoCache: true})
+	if train, err = fe.Load(context.Background(), mnist.Train, 0); err != nil {
+		t.Fatal(err)
+	}
+	if test, err = fe.Load(context.Background(), mnist.Test, 0); err != nil {
+		t.Fatal(err)
+	}
+	return train, test
+}
+
+func stream(t *testing.T, ts ...*tensor.Tensor) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := tensor.NewWriter(&b)
+	for _, x := range ts {
+		if err := w.Write(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestReadReal(t *testing.T) {
+	train, test := fixtures(t)
+	var a, b bytes.Buffer
+	if err := test.WriteStream(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := train.WriteStream(&b); err != nil {
+		t.Fatal(err)
+	}
+	// Concatenated streams: both splits.
+	got, err := ReadReal(bytes.NewReader(append(a.Bytes(), b.Bytes()...)), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for split, ds := range map[string]*mnist.Dataset{"train": train, "test": test} {
+		d := got[split]
+		if d == nil || d.Len() != 100 || d.Split != split {
+			t.Fatalf("%s: %+v", split, d)
+		}
+		want := FromDataset(ds)
+		for i := range want.Images {
+			if d.Images[i] != want.Images[i] {
+				t.Fatalf("%s: pixel %d = %v, want %v", split, i, d.Images[i], want.Images[i])
+			}
+		}
+		if d.Labels[0] != int(ds.Labels[0]) || d.Images[0] != -1 {
+			t.Errorf("%s: label %d pixel %v", split, d.Labels[0], d.Images[0])
+		}
+	}
+	// One split only.
+	got, err = ReadReal(bytes.NewReader(a.Bytes()), "stdin")
+	if err != nil || got["test"] == nil || got["train"] != nil {
+		t.Fatalf("test only: %v %v", got, err)
+	}
+
+	// Float32 images in [-1, 1] are taken as they are.
+	fimg := tensor.NewFloat32("images", []int{2, 1, 28, 28}, nil).SetMeta("range", "-1,1").SetMeta("split", "test")
+	fimg.F32[5] = 0.5
+	lab := tensor.NewInt32("labels", []int{2}, []int32{3, 9})
+	got, err = ReadReal(bytes.NewReader(stream(t, fimg, lab)), "x")
+	if err != nil || got["test"].Images[5] != 0.5 || got["test"].Labels[1] != 9 {
+		t.Fatalf("float images: %v", err)
+	}
+
+	img := func(split string) *tensor.Tensor {
+		x := tensor.NewUint8("images", []int{2, 1, 28, 28}, nil)
+		if split != "" {
+			x.SetMeta("split", split)
+		}
+		return x
+	}
+	lab8 := tensor.NewUint8("labels", []int{2}, []uint8{1, 2})
+	for _, c := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"not a stream", []byte("hello, world"), "x: not a tensor stream"},
+		{"empty stream", stream(t), "no images and labels"},
+		{"no split", stream(t, img(""), lab8), "record 0: images without a split entry"},
+		{"odd split", stream(t, img("valid"), lab8), `unknown split "valid"`},
+		{"split twice", stream(t, img("test"), lab8, img("test"), lab8), "record 2: a second set of test digits"},
+		{"labels first", stream(t, lab8, img("test")), "record 0: labels without images"},
+		{"no labels", stream(t, img("test")), "has no labels record after it"},
+		{"images twice", stream(t, img("test"), img("train"), lab8), "record 1: images record without labels"},
+		{"bad label", stream(t, img("test"), tensor.NewUint8("labels", []int{2}, []uint8{1, 10})), "label 10 (of image 1) is outside 0..9"},
+		{"few labels", stream(t, img("test"), tensor.NewUint8("labels", []int{1}, []uint8{1})), "labels have shape 1; want 2"},
+		{"classes", stream(t, img("test"), tensor.NewUint8("labels", []int{2}, []uint8{1, 2}).SetMeta("classes", "11")), "classes=11"},
+		{"shape", stream(t, tensor.NewUint8("images", []int{2, 28, 28}, nil).SetMeta("split", "test"), lab8), "shape 2x28x28; want N×1×28×28"},
+		{"float no range", stream(t, tensor.NewFloat32("images", []int{2, 1, 28, 28}, nil).SetMeta("split", "test"), lab8), "need range=-1,1"},
+		{"float outside", stream(t, func() *tensor.Tensor {
+			x := tensor.NewFloat32("images", []int{2, 1, 28, 28}, nil).SetMeta("split", "test").SetMeta("range", "-1,1")
+			x.F32[800] = 1.5
+			return x
+		}(), lab8), "image 1: value 1.5 outside"},
+		{"truncated", a.Bytes()[:a.Len()/2], "truncated"},
+	} {
+		_, err := ReadReal(bytes.NewReader(c.in), "x")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one with %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestFirstPerClass(t *testing.T) {
+	d := &Digits{Labels: []int{1, 2, 1, 1, 2, 3}, Images: make([]float32, 6*Pixels)}
+	for i := range 6 {
+		d.Images[i*Pixels] = float32(i)
+	}
+	s := d.FirstPerClass(2)
+	if got := s.Labels; len(got) != 5 || got[0] != 1 || got[2] != 1 || got[4] != 3 {
+		t.Fatalf("labels %v, want [1 2 1 2 3]", got)
+	}
+	if s.Images[2*Pixels] != 2 || s.Images[3*Pixels] != 4 {
+		t.Errorf("images not the first of each class")
+	}
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

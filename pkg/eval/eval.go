@@ -1,0 +1,229 @@
+// Package eval judges a class-conditional generator of MNIST digits: a
+// small classifier (the judge, judge.go) trained once on real MNIST reads
+// the generated digits, and three figures come out of its readings and of
+// its penultimate-layer features:
+//
+//   - conditional accuracy: how often the judge reads a generated digit as
+//     the class it was asked for (overall, per class, confusion matrix);
+//   - the Fréchet distance between the features of the generated digits
+//     and of the real test digits (frechet.go), lower is better;
+//   - diversity: the mean pairwise feature distance within each class, as
+//     a ratio of the real test digits' own (diversity.go).
+//
+// The same figures for real training digits are the reference line: the
+// Fréchet distance of real training digits to the test digits is the
+// floor a perfect generator would reach. docs/eval.md explains each
+// number.
+//
+// Typical use:
+//
+//	ref, err := eval.NewReference(judge, test)    // once: the test digits' statistics
+//	row, err := ref.Generated(gen, latent, 1000, seed)
+//	fmt.Println(row.Accuracy, row.Frechet, row.Diversity)
+package eval
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Generator makes images [B, 1, 28, 28] in [-1, 1] from noise [B, latent]
+// and the classes asked for [B] (acgan.Generator's Generate).
+type Generator interface {
+	Generate(z []float32, labels []int) ([]float32, error)
+}
+
+// Row holds the figures of one set of digits, each read by the judge with
+// the class it was asked for (generated digits) or has (real ones).
+type Row struct {
+	Digits        int       `json:"digits"`
+	Accuracy      float64   `json:"accuracy"`       // fraction read as their class
+	ClassAccuracy []float64 `json:"class_accuracy"` // per class (NaN in Go, null in JSON, for a class without digits)
+	// Confusion[c][k] counts digits of class c the judge read as k.
+	Confusion [][]int `json:"confusion"`
+	// Frechet is the Fréchet distance of the features to the real test
+	// digits' (NaN when not computed, e.g. for the test digits themselves).
+	Frechet float64 `json:"frechet"`
+	// Diversity is the mean over classes of ClassDiversity.
+	Diversity float64 `json:"diversity"`
+	// ClassDiversity[c] is ClassDistance[c] over the test digits' own.
+	ClassDiversity []float64 `json:"class_diversity"`
+	// ClassDistance[c] is the mean distance between the features of two
+	// digits of class c.
+	ClassDistance []float64 `json:"class_distance"`
+}
+
+// Reference holds the judge and what generated digits are compared with:
+// the statistics of the judge's features of the real test digits.
+type Reference struct {
+	Judge *Judge
+	// Test is the row of the test digits themselves: the judge's accuracy
+	// on them, diversity 1 by definition, no Fréchet distance (NaN).
+	Test Row
+
+	gauss *Gaussian
+}
+
+// NewReference reads the test digits with the judge and keeps their
+// statistics. It needs at least two digits of every class.
+func NewReference(j *Judge, test *Digits) (*Reference, error) {
+	feats, read, err := j.Read(test.Images)
+	if err != nil {
+		return nil, err
+	}
+	g, err := FitGaussian(feats, Features)
+	if err != nil {
+		return nil, fmt.Errorf("eval: test digits: %w", err)
+	}
+	ref := &Reference{Judge: j, gauss: g}
+	ref.Test = readingRow(test.Labels, read)
+	ref.Test.Frechet = math.NaN()
+	ref.Test.ClassDistance = ClassDistances(feats, test.Labels)
+	for c, d := range ref.Test.ClassDistance {
+		if math.IsNaN(d) || d <= 0 {
+			return nil, fmt.Errorf("eval: the test digits need two different digits of every class (class %d has %d)", c, count(test.Labels, c))
+		}
+	}
+	ref.Test.ClassDiversity = make([]float64, Classes)
+	for c := range ref.Test.ClassDiversity {
+		ref.Test.ClassDiversity[c] = 1
+	}
+	ref.Test.Diversity = 1
+	return ref, nil
+}
+
+func count(labels []int, c int) int {
+	n := 0
+	for _, l := range labels {
+		if l == c {
+			n++
+		}
+	}
+	return n
+}
+
+// Score returns the figures of a set of digits: images [n, 1, 28, 28] in
+// [-1, 1] and the class of each (asked for, or true).
+func (r *Reference) Score(images []float32, labels []int) (Row, error) {
+	if len(images) != len(labels)*Pixels {
+		return Row{}, fmt.Errorf("eval: %d pixel values for %d digits", len(images), len(labels))
+	}
+	for i, c := range labels {
+		if c < 0 || c >= Classes {
+			return Row{}, fmt.Errorf("eval: class %d (of digit %d) outside 0..%d", c, i, Classes-1)
+		}
+	}
+	feats, read, err := r.Judge.Read(images)
+	if err != nil {
+		return Row{}, err
+	}
+	row := readingRow(labels, read)
+	g, err := FitGaussian(feats, Features)
+	if err != nil {
+		return Row{}, err
+	}
+	if row.Frechet, err = Frechet(g, r.gauss); err != nil {
+		return Row{}, err
+	}
+	row.ClassDistance = ClassDistances(feats, labels)
+	row.ClassDiversity = make([]float64, Classes)
+	var sum float64
+	var k int
+	for c, d := range row.ClassDistance {
+		row.ClassDiversity[c] = d / r.Test.ClassDistance[c]
+		if !math.IsNaN(d) {
+			sum += row.ClassDiversity[c]
+			k++
+		}
+	}
+	row.Diversity = math.NaN()
+	if k > 0 {
+		row.Diversity = sum / float64(k)
+	}
+	return row, nil
+}
+
+// readingRow returns the accuracy figures of the judge's readings of
+// digits of the given classes.
+func readingRow(labels, read []int) Row {
+	row := Row{Digits: len(labels), Confusion: make([][]int, Classes), ClassAccuracy: make([]float64, Classes)}
+	for c := range row.Confusion {
+		row.Confusion[c] = make([]int, Classes)
+	}
+	hit := 0
+	for i, c := range labels {
+		row.Confusion[c][read[i]]++
+		if read[i] == c {
+			hit++
+		}
+	}
+	row.Accuracy = math.NaN()
+	if len(labels) > 0 {
+		row.Accuracy = float64(hit) / float64(len(labels))
+	}
+	for c, cm := range row.Confusion {
+		n := 0
+		for _, v := range cm {
+			n += v
+		}
+		row.ClassAccuracy[c] = math.NaN()
+		if n > 0 {
+			row.ClassAccuracy[c] = float64(cm[c]) / float64(n)
+		}
+	}
+	return row
+}
+
+// genBatch is the number of digits asked of the generator at once.
+const genBatch = 100
+
+// Generate returns perClass digits of every class from g, class 0 first,
+// with noise N(0, 1) of size latent drawn from a PCG seeded with seed: the
+// same seed gives the same digits. It returns the images and their classes.
+func Generate(g Generator, latent, perClass int, seed uint64) ([]float32, []int, error) {
+	if latent < 1 {
+		return nil, nil, fmt.Errorf("eval: latent size %d", latent)
+	}
+	if perClass < 2 {
+		return nil, nil, fmt.Errorf("eval: %d digits per class: want at least 2", perClass)
+	}
+	r := rand.New(rand.NewPCG(seed, 0x6576616c)) // "eval"
+	n := perClass * Classes
+	images := make([]float32, 0, n*Pixels)
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = i / perClass
+	}
+	z := make([]float32, genBatch*latent)
+	for lo := 0; lo < n; lo += genBatch {
+		b := min(genBatch, n-lo)
+		for i := range z[:b*latent] {
+			z[i] = float32(r.NormFloat64())
+		}
+		img, err := g.Generate(z[:b*latent], labels[lo:lo+b])
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(img) != b*Pixels {
+			return nil, nil, fmt.Errorf("eval: the generator made %d values for %d digits", len(img), b)
+		}
+		for i, v := range img {
+			if math.IsNaN(float64(v)) {
+				return nil, nil, fmt.Errorf("eval: the generator made NaN in digit %d", lo+i/Pixels)
+			}
+		}
+		images = append(images, img...)
+	}
+	return images, labels, nil
+}
+
+// Generated generates perClass digits of every class with g (see Generate)
+// and returns their figures.
+func (r *Reference) Generated(g Generator, latent, perClass int, seed uint64) (Row, error) {
+	images, labels, err := Generate(g, latent, perClass, seed)
+	if err != nil {
+		return Row{}, err
+	}
+	return r.Score(images, labels)
+}

@@ -1,0 +1,228 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/mnist"
+)
+
+// sameDigit is a broken generator: the same image whatever it is asked for.
+type sameDigit struct{ img []float32 }
+
+func (g sameDigit) Generate(z []float32, labels []int) ([]float32, error) {
+	out := make([]float32, 0, len(labels)*Pixels)
+	for range labels {
+		out = append(out, g.img...)
+	}
+	return out, nil
+}
+
+// realDigits is a perfect generator: real digits of the class asked for,
+// taken in turn.
+type realDigits struct {
+	d    *Digits
+	next [Classes]int
+}
+
+func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
+	var out []float32
+	for _, c := range labels {
+		for {
+			i := g.next[c] % g.d.Len()
+			g.next[c]++
+			if g.d.Labels[i] == c {
+				out = append(out, g.d.Images[i*Pixels:(i+1)*Pixels]...)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func TestFakeGenerators(t *testing.T) {
+	j, train, test := fixtureJudge(t)
+	ref, err := NewReference(j, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test row: the judge's accuracy on the test digits, diversity 1.
+	if ref.Test.Digits != 100 || ref.Test.Accuracy != j.TestAccuracy || ref.Test.Diversity != 1 || !math.IsNaN(ref.Test.Frechet) {
+		t.Errorf("test row %+v", ref.Test)
+	}
+
+	// The same digit (a training digit the judge reads right) for every
+	// label: right for exactly one class in ten, no diversity at all.
+	seven := -1
+	for i, c := range train.Labels {
+		if c == 7 {
+			seven = i
+			break
+		}
+	}
+	same, err := ref.Generated(sameDigit{train.Images[seven*Pixels : (seven+1)*Pixels]}, 100, 20, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("same digit: accuracy %.3f, Fréchet %.2f, diversity %.3f", same.Accuracy, same.Frechet, same.Diversity)
+	if same.Digits != 200 || same.Accuracy != 0.1 {
+		t.Errorf("same digit: %d digits, accuracy %v, want 200 and 0.1", same.Digits, same.Accuracy)
+	}
+	for c := range Classes {
+		want := 0.0
+		if c == 7 {
+			want = 1
+		}
+		if same.ClassAccuracy[c] != want || same.Confusion[c][7] != 20 {
+			t.Errorf("same digit: class %d accuracy %v, confusion row %v", c, same.ClassAccuracy[c], same.Confusion[c])
+		}
+	}
+	if same.Diversity != 0 {
+		t.Errorf("same digit: diversity %v, want 0", same.Diversity)
+	}
+
+	// Real training digits of the class asked for: read about as well as
+	// the test digits, about as varied, and much closer in Fréchet distance.
+	good, err := ref.Generated(&realDigits{d: train}, 100, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("real digits: accuracy %.3f, Fréchet %.2f, diversity %.3f", good.Accuracy, good.Frechet, good.Diversity)
+	if good.Accuracy < 0.95 {
+		t.Errorf("real digits: accuracy %v, want ≥ 0.95 (the judge learnt them)", good.Accuracy)
+	}
+	if good.Diversity < 0.7 || good.Diversity > 1.3 {
+		t.Errorf("real digits: diversity %v, want about 1", good.Diversity)
+	}
+	if !(good.Frechet < same.Frechet/2) {
+		t.Errorf("real digits: Fréchet %v, not well below the same digit's %v", good.Frechet, same.Frechet)
+	}
+	// Score of the test digits themselves: Fréchet ~0, diversity 1.
+	self, err := ref.Score(test.Images, test.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if self.Frechet > 1e-6 || math.Abs(self.Diversity-1) > 1e-12 || self.Accuracy != j.TestAccuracy {
+		t.Errorf("test digits against themselves: %+v", self)
+	}
+}
+
+func TestGenerateACGAN(t *testing.T) {
+	j, _, test := fixtureJudge(t)
+	ref, err := NewReference(j, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	a, err := ref.Generated(g, 100, 10, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := ref.Generated(g, 100, 10, 5)
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if !bytes.Equal(ja, jb) {
+		t.Error("the same seed gave different figures")
+	}
+	c, _ := ref.Generated(g, 100, 10, 6)
+	if c.Frechet == a.Frechet {
+		t.Error("another seed gave the same Fréchet distance")
+	}
+	// An untrained generator draws nearly the same blur for everything.
+	if a.Diversity > 0.2 {
+		t.Errorf("untrained generator: diversity %v, want low", a.Diversity)
+	}
+	imgs, labels, err := Generate(g, 100, 3, 5)
+	if err != nil || len(imgs) != 30*Pixels || labels[0] != 0 || labels[3] != 1 || labels[29] != 9 {
+		t.Errorf("Generate: %d values, labels %v, %v", len(imgs), labels, err)
+	}
+	if _, _, err := Generate(g, 99, 3, 5); err == nil {
+		t.Error("wrong latent size: no error")
+	}
+	if _, _, err := Generate(g, 100, 1, 5); err == nil {
+		t.Error("1 digit per class: no error")
+	}
+	if _, err := ref.Score(imgs[:Pixels], labels[:2]); err == nil {
+		t.Error("Score with 1 image for 2 labels: no error")
+	}
+}
+
+// TestEvaluate runs the whole evaluation as acgan-eval does on the
+// fixtures: the judge is trained on first use and saved, then loaded.
+func TestEvaluate(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "mnist")
+	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums, err := mnist.ParseSums(f, "SHA256SUMS")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch := mnist.New(mnist.Config{Dir: dir, Sums: sums, Offline: true, NoCache: true})
+	path := filepath.Join(t.TempDir(), "sub", "judge.tzst")
+	var notes bytes.Buffer
+	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	opt := Options{PerClass: 5, Seed: 1, JudgePath: path, Fetcher: fetch, Notes: &Notes{W: &notes}}
+	rep, err := Evaluate(context.Background(), g, 100, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notes.String(), "training the judge: epoch 3/3") || !strings.Contains(notes.String(), "judge saved to "+path) {
+		t.Errorf("notes:\n%s", notes.String())
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Generated.Digits != 50 || rep.RealTest.Digits != 100 || rep.RealTrain.Digits != 50 {
+		t.Errorf("digits %d %d %d, want 50, 100, 50", rep.Generated.Digits, rep.RealTest.Digits, rep.RealTrain.Digits)
+	}
+	// The second time the judge is loaded, and the same input gives the
+	// same report.
+	notes.Reset()
+	rep2, err := Evaluate(context.Background(), g, 100, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes.Len() != 0 {
+		t.Errorf("notes the second time: %s", notes.String())
+	}
+	rep.Seconds, rep2.Seconds = 0, 0
+	var t1, t2 bytes.Buffer
+	rep.WriteTable(&t1)
+	rep2.WriteTable(&t2)
+	if t1.String() != t2.String() {
+		t.Errorf("two runs differ:\n%s\n%s", t1.String(), t2.String())
+	}
+	// Real digits from a stream are used instead of the sources.
+	train, _ := fixtures(t)
+	opt.Real = map[string]*Digits{"train": FromDataset(train).FirstPerClass(2)}
+	rep3, err := Evaluate(context.Background(), g, 100, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep3.RealTrain.Digits != 20 {
+		t.Errorf("real train digits from the stream: %d, want 20", rep3.RealTrain.Digits)
+	}
+
+	var js bytes.Buffer
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, js.String())
+	}
+	if rt := back["real_test"].(map[string]any); rt["frechet"] != nil || rt["diversity"] != 1.0 {
+		t.Errorf("real_test in JSON: frechet %v diversity %v", rt["frechet"], rt["diversity"])
+	}
+}

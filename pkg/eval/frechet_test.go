@@ -1,0 +1,179 @@
+package eval
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// gaussian returns a Gaussian with the given mean and covariance.
+func gaussian(mean []float64, cov []float64) *Gaussian {
+	return &Gaussian{N: 2, Mean: mean, Cov: mat.NewSymDense(len(mean), cov)}
+}
+
+// samples draws n vectors from N(mean, L·Lᵀ) (L lower triangular, row-major).
+func samples(r *rand.Rand, n int, mean, l []float64) []float64 {
+	d := len(mean)
+	x := make([]float64, n*d)
+	z := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for k := range z {
+			z[k] = r.NormFloat64()
+		}
+		for a := 0; a < d; a++ {
+			v := mean[a]
+			for b := 0; b <= a; b++ {
+				v += l[a*d+b] * z[b]
+			}
+			x[i*d+a] = v
+		}
+	}
+	return x
+}
+
+func TestFitGaussian(t *testing.T) {
+	// Three 2-vectors: mean (2, 1); covariance with divisor n−1.
+	x := []float64{1, 0, 2, 2, 3, 1}
+	g, err := FitGaussian(x, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.N != 3 || g.Mean[0] != 2 || g.Mean[1] != 1 {
+		t.Fatalf("n %d mean %v, want 3 [2 1]", g.N, g.Mean)
+	}
+	// deviations (-1,-1), (0,1), (1,0): Σ = [[2, 1], [1, 2]]/2
+	want := [][]float64{{1, 0.5}, {0.5, 1}}
+	for i := range 2 {
+		for j := range 2 {
+			if got := g.Cov.At(i, j); math.Abs(got-want[i][j]) > 1e-15 {
+				t.Errorf("cov[%d][%d] = %v, want %v", i, j, got, want[i][j])
+			}
+		}
+	}
+	if _, err := FitGaussian(x[:2], 2); err == nil {
+		t.Error("one vector: no error")
+	}
+	if _, err := FitGaussian(x[:5], 2); err == nil {
+		t.Error("5 values in 2-vectors: no error")
+	}
+}
+
+func TestFrechetSelf(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	d := 16
+	l := make([]float64, d*d)
+	for a := 0; a < d; a++ {
+		for b := 0; b <= a; b++ {
+			l[a*d+b] = r.Float64() - 0.5
+		}
+	}
+	mean := make([]float64, d)
+	for k := range mean {
+		mean[k] = 10 * r.NormFloat64()
+	}
+	g, err := FitGaussian(samples(r, 300, mean, l), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := Frechet(g, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The traces are of order d·0.1; the distance must vanish to rounding.
+	if fd > 1e-9 {
+		t.Errorf("Fréchet distance of a set to itself = %g, want ~0", fd)
+	}
+	// A rank-deficient covariance (fewer vectors than dimensions): its
+	// eigenvalues round to tiny negatives, which must not give NaN.
+	g2, err := FitGaussian(samples(r, 5, mean, l), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err = Frechet(g2, g2)
+	if err != nil || math.IsNaN(fd) || fd > 1e-6 {
+		t.Errorf("rank-deficient self distance = %g, %v; want ~0", fd, err)
+	}
+}
+
+func TestFrechetKnown(t *testing.T) {
+	// 1-D: (μ1 − μ2)² + (σ1 − σ2)².
+	fd, err := Frechet(gaussian([]float64{1}, []float64{4}), gaussian([]float64{-2}, []float64{9}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 9.0 + 1; math.Abs(fd-want) > 1e-12 {
+		t.Errorf("1-D: %v, want %v", fd, want)
+	}
+	// Diagonal covariances: Σ (√a − √b)² plus the squared mean distance.
+	fd, _ = Frechet(gaussian([]float64{0, 0, 3}, []float64{1, 0, 0, 0, 4, 0, 0, 0, 16}),
+		gaussian([]float64{0, 4, 3}, []float64{9, 0, 0, 0, 4, 0, 0, 0, 1}))
+	if want := 16.0 + 4 + 0 + 9; math.Abs(fd-want) > 1e-12 {
+		t.Errorf("diagonal: %v, want %v", fd, want)
+	}
+	// Covariances that do not commute: tr √(Σ1Σ2) is the sum of the square
+	// roots of the (real, positive) eigenvalues of the non-symmetric
+	// product, found here by a general eigensolver.
+	c1 := []float64{2, 0.8, 0.1, 0.8, 1, -0.3, 0.1, -0.3, 0.5}
+	c2 := []float64{1, -0.4, 0.2, -0.4, 3, 0.6, 0.2, 0.6, 0.7}
+	m1, m2 := []float64{1, 2, 3}, []float64{0.5, 2.5, 2}
+	var p mat.Dense
+	p.Mul(mat.NewSymDense(3, c1), mat.NewSymDense(3, c2))
+	var eig mat.Eigen
+	if !eig.Factorize(&p, mat.EigenNone) {
+		t.Fatal("eigen failed")
+	}
+	var trs float64
+	for _, v := range eig.Values(nil) {
+		if math.Abs(imag(v)) > 1e-12 || real(v) <= 0 {
+			t.Fatalf("eigenvalue %v of Σ1Σ2 not real positive", v)
+		}
+		trs += math.Sqrt(real(v))
+	}
+	want := 0.25 + 0.25 + 1 + (2 + 1 + 0.5) + (1 + 3 + 0.7) - 2*trs
+	a, b := gaussian(m1, c1), gaussian(m2, c2)
+	fd, _ = Frechet(a, b)
+	if math.Abs(fd-want) > 1e-12 {
+		t.Errorf("non-commuting: %v, want %v", fd, want)
+	}
+	if fd2, _ := Frechet(b, a); math.Abs(fd2-fd) > 1e-12 {
+		t.Errorf("not symmetric: %v and %v", fd, fd2)
+	}
+
+	// From samples: the estimate approaches the true distance.
+	r := rand.New(rand.NewPCG(3, 4))
+	l1 := []float64{1, 0, 0.5, 2} // Σ1 = [[1, .5], [.5, 4.25]]
+	l2 := []float64{2, 0, -1, 1}  // Σ2 = [[4, -2], [-2, 2]]
+	s1, _ := FitGaussian(samples(r, 100000, []float64{0, 1}, l1), 2)
+	s2, _ := FitGaussian(samples(r, 100000, []float64{1, 1}, l2), 2)
+	est, _ := Frechet(s1, s2)
+	exact, _ := Frechet(gaussian([]float64{0, 1}, []float64{1, 0.5, 0.5, 4.25}), gaussian([]float64{1, 1}, []float64{4, -2, -2, 2}))
+	if math.Abs(est-exact) > 0.05*exact {
+		t.Errorf("estimate from samples %v, exact %v", est, exact)
+	}
+	if _, err := Frechet(gaussian([]float64{1}, []float64{1}), a); err == nil {
+		t.Error("dimensions 1 and 3: no error")
+	}
+}
+
+func TestClassDistances(t *testing.T) {
+	feats := make([]float64, 5*Features)
+	labels := []int{0, 3, 0, 3, 3}
+	// class 0: the origin and (3, 4, 0, …): one pair at distance 5.
+	feats[2*Features+0], feats[2*Features+1] = 3, 4
+	// class 3: (1, 0, …), (1, 2, …), (1, 0, 2, …): pairs at 2, 2, √8.
+	feats[1*Features] = 1
+	feats[3*Features], feats[3*Features+1] = 1, 2
+	feats[4*Features], feats[4*Features+2] = 1, 2
+	d := ClassDistances(feats, labels)
+	if d[0] != 5 {
+		t.Errorf("class 0: %v, want 5", d[0])
+	}
+	if want := (4 + math.Sqrt(8)) / 3; math.Abs(d[3]-want) > 1e-15 {
+		t.Errorf("class 3: %v, want %v", d[3], want)
+	}
+	if !math.IsNaN(d[1]) {
+		t.Errorf("class 1 (no digits): %v, want NaN", d[1])
+	}
+}
