@@ -51,7 +51,7 @@ type flags struct {
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
 	Checkpoint      string `name:"checkpoint" placeholder:"FILE" help:"Write the model to FILE (atomically) every -checkpoint-every iterations."`
 	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints."`
-	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (appended to with -resume)."`
+	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (with -resume: kept up to the resumed iteration, then appended to)."`
 	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points."`
 	Samples         string `name:"samples" placeholder:"DIR" help:"Write a 10×10 grid of samples (row r = digit r, fixed noise) to DIR/NNNNNN.png every -sample-every iterations."`
 	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids."`

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -77,9 +78,16 @@ func run(f *flags) error {
 		CheckpointEvery: f.CheckpointEvery,
 		Progress:        &train.Progress{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Total: f.Iters},
 	}
+	var records []train.Record
 	if f.Log != "" {
 		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 		if f.Resume != "" {
+			// Keep the log of the run up to the resumed iteration.
+			recs, err := resumeLog(f.Log, int(m.Iter))
+			if err != nil {
+				return err
+			}
+			records = recs
 			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
 		lf, err := os.OpenFile(f.Log, flag, 0o644)
@@ -89,7 +97,6 @@ func run(f *flags) error {
 		defer lf.Close()
 		opt.Log = lf
 	}
-	var records []train.Record
 	writePlot := func() error {
 		if f.Plot == "" || len(records) == 0 {
 			return nil
@@ -154,6 +161,26 @@ func run(f *flags) error {
 	}
 	fmt.Fprintf(os.Stderr, "acgan-train: %d iterations in %v; model (iteration %d) written to %s\n", done, took, m.Iter, where)
 	return nil
+}
+
+// resumeLog reads the records of the log file path up to iteration upTo
+// and rewrites the file (atomically) with only those; a missing file is an
+// empty log.
+func resumeLog(path string, upTo int) ([]train.Record, error) {
+	lf, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-log: %w", err)
+	}
+	recs, err := train.ReadLog(lf, path, upTo)
+	lf.Close()
+	if err != nil {
+		return nil, fmt.Errorf("-log: %w", err)
+	}
+	err = cli.WriteFileAtomic(path, func(w io.Writer) error { return train.WriteLog(w, recs) })
+	return recs, err
 }
 
 // model returns the model to train: a new one from the flags, or the one

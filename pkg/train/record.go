@@ -3,6 +3,14 @@
 
 package train
 
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
 // Record is the state of a training run over a span of iterations: the
 // losses and accuracies averaged over the iterations From+1 … Iter (the
 // seed prints the same figures for every iteration).
@@ -28,4 +36,43 @@ type Record struct {
 	// Elapsed is the wall time since this process started training, in
 	// seconds.
 	Elapsed float64 `json:"elapsed_s"`
+}
+
+// ReadLog reads the records of a -log file (one JSON object per line) whose
+// iteration is at most upTo, in order; name starts error messages. A resumed
+// run keeps these and drops the rest (iterations after the model it resumes
+// from, which it does again).
+func ReadLog(r io.Reader, name string, upTo int) ([]Record, error) {
+	var recs []Record
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a log record: %v", name, line, err)
+		}
+		if rec.Iter <= upTo {
+			recs = append(recs, rec)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return recs, nil
+}
+
+// WriteLog writes recs as JSON lines.
+func WriteLog(w io.Writer, recs []Record) error {
+	for _, r := range recs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -10,7 +10,6 @@
 package train
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -184,11 +183,7 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 			r := win.record(iter, now, begin)
 			res.Last = r
 			if opt.Log != nil {
-				b, err := json.Marshal(r)
-				if err != nil {
-					return res, err
-				}
-				if _, err := opt.Log.Write(append(b, '\n')); err != nil {
+				if err := WriteLog(opt.Log, []Record{r}); err != nil {
 					return res, fmt.Errorf("log: %w", err)
 				}
 			}

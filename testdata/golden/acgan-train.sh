@@ -39,6 +39,11 @@ acgan-train -iters 4 -batch 4 -seed 7 -checkpoint ck.bin -checkpoint-every 3 < d
 acgan-train -resume a.bin -iters 4 < data.tzst > resumed.bin 2>/dev/null
 echo "four.bin $(sha four.bin)"
 same four.bin resumed.bin
+echo "== resumed with -log, the log continues where the model stopped"
+acgan-train -resume c.bin -iters 4 -log log.jsonl -log-every 1 -o resumed-log.bin < data.tzst 2>/dev/null
+same four.bin resumed-log.bin
+sed -E 's/"(it_per_s|elapsed_s)":[^,}]*/"\1":_/g' log.jsonl
+
 echo "== the checkpoint is iteration 3; resumed, it gives four.bin"
 tensor-info < ck.bin | sed -n '5p' | grep -o 'iteration=[0-9]*'
 acgan-train -resume ck.bin -iters 4 -o from-ck.bin < data.tzst 2>/dev/null
