@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -578,4 +579,42 @@ func TestSgemmPacked(t *testing.T) {
 	got := append([]float32(nil), p.c...)
 	SgemmPacked(p.tA, p.m, p.n, p.k, 1, p.a, p.lda, &matrixPacker{p: p}, 0, got, p.ldc)
 	p.check(t, got, true)
+}
+
+// TestSgemmConcurrentCallers: products started from several goroutines at
+// once (sharing the worker pool) each get their own correct result.
+func TestSgemmConcurrentCallers(t *testing.T) {
+	useThreads(t, 2)
+	r := rand.New(rand.NewPCG(21, 22))
+	var ps []*problem
+	for i := 0; i < 6; i++ {
+		ps = append(ps, newProblem(r, i%2 == 0, i%3 == 0, 40+i*13, 70+i*7, 90+i*31, 1, 1, 0.5, intGen(r)))
+	}
+	want := make([][]float32, len(ps))
+	for i, p := range ps {
+		want[i] = p.run(t)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(ps)*10)
+	for i, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := 0; it < 10; it++ {
+				c := append([]float32(nil), p.c...)
+				SIMD{}.Sgemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
+				for e := range c {
+					if c[e] != want[i][e] {
+						errs <- fmt.Sprintf("%v: C[%d] = %v, want %v", p, e, c[e], want[i][e])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
