@@ -49,6 +49,8 @@ var (
 	minTilePanels  = 1
 	minFlops       = 1 << 20
 	gemvMinFlops   = 1 << 18
+	gemvMaxN       = 12
+	gemvMaxA       = 1 << 17
 	inPlaceLDB     = 512
 )
 
@@ -100,13 +102,18 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	case k == 0 || alpha == 0:
 		scale(m, n, beta, c, ldc)
 		return
-	case n == 1:
-		// c(m) = alpha·op(A)·x + beta·c, x the only column of op(B).
-		incx := ldb
-		if transB {
-			incx = 1
+	case n == 1 || (n <= gemvMaxN && m*k <= gemvMaxA):
+		// Column by column: c[:,j] = alpha·op(A)·x + beta·c[:,j], x column
+		// j of op(B). (A few columns against an A that stays in cache:
+		// cheaper than packing a panel of B, which for a transposed B
+		// means transposing it.)
+		for jc := 0; jc < n; jc++ {
+			x, incx := b[jc:], ldb
+			if transB {
+				x, incx = b[jc*ldb:], 1
+			}
+			gemv(ar, transA, m, k, alpha, a, lda, x, incx, beta, c[jc:], ldc)
 		}
-		gemv(ar, transA, m, k, alpha, a, lda, b, incx, beta, c, ldc)
 		return
 	case m == 1:
 		// cᵀ(n) = alpha·op(B)ᵀ·x + beta·cᵀ, x the only row of op(A).
