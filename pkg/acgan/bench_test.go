@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"acgan/pkg/gemm"
 	"acgan/pkg/nn"
@@ -40,6 +41,13 @@ func report(b *testing.B, flops float64) {
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(sec*1e3, "ms/op")
 	b.ReportMetric(flops/sec/1e9, "GFLOP/s")
+}
+
+// reportCPU adds the CPU time per op since start: on a machine shared with
+// other jobs it varies less than the wall time (which it bounds from
+// above by the number of threads).
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 // benchLayer is one conv layer of the model at batch 32: its input size,
@@ -148,11 +156,13 @@ func BenchmarkIteration(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
 				if _, err := tr.Step(x, y); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 			report(b, iterationFlops(B))
 		})
 	}
@@ -173,9 +183,11 @@ func BenchmarkGenerate100(b *testing.B) {
 	g.Forward(z, labels, false)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
 		g.Forward(z, labels, false)
 	}
+	reportCPU(b, cpu)
 	gl := 2 * 100 * (100*6272 + 196*1152*128 + 784*1152*64 + 784*576*1) // torch count, as above
 	report(b, float64(gl))
 }

@@ -44,7 +44,6 @@ type Generator struct {
 	n     int
 	z     []float32 // of the last Forward (not owned)
 	h, dh []float32 // z ⊙ embed, and its gradient
-	out   []float32 // copy returned by Generate
 }
 
 // NewGenerator returns a generator with Keras's initialisation drawn from r
