@@ -148,6 +148,9 @@ func run(f *flags) error {
 		}
 	}
 	if err := m.Save(out); err != nil {
+		if errors.Is(err, modelfile.ErrNonFinite) {
+			return fmt.Errorf("training diverged: %w; no model written", err)
+		}
 		return err
 	}
 	if err := out.Commit(); err != nil {

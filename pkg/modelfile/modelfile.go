@@ -332,11 +332,28 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	return m, nil
 }
 
+// ErrNonFinite is wrapped by the errors of Save and Load about a NaN or an
+// infinity in a tensor.
+var ErrNonFinite = errors.New("not finite")
+
+// nonFinite is the error about a NaN or infinity v at index i of tensor name.
+type nonFinite struct {
+	name string
+	v    float32
+	i    int
+}
+
+func (e *nonFinite) Error() string {
+	return fmt.Sprintf("tensor %q holds %v at index %d", e.name, e.v, e.i)
+}
+
+func (e *nonFinite) Unwrap() error { return ErrNonFinite }
+
 // finite reports the first NaN or infinity in the tensor name's data.
 func finite(name string, data []float32) error {
 	for i, v := range data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("tensor %q holds %v at index %d", name, v, i)
+			return &nonFinite{name, v, i}
 		}
 	}
 	return nil

@@ -68,7 +68,7 @@ type Result struct {
 }
 
 // ErrNonFinite is wrapped by the error Run returns when a loss becomes NaN
-// or infinite.
+// or infinite (a weight that does is reported with modelfile.ErrNonFinite).
 var ErrNonFinite = acgan.ErrNonFinite
 
 // sampleNoiseStream is the PCG stream of the sample noise; its state is the
@@ -120,6 +120,19 @@ func (w *window) record(iter int, now, begin time.Time) Record {
 	return r
 }
 
+// diverged is the error of a run whose losses or weights became NaN or
+// infinite: what happened, and which checkpoint, if any, holds the last
+// good model.
+func diverged(err error, checkpoint string, last int64) error {
+	kept := "no checkpoint was written (use -checkpoint FILE to keep one)"
+	if last >= 0 {
+		kept = fmt.Sprintf("the last good checkpoint is %s (iteration %d)", checkpoint, last)
+	} else if checkpoint != "" {
+		kept = fmt.Sprintf("no checkpoint was written before it (%s is unchanged)", checkpoint)
+	}
+	return fmt.Errorf("training stopped: %w; no model written; %s", err, kept)
+}
+
 // Run trains m on data until m has done opt.Iters iterations or opt.Stop
 // fires. Each iteration draws a batch of m.Cfg.Batch real images uniformly
 // with replacement (as the seed's np.random.randint does), with indices
@@ -158,13 +171,7 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 				opt.Progress.Done()
 			}
 			if errors.Is(err, acgan.ErrNonFinite) {
-				kept := "no checkpoint was written (use -checkpoint FILE to keep one)"
-				if lastCheckpoint >= 0 {
-					kept = fmt.Sprintf("the last good checkpoint is %s (iteration %d)", opt.Checkpoint, lastCheckpoint)
-				} else if opt.Checkpoint != "" {
-					kept = fmt.Sprintf("no checkpoint was written before it (%s is unchanged)", opt.Checkpoint)
-				}
-				return res, fmt.Errorf("training stopped: %w; no model written; %s", err, kept)
+				return res, diverged(err, opt.Checkpoint, lastCheckpoint)
 			}
 			return res, err
 		}
@@ -209,6 +216,10 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 		}
 		if opt.Checkpoint != "" && iter%opt.CheckpointEvery == 0 {
 			if err := cli.WriteFileAtomic(opt.Checkpoint, m.Save); err != nil {
+				if errors.Is(err, modelfile.ErrNonFinite) {
+					// The losses were finite but a weight is not.
+					return res, diverged(fmt.Errorf("iteration %d: %w", iter, err), opt.Checkpoint, lastCheckpoint)
+				}
 				return res, fmt.Errorf("checkpoint: %w", err)
 			}
 			lastCheckpoint = m.Iter

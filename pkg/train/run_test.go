@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,6 +134,25 @@ func TestNonFiniteKeepsCheckpoint(t *testing.T) {
 	var b bytes.Buffer
 	if err := m.Save(&b); err == nil || !strings.Contains(err.Error(), `holds NaN`) {
 		t.Errorf("saving a model holding NaN: %v", err)
+	}
+}
+
+// A weight that becomes infinite while the losses stay finite (ReLU turns
+// NaN into 0) is caught when the checkpoint is written, which keeps the old
+// one.
+func TestNonFiniteWeight(t *testing.T) {
+	ck := filepath.Join(t.TempDir(), "ck.bin")
+	m := newModel(t, 1)
+	_, err := Run(m, testData(10), Options{Iters: 4, Checkpoint: ck, CheckpointEvery: 2, SampleEvery: 1,
+		Samples: func(iter int, _ []float32) error {
+			m.G.Dense.Weight.W[0] = float32(math.Inf(1))
+			return nil
+		}})
+	if err == nil || !strings.Contains(err.Error(), "training stopped: ") || !strings.Contains(err.Error(), "no model written; no checkpoint was written before it") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(ck); !os.IsNotExist(err) {
+		t.Errorf("a checkpoint was written: %v", err)
 	}
 }
 
