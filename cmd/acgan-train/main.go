@@ -30,9 +30,14 @@ stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 -seed) is kept; giving one of those flags with another value is an error.
 
+Progress goes to stderr: one live line on a terminal, else a line every
+-log-every iterations. -log lines are JSON objects with the means over the
+span: iter, iters, d_loss, d_acc (real/fake accuracy), class_acc (the seed's
+op_acc), g_loss, it_per_s, elapsed_s.
+
 Ctrl-C (SIGINT or SIGTERM) finishes the current iteration, writes the model
-and exits with status 130. A NaN or infinite loss stops training with an
-error and writes no model (the last checkpoint is kept).`
+and exits with status 130. A NaN or infinite loss (or weight) stops training
+with an error and writes no model (the last checkpoint is kept).`
 
 const example = "mnist-fetch | acgan-train > model.bin"
 
@@ -41,7 +46,7 @@ const example = "mnist-fetch | acgan-train > model.bin"
 type flags struct {
 	cli.Common
 	Batch     *int     `name:"batch" placeholder:"N" help:"Training batch size (default 32)."`
-	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all (a resumed model counts its own)."`
+	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all, a resumed model's included (default 14000)."`
 	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default 2e-4)."`
 	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default 0.5)."`
 	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the seed's 11-way class head; default) or paper (the ACGAN paper's 10-way head)."`
@@ -50,11 +55,11 @@ type flags struct {
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE (atomically) instead of stdout."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
 	Checkpoint      string `name:"checkpoint" placeholder:"FILE" help:"Write the model to FILE (atomically) every -checkpoint-every iterations."`
-	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints."`
+	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints (default 1000)."`
 	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (with -resume: kept up to the resumed iteration, then appended to)."`
-	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points."`
+	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points (default 100)."`
 	Samples         string `name:"samples" placeholder:"DIR" help:"Write a 10×10 grid of samples (row r = digit r, fixed noise) to DIR/NNNNNN.png every -sample-every iterations."`
-	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids."`
+	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids (default 200)."`
 	Plot            string `name:"plot" placeholder:"FILE" help:"Write a PNG plot of the losses and accuracies to FILE (updated with each sample grid and at the end)."`
 	Threads         int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
 }
