@@ -300,13 +300,15 @@ func (j *job) tile(ws *workspace, t int) {
 			}
 			for q := 0; q < np; q++ {
 				jr := jt + q*nr
-				w := min(nr, j1-jr)
-				pw := ar.width(w)
+				w, pw, tk := min(nr, j1-jr), nr, &ar.kerns[0]
+				if w < nr {
+					pw = ar.width(w)
+					tk = ar.kernels(pw)
+				}
 				bs, bld := ws.bpack[q*kb*nr:], pw
 				if j.inPlaceB && w == pw {
 					bs, bld = b[pc*ldb+jr:], ldb
 				}
-				tk := ar.kernels(pw)
 				kern := tk.kernN
 				if colsA {
 					kern = tk.kernT
