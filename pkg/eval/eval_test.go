@@ -226,3 +226,24 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("real_test in JSON: frechet %v diversity %v", rt["frechet"], rt["diversity"])
 	}
 }
+
+func TestQuick(t *testing.T) {
+	j, _, test := fixtureJudge(t)
+	ref, err := NewReference(j, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	f, err := ref.Quick(g, 100, 10, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, _ := ref.Generated(g, 100, 10, 3)
+	if f.Accuracy != row.Accuracy || f.Frechet != row.Frechet || f.Diversity != row.Diversity || f.PerClass != 10 {
+		t.Errorf("quick %+v, row %+v", f, row)
+	}
+	b, _ := json.Marshal(f)
+	if !strings.Contains(string(b), `"eval_acc":`) || !strings.Contains(f.String(), "eval acc ") {
+		t.Errorf("%s / %s", b, f)
+	}
+}

@@ -79,9 +79,10 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	}{(*plain)(r), jnum(r.JudgeTestAccuracy), jnum(math.Round(r.Seconds*100) / 100)})
 }
 
-// WriteJSON writes the report as one indented JSON object.
+// WriteJSON writes the report as one JSON object on one line, so that
+// the reports of several runs appended to a file form JSON lines.
 func (r *Report) WriteJSON(w io.Writer) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}

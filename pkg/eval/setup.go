@@ -121,6 +121,10 @@ func OpenJudge(ctx context.Context, path string, f *mnist.Fetcher, notes *Notes)
 	return j, nil
 }
 
+// MinJudgeAccuracy is the test accuracy below which a judge is not to be
+// trusted (Evaluate warns).
+const MinJudgeAccuracy = 0.99
+
 // Options are the settings of an evaluation (acgan-eval).
 type Options struct {
 	PerClass  int    // digits generated per class (and real training digits per class)
@@ -141,6 +145,9 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 	j, err := OpenJudge(ctx, opt.JudgePath, opt.Fetcher, opt.Notes)
 	if err != nil {
 		return nil, err
+	}
+	if j.TestAccuracy < MinJudgeAccuracy {
+		opt.Notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*j.TestAccuracy, 100*MinJudgeAccuracy)
 	}
 	real := func(split string) (*Digits, error) {
 		if d := opt.Real[split]; d != nil {
