@@ -193,8 +193,9 @@ func TestEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if notes.Len() != 0 {
-		t.Errorf("notes the second time: %s", notes.String())
+	// A judge trained on 100 digits is poor, and says so.
+	if want := "warning: the judge reads only 32.0% of the test digits right"; !strings.HasPrefix(notes.String(), want) || strings.Count(notes.String(), "\n") != 1 {
+		t.Errorf("notes the second time: %q, want only %q...", notes.String(), want)
 	}
 	rep.Seconds, rep2.Seconds = 0, 0
 	var t1, t2 bytes.Buffer
