@@ -17,7 +17,8 @@
 //
 // Typical use:
 //
-//	ref, err := eval.NewReference(judge, test)    // once: the test digits' statistics
+//	judge, err := eval.OpenJudge(ctx, path, fetcher, notes) // loaded, or trained once
+//	ref := eval.NewReference(judge, judge.Test)             // the MNIST test digits' statistics
 //	row, err := ref.Generated(gen, latent, 1000, seed)
 //	fmt.Println(row.Accuracy, row.Frechet, row.Diversity)
 package eval
@@ -54,20 +55,20 @@ type Row struct {
 	ClassDistance []float64 `json:"class_distance"`
 }
 
-// Reference holds the judge and what generated digits are compared with:
-// the statistics of the judge's features of the real test digits.
-type Reference struct {
-	Judge *Judge
-	// Test is the row of the test digits themselves: the judge's accuracy
-	// on them, diversity 1 by definition, no Fréchet distance (NaN).
-	Test Row
-
-	gauss *Gaussian
+// TestStats is what the judge makes of a set of real test digits, all that
+// generated digits are compared with: the Gaussian of their features, the
+// mean feature distance between two digits of each class, and the
+// confusion matrix of the judge's readings. A judge file keeps the one of
+// the MNIST test digits.
+type TestStats struct {
+	Gauss         *Gaussian // of the features [Features]
+	ClassDistance []float64 // [Classes], each > 0
+	Confusion     [][]int   // [Classes][Classes]: digits of class c read as k
 }
 
-// NewReference reads the test digits with the judge and keeps their
-// statistics. It needs at least two digits of every class.
-func NewReference(j *Judge, test *Digits) (*Reference, error) {
+// Stats reads the test digits with the judge and returns their
+// statistics. It needs two different digits of every class.
+func (j *Judge) Stats(test *Digits) (*TestStats, error) {
 	feats, read, err := j.Read(test.Images)
 	if err != nil {
 		return nil, err
@@ -76,21 +77,42 @@ func NewReference(j *Judge, test *Digits) (*Reference, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eval: test digits: %w", err)
 	}
-	ref := &Reference{Judge: j, gauss: g}
-	ref.Test = readingRow(test.Labels, read)
-	ref.Test.Frechet = math.NaN()
-	ref.Test.ClassDistance = ClassDistances(feats, test.Labels)
-	for c, d := range ref.Test.ClassDistance {
+	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, test.Labels), Confusion: readingRow(test.Labels, read).Confusion}
+	for c, d := range s.ClassDistance {
 		if math.IsNaN(d) || d <= 0 {
 			return nil, fmt.Errorf("eval: the test digits need two different digits of every class (class %d has %d)", c, count(test.Labels, c))
 		}
 	}
+	return s, nil
+}
+
+// Accuracy returns the fraction of the test digits the judge read right.
+func (s *TestStats) Accuracy() float64 {
+	return confusionRow(s.Confusion).Accuracy
+}
+
+// Reference holds the judge and the statistics of the real test digits
+// that generated digits are compared with.
+type Reference struct {
+	Judge *Judge
+	Stats *TestStats
+	// Test is the row of the test digits themselves: the judge's accuracy
+	// on them, diversity 1 by definition, no Fréchet distance (NaN).
+	Test Row
+}
+
+// NewReference returns the reference of the judge j and the test
+// statistics s (j.Test for the MNIST test digits its file holds).
+func NewReference(j *Judge, s *TestStats) *Reference {
+	ref := &Reference{Judge: j, Stats: s, Test: confusionRow(s.Confusion)}
+	ref.Test.Frechet = math.NaN()
+	ref.Test.ClassDistance = s.ClassDistance
 	ref.Test.ClassDiversity = make([]float64, Classes)
 	for c := range ref.Test.ClassDiversity {
 		ref.Test.ClassDiversity[c] = 1
 	}
 	ref.Test.Diversity = 1
-	return ref, nil
+	return ref
 }
 
 func count(labels []int, c int) int {
@@ -123,7 +145,7 @@ func (r *Reference) Score(images []float32, labels []int) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	if row.Frechet, err = Frechet(g, r.gauss); err != nil {
+	if row.Frechet, err = Frechet(g, r.Stats.Gauss); err != nil {
 		return Row{}, err
 	}
 	row.ClassDistance = ClassDistances(feats, labels)
@@ -147,30 +169,36 @@ func (r *Reference) Score(images []float32, labels []int) (Row, error) {
 // readingRow returns the accuracy figures of the judge's readings of
 // digits of the given classes.
 func readingRow(labels, read []int) Row {
-	row := Row{Digits: len(labels), Confusion: make([][]int, Classes), ClassAccuracy: make([]float64, Classes)}
-	for c := range row.Confusion {
-		row.Confusion[c] = make([]int, Classes)
+	cm := make([][]int, Classes)
+	for c := range cm {
+		cm[c] = make([]int, Classes)
 	}
-	hit := 0
 	for i, c := range labels {
-		row.Confusion[c][read[i]]++
-		if read[i] == c {
-			hit++
+		cm[c][read[i]]++
+	}
+	return confusionRow(cm)
+}
+
+// confusionRow returns the accuracy figures of a confusion matrix (which
+// it keeps).
+func confusionRow(cm [][]int) Row {
+	row := Row{Confusion: cm, ClassAccuracy: make([]float64, Classes)}
+	hit := 0
+	for c, r := range cm {
+		n := 0
+		for _, v := range r {
+			n += v
+		}
+		row.Digits += n
+		hit += r[c]
+		row.ClassAccuracy[c] = math.NaN()
+		if n > 0 {
+			row.ClassAccuracy[c] = float64(r[c]) / float64(n)
 		}
 	}
 	row.Accuracy = math.NaN()
-	if len(labels) > 0 {
-		row.Accuracy = float64(hit) / float64(len(labels))
-	}
-	for c, cm := range row.Confusion {
-		n := 0
-		for _, v := range cm {
-			n += v
-		}
-		row.ClassAccuracy[c] = math.NaN()
-		if n > 0 {
-			row.ClassAccuracy[c] = float64(cm[c]) / float64(n)
-		}
+	if row.Digits > 0 {
+		row.Accuracy = float64(hit) / float64(row.Digits)
 	}
 	return row
 }

@@ -50,10 +50,7 @@ func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
 
 func TestFakeGenerators(t *testing.T) {
 	j, train, test := fixtureJudge(t)
-	ref, err := NewReference(j, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := NewReference(j, j.Test)
 	// The test row: the judge's accuracy on the test digits, diversity 1.
 	if ref.Test.Digits != 100 || ref.Test.Accuracy != j.TestAccuracy || ref.Test.Diversity != 1 || !math.IsNaN(ref.Test.Frechet) {
 		t.Errorf("test row %+v", ref.Test)
@@ -105,6 +102,14 @@ func TestFakeGenerators(t *testing.T) {
 	if !(good.Frechet < same.Frechet/2) {
 		t.Errorf("real digits: Fréchet %v, not well below the same digit's %v", good.Frechet, same.Frechet)
 	}
+	// The stored statistics are those of the test digits.
+	st, err := j.Stats(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Gauss.N != 100 || st.Accuracy() != j.TestAccuracy || st.ClassDistance[3] != j.Test.ClassDistance[3] {
+		t.Errorf("Stats of the test digits: %d digits, accuracy %v", st.Gauss.N, st.Accuracy())
+	}
 	// Score of the test digits themselves: Fréchet ~0, diversity 1.
 	self, err := ref.Score(test.Images, test.Labels)
 	if err != nil {
@@ -116,11 +121,8 @@ func TestFakeGenerators(t *testing.T) {
 }
 
 func TestGenerateACGAN(t *testing.T) {
-	j, _, test := fixtureJudge(t)
-	ref, err := NewReference(j, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j, _, _ := fixtureJudge(t)
+	ref := NewReference(j, j.Test)
 	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
 	a, err := ref.Generated(g, 100, 10, 5)
 	if err != nil {
@@ -229,11 +231,8 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestQuick(t *testing.T) {
-	j, _, test := fixtureJudge(t)
-	ref, err := NewReference(j, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j, _, _ := fixtureJudge(t)
+	ref := NewReference(j, j.Test)
 	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
 	f, err := ref.Quick(g, 100, 10, 3)
 	if err != nil {

@@ -47,6 +47,9 @@ type Judge struct {
 	// TestAccuracy is the judge's accuracy on the MNIST test digits,
 	// measured when it was trained (0 if unknown).
 	TestAccuracy float64
+	// Test holds the statistics of the MNIST test digits the judge was
+	// measured on (nil if unknown): the reference of the figures.
+	Test *TestStats
 	// Info holds the facts of its training written in its file (seed,
 	// epochs, digits, ...), as key/values.
 	Info map[string]string

@@ -114,6 +114,21 @@ func TestJudgeFile(t *testing.T) {
 	if !bytes.Equal(b.Bytes(), b2.Bytes()) {
 		t.Error("save(load(file)) differs from file")
 	}
+	if k.Test.Gauss.N != 100 || k.Test.Confusion[7][7] != j.Test.Confusion[7][7] {
+		t.Errorf("loaded test statistics: %d digits", k.Test.Gauss.N)
+	}
+	for i, v := range j.Test.Gauss.Mean {
+		if math.Abs(k.Test.Gauss.Mean[i]-v) > 1e-13*math.Abs(v) {
+			t.Fatalf("mean[%d] = %v after loading, %v before", i, k.Test.Gauss.Mean[i], v)
+		}
+	}
+	for i := range Features {
+		for l := range Features {
+			if a, b := j.Test.Gauss.Cov.At(i, l), k.Test.Gauss.Cov.At(i, l); math.Abs(a-b) > 1e-13*math.Abs(a) {
+				t.Fatalf("cov[%d][%d] = %v after loading, %v before", i, l, b, a)
+			}
+		}
+	}
 	fa, ca, _ := j.Read(test.Images)
 	fb, cb, _ := k.Read(test.Images)
 	for i := range fa {
@@ -146,7 +161,12 @@ func TestJudgeFile(t *testing.T) {
 		{"format", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[0].Meta["format"] = "2"; return c }), `judge format version "2" not supported`},
 		{"arch", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[0].Meta["arch"] = "resnet"; return c }), `architecture "resnet" not supported`},
 		{"accuracy", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[0].Meta["test_accuracy"] = "high"; return c }), "test_accuracy"},
-		{"missing", edit(func(c []*tensor.Tensor) []*tensor.Tensor { return c[:len(c)-1] }), `tensor "j.fc2.b" missing`},
+		{"missing", edit(func(c []*tensor.Tensor) []*tensor.Tensor { return c[:len(c)-1] }), `tensor "test.confusion" missing`},
+		{"no test statistics", edit(func(c []*tensor.Tensor) []*tensor.Tensor { return c[:len(c)-4] }), `tensor "test.mean" missing`},
+		{"negative count", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[len(c)-1].I32[3] = -1; return c }), `"test.confusion": negative count -1`},
+		{"accuracy disagrees", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[len(c)-1].I32[0]++; return c }), "disagrees with the test confusion matrix"},
+		{"asymmetric", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[len(c)-3].F32[1] += 1; return c }), `"test.cov" is not symmetric`},
+		{"distance", edit(func(c []*tensor.Tensor) []*tensor.Tensor { c[len(c)-2].F32[4] = 0; c[len(c)-2].F32[14] = 0; return c }), `class 4: 0 is not a positive distance`},
 		{"twice", edit(func(c []*tensor.Tensor) []*tensor.Tensor { return append(c, c[1]) }), `"j.conv1.w" appears twice`},
 		{"unknown", edit(func(c []*tensor.Tensor) []*tensor.Tensor { return append(c, tensor.NewFloat32("x", []int{1}, nil)) }), `unexpected tensor "x"`},
 		{"shape", edit(func(c []*tensor.Tensor) []*tensor.Tensor {

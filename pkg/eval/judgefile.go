@@ -1,7 +1,9 @@
 // The judge file: a tensor stream whose first record describes the judge
 // (kind, format version, architecture, measured test accuracy, training
-// recipe) and whose other records are its parameters, float32, by name.
-// docs/eval.md describes it; this file is its reference implementation.
+// recipe), then its parameters (float32, by name), then the statistics of
+// the test digits it was measured on (the reference of the figures, so
+// that judging needs no MNIST test digits). docs/eval.md describes it;
+// this file is its reference implementation.
 
 package eval
 
@@ -16,8 +18,8 @@ import (
 	"slices"
 	"strconv"
 
-	"acgan/pkg/nn"
 	"acgan/pkg/tensor"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Names and values of the judge file's header record.
@@ -69,7 +71,105 @@ func (j *Judge) Save(w io.Writer) error {
 			return err
 		}
 	}
+	if j.Test == nil {
+		return fmt.Errorf("eval: saving a judge without test statistics")
+	}
+	for _, t := range testTensors(j.Test) {
+		if err := tw.Write(t); err != nil {
+			return err
+		}
+	}
 	return tw.Close()
+}
+
+// Names of the test statistics' records.
+const (
+	recTestMean     = "test.mean"           // float64 [128] as float32 [2, 128]
+	recTestCov      = "test.cov"            // float64 [128, 128] as float32 [2, 128, 128]
+	recTestDistance = "test.class_distance" // float64 [10] as float32 [2, 10]
+	recTestConfuse  = "test.confusion"      // int32 [10, 10]
+)
+
+// split64 stores float64 values as float32 pairs: hi = float32(x) in the
+// first half, lo = float32(x − hi) in the second; hi + lo gives x back to
+// about 1e-14 relative.
+func split64(x []float64) []float32 {
+	out := make([]float32, 2*len(x))
+	for i, v := range x {
+		hi := float32(v)
+		out[i], out[len(x)+i] = hi, float32(v-float64(hi))
+	}
+	return out
+}
+
+func join64(x []float32) []float64 {
+	n := len(x) / 2
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = float64(x[i]) + float64(x[n+i])
+	}
+	return out
+}
+
+// testTensors returns the records of the test statistics.
+func testTensors(s *TestStats) []*tensor.Tensor {
+	d := len(s.Gauss.Mean)
+	cov := make([]float64, 0, d*d)
+	for i := range d {
+		for k := range d {
+			cov = append(cov, s.Gauss.Cov.At(i, k))
+		}
+	}
+	cm := make([]int32, 0, Classes*Classes)
+	for _, r := range s.Confusion {
+		for _, v := range r {
+			cm = append(cm, int32(v))
+		}
+	}
+	return []*tensor.Tensor{
+		tensor.NewFloat32(recTestMean, []int{2, d}, split64(s.Gauss.Mean)),
+		tensor.NewFloat32(recTestCov, []int{2, d, d}, split64(cov)),
+		tensor.NewFloat32(recTestDistance, []int{2, Classes}, split64(s.ClassDistance)),
+		tensor.NewInt32(recTestConfuse, []int{Classes, Classes}, cm),
+	}
+}
+
+// testStats rebuilds and checks the test statistics from their records.
+func testStats(recs map[string]*tensor.Tensor) (*TestStats, error) {
+	cm := recs[recTestConfuse]
+	s := &TestStats{Confusion: make([][]int, Classes), ClassDistance: join64(recs[recTestDistance].F32)}
+	n := 0
+	for c := range s.Confusion {
+		s.Confusion[c] = make([]int, Classes)
+		row := 0
+		for k := range Classes {
+			v := int(cm.I32[c*Classes+k])
+			if v < 0 {
+				return nil, fmt.Errorf("tensor %q: negative count %d", recTestConfuse, v)
+			}
+			s.Confusion[c][k] = v
+			row += v
+		}
+		if row < 2 {
+			return nil, fmt.Errorf("tensor %q: %d test digits of class %d (want at least 2)", recTestConfuse, row, c)
+		}
+		n += row
+	}
+	for c, v := range s.ClassDistance {
+		if !(v > 0) {
+			return nil, fmt.Errorf("tensor %q: class %d: %v is not a positive distance", recTestDistance, c, v)
+		}
+	}
+	cov := join64(recs[recTestCov].F32)
+	for i := range Features {
+		for k := range i {
+			if cov[i*Features+k] != cov[k*Features+i] {
+				return nil, fmt.Errorf("tensor %q is not symmetric", recTestCov)
+			}
+		}
+	}
+	s.Gauss = &Gaussian{N: n, Mean: join64(recs[recTestMean].F32), Cov: mat.NewSymDense(Features, cov)}
+	return s, nil
 }
 
 func reservedKey(k string) bool {
@@ -107,8 +207,31 @@ func LoadJudge(r io.Reader, name string) (*Judge, error) {
 			j.Info[k] = v
 		}
 	}
-	params := j.Params()
-	done := make([]bool, len(params))
+	// Every record the file must hold, in order, with its type and shape.
+	type slot struct {
+		dtype tensor.DType
+		shape []int
+		t     *tensor.Tensor
+	}
+	var order []string
+	want := map[string]*slot{}
+	for _, p := range j.Params() {
+		order = append(order, p.Name)
+		want[p.Name] = &slot{dtype: tensor.Float32, shape: p.Shape}
+	}
+	for _, t := range []struct {
+		name  string
+		dtype tensor.DType
+		shape []int
+	}{
+		{recTestMean, tensor.Float32, []int{2, Features}},
+		{recTestCov, tensor.Float32, []int{2, Features, Features}},
+		{recTestDistance, tensor.Float32, []int{2, Classes}},
+		{recTestConfuse, tensor.Int32, []int{Classes, Classes}},
+	} {
+		order = append(order, t.name)
+		want[t.name] = &slot{dtype: t.dtype, shape: t.shape}
+	}
 	for {
 		t, err := tr.Next()
 		if err == io.EOF {
@@ -117,29 +240,38 @@ func LoadJudge(r io.Reader, name string) (*Judge, error) {
 		if err != nil {
 			return nil, judgeReadError(name, err)
 		}
-		i := slices.IndexFunc(params, func(p *nn.Param) bool { return p.Name == t.Name })
-		if i < 0 {
+		s := want[t.Name]
+		if s == nil {
 			return nil, fmt.Errorf("%s: unexpected tensor %q in a judge file", name, t.Name)
 		}
-		if done[i] {
+		if s.t != nil {
 			return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
 		}
-		p := params[i]
-		if t.DType != tensor.Float32 || !slices.Equal(t.Shape, p.Shape) {
-			return nil, fmt.Errorf("%s: tensor %q is %s %s; want float32 %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), tensor.ShapeString(p.Shape))
+		if t.DType != s.dtype || !slices.Equal(t.Shape, s.shape) {
+			return nil, fmt.Errorf("%s: tensor %q is %s %s; want %s %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), s.dtype, tensor.ShapeString(s.shape))
 		}
 		for k, v := range t.F32 {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return nil, fmt.Errorf("%s: tensor %q: value %d is %v", name, t.Name, k, v)
 			}
 		}
-		copy(p.W, t.F32)
-		done[i] = true
+		s.t = t
 	}
-	for i, ok := range done {
-		if !ok {
-			return nil, fmt.Errorf("%s: truncated (tensor %q missing)", name, params[i].Name)
+	recs := map[string]*tensor.Tensor{}
+	for _, n := range order {
+		if want[n].t == nil {
+			return nil, fmt.Errorf("%s: truncated (tensor %q missing)", name, n)
 		}
+		recs[n] = want[n].t
+	}
+	for _, p := range j.Params() {
+		copy(p.W, recs[p.Name].F32)
+	}
+	if j.Test, err = testStats(recs); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if a := j.Test.Accuracy(); math.Abs(a-acc) > 1e-9 {
+		return nil, fmt.Errorf("%s: header entry test_accuracy=%v disagrees with the test confusion matrix (%v)", name, acc, a)
 	}
 	return j, nil
 }

@@ -44,18 +44,15 @@ func (f Figures) String() string {
 }
 
 // OpenReference opens the judge at judgePath (training it on first use,
-// see OpenJudge) and reads the MNIST test digits from the fetcher's
-// sources: what Quick compares with.
+// with MNIST from the fetcher's sources, see OpenJudge) and returns the
+// reference of the MNIST test digits its file holds: what Quick compares
+// with. Once the judge exists, no MNIST digits are read.
 func OpenReference(ctx context.Context, judgePath string, f *mnist.Fetcher, notes *Notes) (*Reference, error) {
 	j, err := OpenJudge(ctx, judgePath, f, notes)
 	if err != nil {
 		return nil, err
 	}
-	test, err := LoadDigits(ctx, f, mnist.Test)
-	if err != nil {
-		return nil, fmt.Errorf("real test digits: %w", err)
-	}
-	return NewReference(j, test)
+	return NewReference(j, j.Test), nil
 }
 
 // Quick generates perClass digits of every class with g (noise of size

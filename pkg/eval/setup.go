@@ -131,7 +131,9 @@ type Options struct {
 	Seed      uint64 // seed of the generated noise
 	JudgePath string // the judge file (see OpenJudge)
 	// Real holds the real digits the user supplied, by split ("train",
-	// "test"; see ReadReal); the splits it lacks come from Fetcher.
+	// "test"; see ReadReal). Without test digits, the statistics of the
+	// MNIST test digits kept in the judge file are used; without training
+	// digits, they are loaded from Fetcher.
 	Real    map[string]*Digits
 	Fetcher *mnist.Fetcher
 	Notes   *Notes
@@ -159,18 +161,19 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 		}
 		return d, nil
 	}
-	test, err := real(mnist.Test)
-	if err != nil {
-		return nil, err
+	// The test digits' statistics: the judge file's, unless other test
+	// digits were given.
+	stats := j.Test
+	if test := opt.Real[mnist.Test]; test != nil {
+		if stats, err = j.Stats(test); err != nil {
+			return nil, fmt.Errorf("real test digits: %w", err)
+		}
 	}
 	train, err := real(mnist.Train)
 	if err != nil {
 		return nil, err
 	}
-	ref, err := NewReference(j, test)
-	if err != nil {
-		return nil, err
-	}
+	ref := NewReference(j, stats)
 	gen, err := ref.Generated(g, latent, opt.PerClass, opt.Seed)
 	if err != nil {
 		return nil, err

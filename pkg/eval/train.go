@@ -50,9 +50,9 @@ func (o *TrainOptions) fill() {
 	}
 }
 
-// TrainJudge trains a judge on the training digits and measures its
-// accuracy on the test digits (stored in TestAccuracy). It stops with
-// ctx's error when ctx is cancelled.
+// TrainJudge trains a judge on the training digits, then reads the test
+// digits: their statistics go into Test and its accuracy on them into
+// TestAccuracy. It stops with ctx's error when ctx is cancelled.
 func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Judge, error) {
 	opt.fill()
 	if train.Len() == 0 {
@@ -61,6 +61,7 @@ func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Ju
 	if test.Len() == 0 {
 		return nil, fmt.Errorf("eval: training the judge: no test digits")
 	}
+	var err error
 	r := rand.New(rand.NewPCG(opt.Seed, 0x6a75646765)) // "judge"
 	j := NewJudge(r)
 	adam := nn.NewAdam(j.Params(), opt.LR, 0.9, 0.999, 1e-7)
@@ -104,11 +105,10 @@ func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Ju
 		}
 		adam.LR *= opt.Decay
 	}
-	acc, err := j.Accuracy(test)
-	if err != nil {
-		return nil, err
+	if j.Test, err = j.Stats(test); err != nil {
+		return nil, fmt.Errorf("eval: training the judge: %w", err)
 	}
-	j.TestAccuracy = acc
+	j.TestAccuracy = j.Test.Accuracy()
 	j.Info = map[string]string{
 		"seed":         strconv.FormatUint(opt.Seed, 10),
 		"epochs":       strconv.Itoa(opt.Epochs),
