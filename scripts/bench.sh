@@ -4,19 +4,23 @@
 # same machine, at batch 32 and 64, and the generation of 100 digits.
 #
 #   bash scripts/bench.sh                 # what `make bench` runs
-#   BENCH_BATCHES="32" BENCH_ITERS=10 bash scripts/bench.sh
+#   BENCH_BATCHES="32" BENCH_ITERS=10 BENCH_THREADS=1 bash scripts/bench.sh
 #
 # It installs Debian's python3-torch if it is missing (apt-get; the replica
 # is only a timing peer, never a dependency of the project or of CI). Both
-# sides use 2 threads (GOMAXPROCS and torch.set_num_threads default to the
-# machine's 2 cores). On a shared machine timings drift: the script reports
-# the median and the minimum of each side and the ratios of both; compare
-# ratios measured side by side, not absolute numbers across runs.
+# sides use BENCH_THREADS threads (default 2: GOMAXPROCS for us, --threads
+# for the replica). On a shared machine timings drift: the script reports
+# the median and the minimum of each side and the ratios of both (and our
+# CPU time per iteration); compare ratios measured side by side, not
+# absolute numbers across runs. PyTorch's OpenMP threads suffer more than
+# Go's scheduler when other processes compete for the cores, so a loaded
+# machine flatters us; BENCH_THREADS=1 is less sensitive to that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 batches=${BENCH_BATCHES:-32 64}
 iters=${BENCH_ITERS:-20}
+threads=${BENCH_THREADS:-2}
 torch_py=../shared/bench/torch_acgan.py
 python=/usr/bin/python3
 
@@ -38,21 +42,30 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/acgan.test" ./pkg/acgan
 
+# median: the median of the numbers on stdin, one a line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		printf "%.1f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # ours REGEXP COUNT: run one Go benchmark COUNT times (one timed op each)
-# and print the median and minimum ms/op.
+# and print the median and minimum ms/op and the median CPU ms/op.
 ours() {
-	(cd pkg/acgan && "$tmp/acgan.test" -test.run '^$' -test.bench "$1" \
-		-test.benchtime 1x -test.count "$2") |
-		awk '/ns\/op/ { for (i = 1; i < NF; i++) if ($(i+1) == "ns/op") print $i / 1e6 }' |
-		sort -g | awk '{ v[NR] = $1 } END {
-			if (NR == 0) { print "bench.sh: the Go benchmark printed nothing" > "/dev/stderr"; exit 1 }
-			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.1f %.1f\n", m, v[1] }'
+	local out
+	out=$(cd pkg/acgan && GOMAXPROCS=$threads "$tmp/acgan.test" -test.run '^$' -test.bench "$1" \
+		-test.benchtime 1x -test.count "$2" |
+		awk '/ns\/op/ { cpu = "nan"; for (i = 1; i < NF; i++) { if ($(i+1) == "ns/op") ms = $i / 1e6; if ($(i+1) == "cpu-ms/op") cpu = $i }; print ms, cpu }')
+	if [ -z "$out" ]; then
+		echo "bench.sh: the Go benchmark $1 printed nothing" >&2
+		exit 1
+	fi
+	echo "$(cut -d' ' -f1 <<<"$out" | median) $(cut -d' ' -f1 <<<"$out" | sort -g | head -1 | awk '{ printf "%.1f", $1 }') $(cut -d' ' -f2 <<<"$out" | median)"
 }
 
 # torchrun BATCH: run the replica and print train median/min and gen100 median/min (ms).
 torchrun() {
-	"$python" "$torch_py" --batch "$1" --iters "$iters" --gen-iters "$iters" 2>/dev/null |
+	"$python" "$torch_py" --batch "$1" --iters "$iters" --gen-iters "$iters" --threads "$threads" 2>/dev/null |
 		"$python" -c 'import json, sys
 r = json.load(sys.stdin)
 t, g = r["train_iter"], r["gen100"]
@@ -62,17 +75,21 @@ print("%.1f %.1f %.1f %.1f %s" % (t["median_ms"], t["min_ms"], g["median_ms"], g
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "go: $(go version | cut -d' ' -f3-), GOMAXPROCS=${GOMAXPROCS:-$(nproc)}; $iters timed iterations per side"
-printf '%-22s %12s %12s %12s %12s %9s %9s\n' "" "ours med ms" "ours min ms" "torch med ms" "torch min ms" "ratio med" "ratio min"
+echo "go: $(go version | cut -d' ' -f3-); $threads threads per side; $iters timed iterations per side"
+printf '%-22s %12s %12s %12s %12s %9s %9s %13s\n' "" "ours med ms" "ours min ms" "torch med ms" "torch min ms" "ratio med" "ratio min" "ours cpu ms"
 for b in $batches; do
 	read -r tmed tmin gmed gmin tver < <(torchrun "$b")
-	read -r omed omin < <(ours "^BenchmarkIteration\$/^batch$b\$" "$iters")
-	printf '%-22s %12s %12s %12s %12s %9s %9s\n' "train iteration, B=$b" "$omed" "$omin" "$tmed" "$tmin" \
-		"$(ratio "$omed" "$tmed")" "$(ratio "$omin" "$tmin")"
+	read -r omed omin ocpu < <(ours "^BenchmarkIteration\$/^batch$b\$" "$iters")
+	if [ -z "$tmed" ] || [ -z "$omed" ]; then
+		echo "bench.sh: a benchmark failed (batch $b)" >&2
+		exit 1
+	fi
+	printf '%-22s %12s %12s %12s %12s %9s %9s %13s\n' "train iteration, B=$b" "$omed" "$omin" "$tmed" "$tmin" \
+		"$(ratio "$omed" "$tmed")" "$(ratio "$omin" "$tmin")" "$ocpu"
 	if [ "$b" = "$(echo "$batches" | cut -d' ' -f1)" ]; then
-		read -r qmed qmin < <(ours '^BenchmarkGenerate100$' "$iters")
-		gen_line=$(printf '%-22s %12s %12s %12s %12s %9s %9s' "generate 100 digits" "$qmed" "$qmin" "$gmed" "$gmin" \
-			"$(ratio "$qmed" "$gmed")" "$(ratio "$qmin" "$gmin")")
+		read -r qmed qmin qcpu < <(ours '^BenchmarkGenerate100$' "$iters")
+		gen_line=$(printf '%-22s %12s %12s %12s %12s %9s %9s %13s' "generate 100 digits" "$qmed" "$qmin" "$gmed" "$gmin" \
+			"$(ratio "$qmed" "$gmed")" "$(ratio "$qmin" "$gmin")" "$qcpu")
 	fi
 done
 echo "$gen_line"
