@@ -33,7 +33,8 @@ With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 Progress goes to stderr: one live line on a terminal, else a line every
 -log-every iterations. -log lines are JSON objects with the means over the
 span: iter, iters, d_loss, d_acc (real/fake accuracy), class_acc (the seed's
-op_acc), g_loss, it_per_s, elapsed_s.
+op_acc), g_loss, it_per_s, elapsed_s; with -eval-every, eval (acc,
+frechet, diversity, per_class) on the evaluated iterations.
 
 Ctrl-C (SIGINT or SIGTERM) finishes the current iteration, writes the model
 and exits with status 130. A NaN or infinite loss (or weight) stops training
@@ -62,6 +63,8 @@ type flags struct {
 	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids (default 200)."`
 	Plot            string `name:"plot" placeholder:"FILE" help:"Write a PNG plot of the losses and accuracies to FILE (updated with each sample grid and at the end)."`
 	Threads         int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
+	EvalEvery       int    `name:"eval-every" default:"0" placeholder:"N" help:"Every N iterations (a multiple of -log-every) and at the end, judge the generator as acgan-eval does, on 100 digits per class: conditional accuracy, Fréchet distance, diversity, on the progress line and in -log (default 0: never; docs/eval.md)."`
+	Judge           string `name:"judge" placeholder:"FILE" help:"The judge file for -eval-every (default: the user cache, as acgan-eval; trained there on first use)."`
 }
 
 // Validate checks the flags (kong calls it after parsing).
@@ -77,6 +80,8 @@ func (f *flags) Validate() error {
 		return fmt.Errorf("-sample-every %d: want at least 1", f.SampleEvery)
 	case f.Threads < 0:
 		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
+	case f.EvalEvery < 0 || f.EvalEvery%f.LogEvery != 0:
+		return fmt.Errorf("-eval-every %d: want 0 (never) or a multiple of -log-every %d", f.EvalEvery, f.LogEvery)
 	}
 	if f.Resume == "" {
 		if _, err := f.config(defaultConfig()); err != nil {

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +21,9 @@ import (
 	"time"
 
 	"acgan/pkg/cli"
+	"acgan/pkg/eval"
 	"acgan/pkg/gemm"
+	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
 	"acgan/pkg/train"
@@ -71,12 +74,18 @@ func run(f *flags) error {
 	}
 
 	opt := train.Options{
+		EvalEvery:       f.EvalEvery,
 		Iters:           f.Iters,
 		LogEvery:        f.LogEvery,
 		SampleEvery:     f.SampleEvery,
 		Checkpoint:      f.Checkpoint,
 		CheckpointEvery: f.CheckpointEvery,
 		Progress:        &train.Progress{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Total: f.Iters},
+	}
+	if f.EvalEvery > 0 {
+		if opt.Eval, err = judge(f, opt.Progress); err != nil {
+			return err
+		}
 	}
 	var records []train.Record
 	if f.Log != "" {
@@ -221,4 +230,32 @@ func model(f *flags) (*modelfile.Model, error) {
 		return nil, conflict("-seed", *f.Seed, m.Seed)
 	}
 	return m, nil
+}
+
+// judge returns the -eval-every evaluation: the judge of -judge (or of the
+// user cache, trained there on first use with MNIST from the sources
+// mnist-fetch uses), on QuickPerClass digits per class with noise drawn
+// from the run's seed, the same at every evaluation.
+func judge(f *flags, p *train.Progress) (func(*modelfile.Model) (train.Eval, error), error) {
+	path := f.Judge
+	if path == "" {
+		var err error
+		if path, err = eval.DefaultJudgePath(); err != nil {
+			return nil, err
+		}
+	}
+	notes := &eval.Notes{W: p.W, Live: p.Live, Prefix: "acgan-train: "}
+	fetch := mnist.New(mnist.Config{Dir: os.Getenv("MNIST_DIR"),
+		Progress: &mnist.Progress{W: p.W, Live: p.Live, Prefix: "acgan-train: "}})
+	ref, err := eval.OpenReference(context.Background(), path, fetch, notes)
+	if err != nil {
+		return nil, fmt.Errorf("-eval-every: %w", err)
+	}
+	if a := ref.Judge.TestAccuracy; a < eval.MinJudgeAccuracy {
+		notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*a, 100*eval.MinJudgeAccuracy)
+	}
+	return func(m *modelfile.Model) (train.Eval, error) {
+		e, err := ref.Quick(m.G, m.Cfg.Latent, eval.QuickPerClass, m.Seed)
+		return train.Eval{Acc: e.Accuracy, Frechet: e.Frechet, Diversity: e.Diversity, PerClass: e.PerClass}, err
+	}, nil
 }

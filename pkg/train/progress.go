@@ -18,6 +18,7 @@ type Progress struct {
 
 	lastDraw time.Time
 	drawn    bool
+	eval     *Eval // the last evaluation, kept on the live line
 }
 
 // liveInterval is the shortest time between two redraws of the live line.
@@ -37,6 +38,9 @@ func (p *Progress) Update(r Record, now time.Time) {
 // Logged reports a finished record: a plain line when not Live, a redraw of
 // the live line otherwise.
 func (p *Progress) Logged(r Record) {
+	if r.Eval != nil {
+		p.eval = r.Eval
+	}
 	if p.Live {
 		p.drawn = true
 		p.lastDraw = time.Now()
@@ -61,9 +65,10 @@ func (p *Progress) Done() {
 	}
 }
 
-// line formats r like the seed's progress line, with speed and ETA:
+// line formats r like the seed's progress line, with speed and ETA (and the
+// judge's figures with -eval-every):
 //
-//	iter 1200/14000 [D loss 0.912, acc 71.2%, class 88.1%] [G loss 1.402] 3.2 it/s, ETA 1h06m40s
+//	iter 1200/14000 [D loss 0.912, acc 71.2%, class 88.1%] [G loss 1.402] 3.2 it/s, ETA 1h06m40s [eval acc 93.4%, FD 12.31, div 0.87]
 func (p *Progress) line(r Record) string {
 	s := fmt.Sprintf("iter %d/%d [D loss %.3f, acc %.1f%%, class %.1f%%] [G loss %.3f]",
 		r.Iter, p.Total, r.DLoss, 100*r.DAcc, 100*r.ClassAcc, r.GLoss)
@@ -73,6 +78,14 @@ func (p *Progress) line(r Record) string {
 			eta := time.Duration(float64(left) / r.ItPerSec * float64(time.Second))
 			s += ", ETA " + eta.Round(time.Second).String()
 		}
+	}
+	// The judge's figures: on a plain line when this record has them, on
+	// the live line the last ones.
+	if e := r.Eval; e != nil || (p.Live && p.eval != nil) {
+		if e == nil {
+			e = p.eval
+		}
+		s += fmt.Sprintf(" [eval acc %.1f%%, FD %.2f, div %.2f]", 100*e.Acc, e.Frechet, e.Diversity)
 	}
 	return s
 }

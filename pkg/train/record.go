@@ -36,6 +36,25 @@ type Record struct {
 	// Elapsed is the wall time since this process started training, in
 	// seconds.
 	Elapsed float64 `json:"elapsed_s"`
+	// Eval holds the generator's quality figures when the run judged it at
+	// this record's iteration (acgan-train -eval-every), else nil.
+	Eval *Eval `json:"eval,omitempty"`
+}
+
+// Eval is the quality of the generator as acgan-eval's judge sees it
+// (docs/eval.md), computed by the caller's Options.Eval.
+type Eval struct {
+	// Acc is the conditional accuracy: how often the judge reads a
+	// generated digit as the class asked for.
+	Acc float64 `json:"acc"`
+	// Frechet is the Fréchet distance between the judge's features of the
+	// generated digits and of the real test digits.
+	Frechet float64 `json:"frechet"`
+	// Diversity is the mean feature distance within a class over the real
+	// test digits' own (low: mode collapse).
+	Diversity float64 `json:"diversity"`
+	// PerClass is the number of digits generated per class.
+	PerClass int `json:"per_class"`
 }
 
 // ReadLog reads the records of a -log file (one JSON object per line) whose

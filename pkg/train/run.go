@@ -54,6 +54,15 @@ type Options struct {
 	// (atomically) every CheckpointEvery iterations.
 	Checkpoint      string
 	CheckpointEvery int
+	// EvalEvery is the span between two calls of Eval, in iterations: a
+	// multiple of LogEvery, so that each evaluation lands in a Record.
+	EvalEvery int
+	// Eval, when not nil, is called every EvalEvery iterations (and at the
+	// end of the run) to judge the model's generator; its figures go into
+	// that iteration's Record (progress line, log). It must not change the
+	// model's training state (generate in inference mode, with noise of its
+	// own). The time it takes is left out of the next span's speed.
+	Eval func(m *modelfile.Model) (Eval, error)
 	// Stop, when it delivers a value, ends the run after the iteration in
 	// progress.
 	Stop <-chan struct{}
@@ -188,6 +197,17 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 
 		if iter%opt.LogEvery == 0 || end || stop {
 			r := win.record(iter, now, begin)
+			if opt.Eval != nil && opt.EvalEvery > 0 && (iter%opt.EvalEvery == 0 || end) {
+				e, err := opt.Eval(m)
+				if err != nil {
+					if opt.Progress != nil {
+						opt.Progress.Done()
+					}
+					return res, fmt.Errorf("evaluation at iteration %d: %w", iter, err)
+				}
+				r.Eval = &e
+				now = time.Now()
+			}
 			res.Last = r
 			if opt.Log != nil {
 				if err := WriteLog(opt.Log, []Record{r}); err != nil {
