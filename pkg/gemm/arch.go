@@ -48,6 +48,7 @@ type arch struct {
 	packN      packKernel
 	packT      packKernel
 	packBlockN blockPackKernel
+	gatherSum  func(rows int, src []float32, rowOff, colOff []int32, nc int, dst []float32, ldd int) // optional; see GatherSum
 }
 
 // nr is the width of the main micro-kernel.

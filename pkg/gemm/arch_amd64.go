@@ -23,6 +23,7 @@ func registerAsm() {
 			packN:      packN512,
 			packT:      packTBlocks(16, packT512),
 			packBlockN: packBlockN512_48,
+			gatherSum:  gatherSum512,
 		})
 	}
 	if x.HasAVX2 && x.HasFMA {

@@ -58,22 +58,86 @@ func (cp *convPacker) im2col(dst []float32) {
 	}
 }
 
+// gatherPacker is the same implicit im2col done with GatherSum on a
+// zero-padded copy of the images: B(p, j) = xp[rowOff[p] + colOff[j]].
+type gatherPacker struct {
+	xp             []float32
+	rowOff, colOff []int32
+}
+
+// newGatherPacker pads cp's images (the padding copy is part of every
+// product: pad) and builds the offset tables once.
+func newGatherPacker(cp *convPacker) *gatherPacker {
+	padT, padL := max(0, -cp.offY), max(0, -cp.offX)
+	padB := max(0, cp.kh-1+cp.offY)
+	padR := max(0, cp.kw-1+cp.offX)
+	hp, wp := cp.h+padT+padB, cp.w+padL+padR
+	gp := &gatherPacker{xp: make([]float32, cp.n*cp.cin*hp*wp)}
+	for ci := 0; ci < cp.cin; ci++ {
+		for ky := 0; ky < cp.kh; ky++ {
+			for kx := 0; kx < cp.kw; kx++ {
+				// tap (ky, kx) reads padded row oy+ky+offY+padT.
+				gp.rowOff = append(gp.rowOff, int32(ci*hp*wp+(ky+cp.offY+padT)*wp+kx+cp.offX+padL))
+			}
+		}
+	}
+	for s := 0; s < cp.n; s++ {
+		for oy := 0; oy < cp.h; oy++ {
+			for ox := 0; ox < cp.w; ox++ {
+				gp.colOff = append(gp.colOff, int32(s*cp.cin*hp*wp+oy*wp+ox))
+			}
+		}
+	}
+	gp.pad(cp)
+	return gp
+}
+
+// pad copies cp's images into the interior of xp (the border stays 0).
+func (gp *gatherPacker) pad(cp *convPacker) {
+	padT, padL := max(0, -cp.offY), max(0, -cp.offX)
+	hp := cp.h + padT + max(0, cp.kh-1+cp.offY)
+	wp := cp.w + padL + max(0, cp.kw-1+cp.offX)
+	for sc := 0; sc < cp.n*cp.cin; sc++ {
+		for y := 0; y < cp.h; y++ {
+			copy(gp.xp[(sc*hp+y+padT)*wp+padL:], cp.x[(sc*cp.h+y)*cp.w:(sc*cp.h+y+1)*cp.w])
+		}
+	}
+}
+
+func (gp *gatherPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	GatherSum(dst, ldd, gp.xp, gp.rowOff[p0:p0+kb], gp.colOff[j0:j0+w])
+}
+
+// transposed is the packer of colTᵀ (for the weight gradient dY·colTᵀ):
+// the same offsets with the roles of the tables swapped.
+type transposed struct{ *gatherPacker }
+
+func (gt transposed) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	GatherSum(dst, ldd, gt.xp, gt.colOff[p0:p0+kb], gt.rowOff[j0:j0+w])
+}
+
 func TestConvPackerImplicitEqualsExplicit(t *testing.T) {
+	for _, g := range [][3]int{{3, -1, -1}, {2, -1, -1}, {2, 0, -1}, {2, -1, 0}} {
+		testConvPacker(t, &convPacker{n: 3, cin: 5, h: 7, w: 6, kh: g[0], kw: g[0], offY: g[1], offX: g[2]})
+	}
+}
+
+func testConvPacker(t *testing.T, cp *convPacker) {
 	r := rand.New(rand.NewPCG(19, 20))
-	cp := &convPacker{n: 3, cin: 5, h: 7, w: 6, kh: 3, kw: 3, offY: -1, offX: -1}
 	cp.x = make([]float32, cp.n*cp.cin*cp.h*cp.w)
 	for i := range cp.x {
 		cp.x[i] = float32(r.IntN(7) - 3)
 	}
-	k, n, m := cp.cin*9, cp.n*cp.h*cp.w, 11
+	taps := cp.kh * cp.kw
+	k, n, m := cp.cin*taps, cp.n*cp.h*cp.w, 11
 	colT := make([]float32, k*n)
 	cp.im2col(colT)
-	// Spot-check the definition.
+	// Check the definition.
 	for p := 0; p < k; p++ {
-		ci, ky, kx := p/9, (p/3)%3, p%3
+		ci, ky, kx := p/taps, (p/cp.kw)%cp.kh, p%cp.kw
 		for j := 0; j < n; j++ {
 			s, oy, ox := j/(cp.h*cp.w), (j/cp.w)%cp.h, j%cp.w
-			iy, ix := oy+ky-1, ox+kx-1
+			iy, ix := oy+ky+cp.offY, ox+kx+cp.offX
 			var want float32
 			if iy >= 0 && iy < cp.h && ix >= 0 && ix < cp.w {
 				want = cp.x[((s*cp.cin+ci)*cp.h+iy)*cp.w+ix]
@@ -88,20 +152,45 @@ func TestConvPackerImplicitEqualsExplicit(t *testing.T) {
 		w[i] = float32(r.IntN(7) - 3)
 	}
 	want := make([]float32, m*n)
-	got := make([]float32, m*n)
 	Sgemm(false, false, m, n, k, 1, w, k, colT, n, 0, want, n)
-	SgemmPacked(false, m, n, k, 1, w, k, cp, 0, got, n)
-	for i := range got {
-		if got[i] != want[i] {
-			t.Fatalf("C[%d] = %v, want %v", i, got[i], want[i])
+	// dW = Y·colTᵀ through the transposed gather packer.
+	{
+		y := make([]float32, m*n)
+		for i := range y {
+			y[i] = float32(r.IntN(7) - 3)
+		}
+		want := make([]float32, m*k)
+		got := make([]float32, m*k)
+		Sgemm(false, true, m, k, n, 1, y, n, colT, n, 0, want, k)
+		SgemmPacked(false, m, k, n, 1, y, n, transposed{newGatherPacker(cp)}, 0, got, k)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("dW: C[%d] = %v, want %v", i, got[i], want[i])
+			}
+		}
+	}
+	for _, pb := range []PanelPacker{cp, newGatherPacker(cp)} {
+		for _, name := range Paths() {
+			useArch(t, name)
+			got := make([]float32, m*n)
+			ref := make([]float32, m*n)
+			Sgemm(false, false, m, n, k, 1, w, k, colT, n, 0, ref, n)
+			SgemmPacked(false, m, n, k, 1, w, k, pb, 0, got, n)
+			for i := range got {
+				if got[i] != want[i] || ref[i] != want[i] {
+					t.Fatalf("%s %T: C[%d] = %v (Sgemm %v), want %v", name, pb, i, got[i], ref[i], want[i])
+				}
+			}
 		}
 	}
 }
 
 // BenchmarkImplicitConv compares a convolution's forward product done as
-// im2col + Sgemm with SgemmPacked fed by the implicit im2col above, on the
-// generator's convolutions at batch 32 (as 3×3 convs, and as pkg/nn's
-// UpConv2D phase products: 2×2 convs on the small image).
+// im2col + Sgemm (explicit) with SgemmPacked fed by an implicit im2col that
+// copies runs of image rows (implicit-copy) or gathers from a zero-padded
+// copy of the images with GatherSum (implicit-gather, the padding copy
+// included), on the generator's convolutions at batch 32 (as 3×3 convs,
+// and as pkg/nn's UpConv2D phase products: 2×2 convs on the small image).
 func BenchmarkImplicitConv(b *testing.B) {
 	cases := []struct {
 		name                   string
@@ -145,8 +234,29 @@ func BenchmarkImplicitConv(b *testing.B) {
 				Sgemm(false, false, m, n, k, 1, w, k, colT, n, 0, y, n)
 			})
 		})
-		b.Run(fmt.Sprintf("%s/implicit", c.name), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s/implicit-copy", c.name), func(b *testing.B) {
 			run(b, func() { SgemmPacked(false, m, n, k, 1, w, k, cp, 0, y, n) })
+		})
+		gp := newGatherPacker(cp)
+		b.Run(fmt.Sprintf("%s/implicit-gather", c.name), func(b *testing.B) {
+			run(b, func() {
+				gp.pad(cp)
+				SgemmPacked(false, m, n, k, 1, w, k, gp, 0, y, n)
+			})
+		})
+		// The weight gradient dW[m, k] = dY[m, n]·colTᵀ (dY stands in y).
+		dw := make([]float32, m*k)
+		b.Run(fmt.Sprintf("%s/dW-explicit", c.name), func(b *testing.B) {
+			run(b, func() {
+				cp.im2col(colT)
+				Sgemm(false, true, m, k, n, 1, y, n, colT, n, 0, dw, k)
+			})
+		})
+		b.Run(fmt.Sprintf("%s/dW-implicit-gather", c.name), func(b *testing.B) {
+			run(b, func() {
+				gp.pad(cp)
+				SgemmPacked(false, m, k, n, 1, y, n, transposed{gp}, 0, dw, k)
+			})
 		})
 	}
 }

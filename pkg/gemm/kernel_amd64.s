@@ -3335,6 +3335,120 @@ packBlockN512_48_done:
 	VZEROUPPER
 	RET
 
+// func gatherSum512(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·gatherSum512(SB), NOSPLIT, $0-120
+	MOVQ        rows+0(FP), AX
+	MOVQ        src_base+8(FP), CX
+	MOVQ        rowOff_base+32(FP), DX
+	MOVQ        colOff_base+56(FP), BX
+	MOVQ        nc+80(FP), SI
+	MOVQ        dst_base+88(FP), DI
+	MOVQ        ldd+112(FP), R8
+	MOVQ        SI, R9
+	SUBQ        $0x00000000, R9
+	XORQ        R10, R10
+	MOVQ        $0x00000010, R11
+	CMPQ        R9, R10
+	CMOVQLT     R10, R9
+	CMPQ        R9, R11
+	CMOVQGT     R11, R9
+	MOVL        $0x0000ffff, R10
+	BZHIL       R9, R10, R10
+	KMOVW       R10, K2
+	VMOVDQU32.Z (BX), K2, Z0
+	MOVQ        SI, R9
+	SUBQ        $0x00000010, R9
+	XORQ        R10, R10
+	MOVQ        $0x00000010, R11
+	CMPQ        R9, R10
+	CMOVQLT     R10, R9
+	CMPQ        R9, R11
+	CMOVQGT     R11, R9
+	MOVL        $0x0000ffff, R10
+	BZHIL       R9, R10, R10
+	KMOVW       R10, K3
+	VMOVDQU32.Z 64(BX), K3, Z1
+	SUBQ        $0x00000020, SI
+	XORQ        R9, R9
+	MOVQ        $0x00000010, R10
+	CMPQ        SI, R9
+	CMOVQLT     R9, SI
+	CMPQ        SI, R10
+	CMOVQGT     R10, SI
+	MOVL        $0x0000ffff, R9
+	BZHIL       SI, R9, R9
+	KMOVW       R9, K4
+	VMOVDQU32.Z 128(BX), K4, Z2
+	CMPQ        R8, $0x10
+	JNE         gatherSum512_w16_skip
+
+gatherSum512_w16:
+	TESTQ        AX, AX
+	JE           gatherSum512_done
+	VPBROADCASTD (DX), Z3
+	VPADDD       Z0, Z3, Z4
+	VPXORD       Z8, Z8, Z8
+	KMOVW        K2, K1
+	VGATHERDPS   (CX)(Z4*4), K1, Z8
+	VMOVUPS      Z8, (DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x00000040, DI
+	DECQ         AX
+	JMP          gatherSum512_w16
+
+gatherSum512_w16_skip:
+	CMPQ R8, $0x20
+	JNE  gatherSum512_w32_skip
+
+gatherSum512_w32:
+	TESTQ        AX, AX
+	JE           gatherSum512_done
+	VPBROADCASTD (DX), Z3
+	VPADDD       Z0, Z3, Z4
+	VPXORD       Z8, Z8, Z8
+	KMOVW        K2, K1
+	VGATHERDPS   (CX)(Z4*4), K1, Z8
+	VMOVUPS      Z8, (DI)
+	VPADDD       Z1, Z3, Z5
+	VPXORD       Z9, Z9, Z9
+	KMOVW        K3, K5
+	VGATHERDPS   (CX)(Z5*4), K5, Z9
+	VMOVUPS      Z9, 64(DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x00000080, DI
+	DECQ         AX
+	JMP          gatherSum512_w32
+
+gatherSum512_w32_skip:
+gatherSum512_w48:
+	TESTQ        AX, AX
+	JE           gatherSum512_done
+	VPBROADCASTD (DX), Z3
+	VPADDD       Z0, Z3, Z4
+	VPXORD       Z8, Z8, Z8
+	KMOVW        K2, K1
+	VGATHERDPS   (CX)(Z4*4), K1, Z8
+	VMOVUPS      Z8, (DI)
+	VPADDD       Z1, Z3, Z5
+	VPXORD       Z9, Z9, Z9
+	KMOVW        K3, K5
+	VGATHERDPS   (CX)(Z5*4), K5, Z9
+	VMOVUPS      Z9, 64(DI)
+	VPADDD       Z2, Z3, Z6
+	VPXORD       Z10, Z10, Z10
+	KMOVW        K4, K6
+	VGATHERDPS   (CX)(Z6*4), K6, Z10
+	VMOVUPS      Z10, 128(DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x000000c0, DI
+	DECQ         AX
+	JMP          gatherSum512_w48
+
+gatherSum512_done:
+	VZEROUPPER
+	RET
+
 // func packBlockN256_16(k int, np int, src []float32, lds int, dst []float32, pstride int)
 // Requires: AVX, MMX+
 TEXT ·packBlockN256_16(SB), NOSPLIT, $0-80

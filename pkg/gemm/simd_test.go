@@ -618,3 +618,61 @@ func TestSgemmConcurrentCallers(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestGatherSum compares GatherSum on every path with its definition.
+func TestGatherSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	src := make([]float32, 5000)
+	for i := range src {
+		src[i] = float32(i + 1)
+	}
+	for _, name := range Paths() {
+		useArch(t, name)
+		for _, ldd := range []int{4, 16, 32, 48, 20} {
+			for _, nc := range []int{0, 1, 15, 16, 17, 31, 33, 48} {
+				if nc > ldd {
+					continue
+				}
+				rows := 1 + r.IntN(9)
+				rowOff := make([]int32, rows)
+				colOff := make([]int32, nc)
+				for i := range rowOff {
+					rowOff[i] = int32(r.IntN(2000))
+				}
+				for i := range colOff {
+					colOff[i] = int32(r.IntN(3000))
+				}
+				dst := make([]float32, rows*ldd)
+				for i := range dst {
+					dst[i] = -1
+				}
+				GatherSum(dst, ldd, src, rowOff, colOff)
+				for i := 0; i < rows; i++ {
+					for j := 0; j < ldd; j++ {
+						want := float32(0)
+						if j < nc {
+							want = src[rowOff[i]+colOff[j]]
+						}
+						if got := dst[i*ldd+j]; got != want {
+							t.Fatalf("%s ldd=%d nc=%d: dst[%d,%d] = %v, want %v", name, ldd, nc, i, j, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, bad := range []struct {
+		name   string
+		rowOff []int32
+		colOff []int32
+	}{{"past the end", []int32{4990}, []int32{3, 10}}, {"negative", []int32{5}, []int32{-6}}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", bad.name)
+				}
+			}()
+			GatherSum(make([]float32, 16), 16, src, bad.rowOff, bad.colOff)
+		}()
+	}
+}

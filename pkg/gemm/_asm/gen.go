@@ -811,6 +811,73 @@ func packBlockN(s isa, nv int) {
 	RET()
 }
 
+// gatherSum512 emits dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r < rows,
+// t < nc, and 0 for nc ≤ t < ldd (ldd = 16, 32 or 48): an im2col panel
+// gathered from a zero-padded image, whose offsets are a row part plus a
+// column part. The caller has checked that every offset lies in src.
+func gatherSum512() {
+	TEXT("gatherSum512", NOSPLIT, "func(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)")
+	Doc("gatherSum512 sets dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r < rows, t < nc, and 0 for nc ≤ t < ldd (ldd = 16, 32 or 48).")
+	rows := load(Param("rows"))
+	sp := load(Param("src").Base())
+	rp := load(Param("rowOff").Base())
+	cp := load(Param("colOff").Base())
+	nc := load(Param("nc"))
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	// masks[v]: the lanes of vector v below nc; col[v]: colOff of vector v
+	// (masked loads: colOff may be shorter than ldd).
+	masks := []OpmaskPhysical{K2, K3, K4}
+	col := []VecPhysical{Z(0), Z(1), Z(2)}
+	for v, m := range masks {
+		n := GP64()
+		MOVQ(nc, n)
+		SUBQ(U32(16*v), n)
+		zero, sixteen := GP64(), GP64()
+		XORQ(zero, zero)
+		MOVQ(U32(16), sixteen)
+		CMPQ(n, zero)
+		CMOVQLT(zero, n)
+		CMPQ(n, sixteen)
+		CMOVQGT(sixteen, n)
+		bits := GP32()
+		MOVL(U32(0xffff), bits)
+		BZHIL(n.As32(), bits, bits)
+		KMOVW(bits, m)
+		VMOVDQU32_Z(Mem{Base: cp, Disp: 64 * v}, m, col[v])
+	}
+	rowv := Z(3)
+	for nv := 1; nv <= 3; nv++ {
+		lbl := fmt.Sprintf("gatherSum512_w%d", 16*nv)
+		if nv < 3 {
+			CMPQ(ldd, U8(16*nv))
+			JNE(LabelRef(lbl + "_skip"))
+		}
+		Label(lbl)
+		TESTQ(rows, rows)
+		JE(LabelRef("gatherSum512_done"))
+		VPBROADCASTD(Mem{Base: rp}, rowv)
+		for v := 0; v < nv; v++ {
+			idx, out, k := Z(4+v), Z(8+v), []OpmaskPhysical{K1, K5, K6}[v]
+			VPADDD(col[v], rowv, idx)
+			VPXORD(out, out, out)
+			KMOVW(masks[v], k) // the gather clears its mask
+			VGATHERDPS(Mem{Base: sp, Index: idx, Scale: 4}, k, out)
+			VMOVUPS(out, Mem{Base: dp, Disp: 64 * v})
+		}
+		ADDQ(U8(4), rp)
+		ADDQ(U32(64*nv), dp)
+		DECQ(rows)
+		JMP(LabelRef(lbl))
+		if nv < 3 {
+			Label(lbl + "_skip")
+		}
+	}
+	Label("gatherSum512_done")
+	VZEROUPPER()
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!noasm")
 	for _, rowsA := range []bool{true, false} {
@@ -826,6 +893,7 @@ func main() {
 	packN512()
 	packT512()
 	packBlockN(avx512, 3)
+	gatherSum512()
 	packBlockN(avx2, 2)
 	packT256()
 	Generate()

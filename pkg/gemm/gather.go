@@ -1,0 +1,57 @@
+// This file holds GatherSum, the building block of an implicit im2col for
+// SgemmPacked.
+
+package gemm
+
+import "fmt"
+
+// GatherSum sets dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r <
+// len(rowOff), t < len(colOff), and dst[r*ldd+t] = 0 for len(colOff) ≤ t <
+// ldd. It is the shape of a block of an im2col matrix taken from a
+// zero-padded image: the offset of element (row, column) is a row part
+// (channel and kernel tap) plus a column part (sample and output pixel), so
+// a PanelPacker can fill its blocks with one call (an AVX-512 gather, 16
+// elements an instruction) instead of materialising the matrix. It panics
+// if an offset falls outside src or len(colOff) > ldd.
+func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
+	rows, nc := len(rowOff), len(colOff)
+	if nc > ldd {
+		panic(fmt.Sprintf("gemm: GatherSum: %d columns in rows of %d", nc, ldd))
+	}
+	if rows == 0 {
+		return
+	}
+	if len(dst) < (rows-1)*ldd+ldd {
+		panic(fmt.Sprintf("gemm: GatherSum: dst has %d elements, %d rows of %d need %d", len(dst), rows, ldd, rows*ldd))
+	}
+	fits32 := true // every offset fits the 32-bit indices of a gather
+	if nc > 0 {
+		rmin, rmax := minMax(rowOff)
+		cmin, cmax := minMax(colOff)
+		lo, hi := int64(rmin)+int64(cmin), int64(rmax)+int64(cmax)
+		if lo < 0 || hi >= int64(len(src)) {
+			panic(fmt.Sprintf("gemm: GatherSum: offsets %d..%d outside src of %d elements", lo, hi, len(src)))
+		}
+		fits32 = hi < 1<<31
+	}
+	if g := active.Load().gatherSum; g != nil && fits32 && (ldd == 16 || ldd == 32 || ldd == 48) {
+		g(rows, src, rowOff, colOff, nc, dst, ldd)
+		return
+	}
+	for r, ro := range rowOff {
+		d := dst[r*ldd : (r+1)*ldd]
+		for t, co := range colOff {
+			d[t] = src[int(ro)+int(co)]
+		}
+		clear(d[nc:])
+	}
+}
+
+func minMax(s []int32) (lo, hi int32) {
+	lo, hi = s[0], s[0]
+	for _, v := range s[1:] {
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	return lo, hi
+}
