@@ -1,7 +1,7 @@
 // This file is the blocked GEMM driver behind the SIMD kernel: it splits C
 // into tiles shared among goroutines, walks k in cache-sized blocks, prepares
 // the panels of B the micro-kernels read, and sends the shapes that are not
-// GEMM-friendly (n == 1, m == 1) to matrix–vector kernels.
+// GEMM-friendly (n == 1, m == 1, a few columns) to matrix–vector kernels.
 //
 // Layout (GotoBLAS/BLIS, with A read in place): for each tile of C (tm rows
 // × tn columns, at most ncMax wide), for each block of kc values of k, the
@@ -40,8 +40,10 @@ func (SIMD) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 // another process can be helped: columns first (down to minTilePanels
 // panels), since every tile packs its own blocks of B and tiles in one
 // column would pack the same ones; rows only when there are fewer than two
-// column tiles per goroutine. B is read where it lies (not packed) when it is not
-// transposed and its rows are at most inPlaceLDB floats apart.
+// column tiles per goroutine. B is read where it lies (not packed) when it
+// is not transposed and its rows are at most inPlaceLDB floats apart. A
+// product of at most gemvMaxN columns whose op(A) has at most gemvMaxA
+// floats runs as one matrix–vector product per column.
 var (
 	kcMax          = 384
 	ncMax          = 528
