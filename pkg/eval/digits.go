@@ -39,6 +39,24 @@ func FromDataset(ds *mnist.Dataset) *Digits {
 	return d
 }
 
+// firstPerClass returns the first n digits of each class of an MNIST data
+// set (converting only those).
+func firstPerClass(ds *mnist.Dataset, n int) *Digits {
+	out := &Digits{Split: ds.Split}
+	var count [Classes]int
+	for i, c := range ds.Labels[:ds.N] {
+		if c >= Classes || count[c] >= n {
+			continue
+		}
+		count[c]++
+		for _, p := range ds.Images[i*Pixels : (i+1)*Pixels] {
+			out.Images = append(out.Images, scale(p))
+		}
+		out.Labels = append(out.Labels, int(c))
+	}
+	return out
+}
+
 // FirstPerClass returns the first n digits of each class, in the order
 // of d (all of a class if it has fewer).
 func (d *Digits) FirstPerClass(n int) *Digits {

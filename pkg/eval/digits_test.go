@@ -155,3 +155,21 @@ func writeFile(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+func TestFirstPerClassDataset(t *testing.T) {
+	train, _ := fixtures(t)
+	a, b := firstPerClass(train, 3), FromDataset(train).FirstPerClass(3)
+	if a.Len() != 30 || b.Len() != 30 || a.Split != "train" {
+		t.Fatalf("%d and %d digits", a.Len(), b.Len())
+	}
+	for i := range a.Images {
+		if a.Images[i] != b.Images[i] {
+			t.Fatalf("pixel %d differs", i)
+		}
+	}
+	for i := range a.Labels {
+		if a.Labels[i] != b.Labels[i] {
+			t.Fatalf("label %d differs", i)
+		}
+	}
+}

@@ -5,7 +5,8 @@
 //	x      [N, 1, 28, 28]   pixels scaled to [-1, 1]: (p − 127.5)/127.5
 //	c1     = relu(maxpool(conv1(x)))      [N, 32, 14, 14]   conv 1 → 32, 3×3 same
 //	c2     = relu(maxpool(conv2(c1)))     [N, 64, 7, 7]     conv 32 → 64, 3×3 same
-//	f      = relu(fc1(c2))                [N, 128]          dense 3136 → 128: the features
+//	c3     = relu(maxpool(conv3(c2)))     [N, 128, 3, 3]    conv 64 → 128, 3×3 same (pool drops row and column 7)
+//	f      = relu(fc1(c3))                [N, 128]          dense 1152 → 128: the features
 //	logits = fc2(dropout(f))              [N, 10]           dense 128 → 10 (softmax in the loss)
 //
 // (relu(maxpool(·)) equals the usual maxpool(relu(·)); PoolReLU computes it
@@ -39,7 +40,9 @@ type Judge struct {
 	Pool1 *PoolReLU
 	Conv2 *nn.Conv2D // j.conv2 32 → 64
 	Pool2 *PoolReLU
-	FC1   *nn.Dense // j.fc1 3136 → 128
+	Conv3 *nn.Conv2D // j.conv3 64 → 128
+	Pool3 *PoolReLU
+	FC1   *nn.Dense // j.fc1 1152 → 128
 	Relu  nn.ReLU
 	Drop  *nn.Dropout
 	FC2   *nn.Dense // j.fc2 128 → 10
@@ -63,12 +66,14 @@ func NewJudge(r *rand.Rand) *Judge {
 		Pool1: NewPoolReLU(),
 		Conv2: nn.NewConv2D("j.conv2", 32, 64, 3, 1, nn.Same),
 		Pool2: NewPoolReLU(),
-		FC1:   nn.NewDense("j.fc1", 64*7*7, Features),
+		Conv3: nn.NewConv2D("j.conv3", 64, 128, 3, 1, nn.Same),
+		Pool3: NewPoolReLU(),
+		FC1:   nn.NewDense("j.fc1", 128*3*3, Features),
 		Drop:  nn.NewDropout(judgeDropout, r),
 		FC2:   nn.NewDense("j.fc2", Features, Classes),
 		Info:  map[string]string{},
 	}
-	for _, w := range []*nn.Param{j.Conv1.Weight, j.Conv2.Weight, j.FC1.Weight, j.FC2.Weight} {
+	for _, w := range []*nn.Param{j.Conv1.Weight, j.Conv2.Weight, j.Conv3.Weight, j.FC1.Weight, j.FC2.Weight} {
 		nn.GlorotUniform(w, r)
 	}
 	return j
@@ -79,6 +84,7 @@ func (j *Judge) Params() []*nn.Param {
 	var ps []*nn.Param
 	ps = append(ps, j.Conv1.Params()...)
 	ps = append(ps, j.Conv2.Params()...)
+	ps = append(ps, j.Conv3.Params()...)
 	ps = append(ps, j.FC1.Params()...)
 	ps = append(ps, j.FC2.Params()...)
 	return ps
@@ -91,6 +97,8 @@ func (j *Judge) forward(x []float32, n int, training bool) (feats, logits []floa
 	h = j.Pool1.Forward(h, n*32, 28, 28)
 	h, _, _ = j.Conv2.Forward(h, n, 14, 14)
 	h = j.Pool2.Forward(h, n*64, 14, 14)
+	h, _, _ = j.Conv3.Forward(h, n, 7, 7)
+	h = j.Pool3.Forward(h, n*128, 7, 7)
 	h = j.FC1.Forward(h, n)
 	feats = j.Relu.Forward(h)
 	h = j.Drop.Forward(feats, training)
@@ -105,6 +113,8 @@ func (j *Judge) backward(dlogits []float32) {
 	d = j.Drop.Backward(d)
 	d = j.Relu.Backward(d)
 	d = j.FC1.Backward(d, true)
+	d = j.Pool3.Backward(d)
+	d = j.Conv3.Backward(d, true)
 	d = j.Pool2.Backward(d)
 	d = j.Conv2.Backward(d, true)
 	d = j.Pool1.Backward(d)

@@ -32,7 +32,7 @@ const (
 	JudgeFormat = 1
 	// JudgeArch names the judge's architecture (judge.go): a file of another
 	// architecture is refused.
-	JudgeArch = "lenet-c32-c64-d128"
+	JudgeArch = "lenet-c32-c64-c128-d128"
 	// JudgeCacheName is the file name of the cached judge in the cache
 	// folder; its version changes whenever the architecture or the training
 	// recipe does, so an old cache is never used by mistake.
@@ -182,7 +182,7 @@ func reservedKey(k string) bool {
 // stream is complete.
 func LoadJudge(r io.Reader, name string) (*Judge, error) {
 	tr := tensor.NewReader(r)
-	tr.MaxElements = 1 << 20 // the largest parameter, j.fc1.w, has 401408
+	tr.MaxElements = 1 << 20 // the largest tensor, j.fc1.w, has 147456 values
 	h, err := tr.Next()
 	if err != nil {
 		return nil, judgeReadError(name, err)

@@ -4,8 +4,9 @@
 // split over planes with nn.For, which matters because the judge pools the
 // full-resolution output of its first convolution.
 //
-//	x   [NC, H, W]       (H, W even)
-//	y   [NC, H/2, W/2]
+//	x   [NC, H, W]
+//	y   [NC, H/2, W/2]   (rounded down: an odd last row or column is dropped,
+//	                     as Keras's MaxPooling2D does)
 //
 // Backward: dy goes to the position of its block's maximum (the first one
 // in row-major order on ties) where y > 0; every other dx is 0.
@@ -32,7 +33,7 @@ func NewPoolReLU() *PoolReLU {
 	return p
 }
 
-// Forward pools x [nc, h, w] (h and w even) and returns y [nc, h/2, w/2].
+// Forward pools x [nc, h, w] and returns y [nc, h/2, w/2].
 func (p *PoolReLU) Forward(x []float32, nc, h, w int) []float32 {
 	p.nc, p.h, p.w, p.x = nc, h, w, x[:nc*h*w]
 	n := nc * (h / 2) * (w / 2)

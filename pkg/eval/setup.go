@@ -151,16 +151,6 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 	if j.TestAccuracy < MinJudgeAccuracy {
 		opt.Notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*j.TestAccuracy, 100*MinJudgeAccuracy)
 	}
-	real := func(split string) (*Digits, error) {
-		if d := opt.Real[split]; d != nil {
-			return d, nil
-		}
-		d, err := LoadDigits(ctx, opt.Fetcher, split)
-		if err != nil {
-			return nil, fmt.Errorf("real %s digits: %w", split, err)
-		}
-		return d, nil
-	}
 	// The test digits' statistics: the judge file's, unless other test
 	// digits were given.
 	stats := j.Test
@@ -169,16 +159,22 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 			return nil, fmt.Errorf("real test digits: %w", err)
 		}
 	}
-	train, err := real(mnist.Train)
-	if err != nil {
-		return nil, err
+	// The first PerClass training digits of each class.
+	var sub *Digits
+	if train := opt.Real[mnist.Train]; train != nil {
+		sub = train.FirstPerClass(opt.PerClass)
+	} else {
+		ds, err := opt.Fetcher.Load(ctx, mnist.Train, 0)
+		if err != nil {
+			return nil, fmt.Errorf("real train digits: %w", err)
+		}
+		sub = firstPerClass(ds, opt.PerClass)
 	}
 	ref := NewReference(j, stats)
 	gen, err := ref.Generated(g, latent, opt.PerClass, opt.Seed)
 	if err != nil {
 		return nil, err
 	}
-	sub := train.FirstPerClass(opt.PerClass)
 	realTrain, err := ref.Score(sub.Images, sub.Labels)
 	if err != nil {
 		return nil, fmt.Errorf("real train digits: %w", err)
