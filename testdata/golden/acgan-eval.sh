@@ -1,0 +1,102 @@
+# acgan-eval on the fixture digits (testdata/mnist) and a model trained 2
+# iterations on them: on first use the judge is trained (on the 100 fixture
+# digits, as -sums asks) and saved to -judge; then it is loaded; the real
+# digits come from stdin or from the MNIST sources with the same figures;
+# -json; acgan-train -eval-every with that judge; bad input gives one-line
+# errors. No network, no real cache. (A judge trained on 100 digits is poor
+# and acgan-eval says so; the figures here test the plumbing, not a model.)
+set -euo pipefail
+export XDG_CACHE_HOME="$TMPDIR/cache" GOPROXY=off MNIST_DIR=
+fx=$PWD/testdata/mnist
+src=(-dir "$fx" -sums "$fx/SHA256SUMS" -offline)
+mnist-fetch "${src[@]}" > "$TMPDIR/train.tzst"
+mnist-fetch "${src[@]}" -split test > "$TMPDIR/test.tzst"
+cd "$TMPDIR"
+acgan-train -iters 2 -batch 4 -seed 7 < train.tzst > model.bin 2>/dev/null
+sha() { sha256sum < "$1" | cut -d' ' -f1; }
+# Timings vary; the rest of stderr is fixed.
+quiet() { sed -E 's/, ETA [0-9a-z.]+//; s/trained in [0-9a-z.]+/trained in _/' "$@"; }
+
+echo "== first use: a judge is trained and saved to -judge"
+cat test.tzst train.tzst | acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" > table.txt 2> err.txt
+quiet err.txt
+cat table.txt
+echo "judge.tzst $(sha judge.tzst)"
+tensor-info < judge.tzst > info.txt
+sed -n 1,5p info.txt
+grep -c '^record' info.txt
+
+echo "== second use: the judge is loaded (stderr: only the warning), same table"
+cat test.tzst train.tzst | acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" 2> err.txt | cmp - table.txt && echo identical
+cat err.txt
+
+echo "== real digits from the sources: stdin empty, or only one split on stdin"
+acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" < /dev/null 2>/dev/null | cmp - table.txt && echo identical
+acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" < test.tzst 2>/dev/null | cmp - table.txt && echo identical
+acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" < train.tzst 2>/dev/null | cmp - table.txt && echo identical
+
+echo "== another seed: other generated digits, same real rows"
+acgan-eval -m model.bin -n 10 -seed 2 -judge judge.tzst "${src[@]}" < /dev/null > seed2.txt 2>/dev/null
+diff table.txt seed2.txt | grep -c '^[<>]' || true
+diff <(grep '^real' table.txt) <(grep '^real' seed2.txt) && echo "real rows identical"
+
+echo "== -json: one line (seconds vary)"
+acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" -json < /dev/null 2>/dev/null | sed -E 's/"seconds":[0-9.e+-]+/"seconds":_/' 
+
+echo "== acgan-train -eval-every 4: figures on stderr and in -log at iteration 4; the same model bytes"
+acgan-train -iters 4 -batch 4 -seed 7 -log-every 2 -eval-every 4 -judge judge.tzst -log log.jsonl < train.tzst > e.bin 2> err.txt
+acgan-train -iters 4 -batch 4 -seed 7 < train.tzst > p.bin 2>/dev/null
+cmp e.bin p.bin && echo "same model bytes"
+sed -E 's| [0-9.]+ it/s(, ETA [0-9a-z]+)?| _ it/s|; s/iterations in [0-9a-z.]+;/iterations in _;/' err.txt
+sed -E 's/"(it_per_s|elapsed_s)":[^,}]*/"\1":_/g' log.jsonl
+
+echo "== nothing was cached"
+if [[ -e "$TMPDIR/cache" ]]; then find "$TMPDIR/cache" -type f; else echo "no cache folder"; fi
+
+# bad NAME ARGS...: acgan-eval ARGS (stdin from $in) must fail; print its
+# stdout size, stderr and exit status.
+in=/dev/null
+bad() {
+  echo "== $1"; shift
+  set +e
+  acgan-eval "$@" < "$in" > out 2> err
+  local rc=$?
+  set -e
+  echo "stdout: $(wc -c < out) bytes"
+  sed "s|$TMPDIR|\$TMPDIR|g; s|$fx|\$fx|g; s/^/stderr: /" err
+  echo "exit=$rc"
+}
+bad "no model" -judge judge.tzst
+bad "-n 1" -m model.bin -n 1
+bad "-sums without -judge" -m model.bin -sums "$fx/SHA256SUMS"
+bad "missing model" -m nothing.bin -judge judge.tzst "${src[@]}"
+bad "a stream that is not a model" -m test.tzst -judge judge.tzst "${src[@]}"
+head -c 2000 judge.tzst > broken.tzst
+bad "broken judge" -m model.bin -judge broken.tzst "${src[@]}"
+bad "a model as the judge" -m model.bin -judge model.bin "${src[@]}"
+printf 'hello\n' > hello.txt
+in=hello.txt bad "stdin not a stream" -m model.bin -judge judge.tzst "${src[@]}"
+acgan-gen -m model.bin -label 3 -n 4 > gen.tzst 2>/dev/null
+in=gen.tzst bad "generated digits on stdin (no split)" -m model.bin -judge judge.tzst "${src[@]}"
+cat test.tzst test.tzst > twice.tzst
+in=twice.tzst bad "the test split twice" -m model.bin -judge judge.tzst "${src[@]}"
+head -c 3000 test.tzst > cut.tzst
+in=cut.tzst bad "a cut stream" -m model.bin -judge judge.tzst "${src[@]}"
+mkdir empty
+bad "no MNIST anywhere" -m model.bin -judge judge.tzst -dir empty -offline
+bad "no judge, no MNIST to train one" -m model.bin -judge new.tzst -dir empty -offline -sums "$fx/SHA256SUMS"
+ls new.tzst 2>/dev/null || echo "no new.tzst written"
+
+# acgan-train's -eval-every errors
+bad_train() {
+  echo "== acgan-train: $1"; shift
+  set +e
+  acgan-train -iters 2 -batch 4 "$@" < train.tzst > out 2> err
+  local rc=$?
+  set -e
+  echo "stdout: $(wc -c < out) bytes"
+  sed "s|$TMPDIR|\$TMPDIR|g; s/^/stderr: /" err
+  echo "exit=$rc"
+}
+bad_train "-eval-every not a multiple of -log-every" -log-every 2 -eval-every 3
+bad_train "-eval-every with a broken judge" -eval-every 100 -judge broken.tzst
