@@ -37,10 +37,7 @@ func (SIMD) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 // packed kc×ncMax block of B in L2); a product gets one goroutine per
 // minFlops (gemvMinFlops for matrix–vector ones), and C is cut into about
 // tilesPerThread tiles per goroutine so that a goroutine slowed down by
-// another process can be helped: columns first (down to minTilePanels
-// panels), since every tile packs its own blocks of B and tiles in one
-// column would pack the same ones; rows only when there are fewer than two
-// column tiles per goroutine. B is read where it lies (not packed) when it
+// another process can be helped (see blocked for how). B is read where it lies (not packed) when it
 // is not transposed and its rows are at most inPlaceLDB floats apart. A
 // product of at most gemvMaxN columns whose op(A) has at most gemvMaxA
 // floats runs as one matrix–vector product per column.
@@ -48,7 +45,6 @@ var (
 	kcMax          = 384
 	ncMax          = 528
 	tilesPerThread = 4
-	minTilePanels  = 1
 	minFlops       = 1 << 20
 	gemvMinFlops   = 1 << 18
 	gemvMaxN       = 12
@@ -183,7 +179,7 @@ func (j *job) blocked() {
 		j.kc = ceilDiv(k, ceilDiv(k, kcMax))
 	}
 
-	// Tiles of C: columns first (no operand is packed twice), then rows.
+	// Tiles of C.
 	mr, nr := ar.mr, ar.nr()
 	t := threadsFor(2*m*n*k, minFlops)
 	j.tn = n
@@ -191,20 +187,30 @@ func (j *job) blocked() {
 		j.tn = ceilDiv(ceilDiv(n, ceilDiv(n, ncMax)), nr) * nr
 	}
 	j.tm = ceilDiv(m, mr) * mr
-	if t > 1 {
-		want := tilesPerThread * t
-		ntn := ceilDiv(n, j.tn)
-		if np := ceilDiv(n, nr); ntn < want {
-			if n2 := min(want, np/minTilePanels); n2 > ntn {
-				j.tn = ceilDiv(np, n2) * nr
-				ntn = ceilDiv(n, j.tn)
+	if ntn0 := ceilDiv(n, j.tn); t > 1 && ntn0 < tilesPerThread*t {
+		// More tiles: columns cost re-reading A (m·k per extra column of
+		// tiles), rows cost re-packing B (k·n per extra row of tiles, twice
+		// as dear as a read when B is packed). Take the cheapest split into
+		// about tilesPerThread·t tiles. (With a PanelPacker, columns only:
+		// each block of B is asked for once.)
+		want, mp, np := tilesPerThread*t, ceilDiv(m, mr), ceilDiv(n, nr)
+		wB := 2
+		if j.inPlaceB {
+			wB = 1
+		}
+		bestCost, bestM, bestN := -1, 1, min(np, want)
+		for ntn := ntn0; ntn <= min(np, want) && j.packer == nil; ntn++ {
+			ntm := min(mp, ceilDiv(want, ntn))
+			if ntm*ntn < min(2*t, mp*np) {
+				continue // too few tiles to share
+			}
+			cost := (ntn-1)*m*k + (ntm-1)*k*n*wB
+			if bestCost < 0 || cost < bestCost {
+				bestCost, bestM, bestN = cost, ntm, ntn
 			}
 		}
-		if ntn < 2*t && j.packer == nil {
-			mp := ceilDiv(m, mr)
-			ntm := min(mp, ceilDiv(want, ntn))
-			j.tm = ceilDiv(mp, ntm) * mr
-		}
+		j.tn = ceilDiv(np, bestN) * nr
+		j.tm = ceilDiv(mp, bestM) * mr
 	}
 	j.ntn = ceilDiv(n, j.tn)
 	j.parts = ceilDiv(m, j.tm) * j.ntn
