@@ -94,16 +94,24 @@ func (j *Judge) Params() []*nn.Param {
 // [n, 128] and the logits [n, 10], both in buffers of the layers.
 func (j *Judge) forward(x []float32, n int, training bool) (feats, logits []float32) {
 	h, _, _ := j.Conv1.Forward(x, n, ImageH, ImageW)
-	h = j.Pool1.Forward(h, n*32, 28, 28)
+	h = j.pool(j.Pool1, h, n*32, 28, 28, training)
 	h, _, _ = j.Conv2.Forward(h, n, 14, 14)
-	h = j.Pool2.Forward(h, n*64, 14, 14)
+	h = j.pool(j.Pool2, h, n*64, 14, 14, training)
 	h, _, _ = j.Conv3.Forward(h, n, 7, 7)
-	h = j.Pool3.Forward(h, n*128, 7, 7)
+	h = j.pool(j.Pool3, h, n*128, 7, 7, training)
 	h = j.FC1.Forward(h, n)
 	feats = j.Relu.Forward(h)
 	h = j.Drop.Forward(feats, training)
 	logits = j.FC2.Forward(h, n)
 	return feats, logits
+}
+
+// pool runs p in training or inference mode.
+func (j *Judge) pool(p *PoolReLU, x []float32, nc, h, w int, training bool) []float32 {
+	if training {
+		return p.Forward(x, nc, h, w)
+	}
+	return p.Infer(x, nc, h, w)
 }
 
 // backward takes dLoss/dlogits of the last (training) forward and sets the

@@ -23,13 +23,13 @@ type PoolReLU struct {
 	y, dx    []float32
 	dy       []float32 // dy of the current Backward (not owned)
 
-	fwdFn, bwdFn func(lo, hi int)
+	fwdFn, bwdFn, inferFn func(lo, hi int)
 }
 
 // NewPoolReLU returns a fused 2×2 max pool and ReLU.
 func NewPoolReLU() *PoolReLU {
 	p := &PoolReLU{}
-	p.fwdFn, p.bwdFn = p.forward, p.backward
+	p.fwdFn, p.bwdFn, p.inferFn = p.forward, p.backward, p.infer
 	return p
 }
 
@@ -43,6 +43,36 @@ func (p *PoolReLU) Forward(x []float32, nc, h, w int) []float32 {
 	p.y, p.arg = p.y[:n], p.arg[:n]
 	nn.For(nc, p.fwdFn)
 	return p.y
+}
+
+// Infer is Forward without what Backward needs (the positions of the
+// maxima), for inference; Backward must not follow it.
+func (p *PoolReLU) Infer(x []float32, nc, h, w int) []float32 {
+	p.nc, p.h, p.w, p.x = nc, h, w, x[:nc*h*w]
+	n := nc * (h / 2) * (w / 2)
+	if cap(p.y) < n {
+		p.y, p.arg = make([]float32, n), make([]int32, n)
+	}
+	p.y = p.y[:n]
+	nn.For(nc, p.inferFn)
+	return p.y
+}
+
+func (p *PoolReLU) infer(lo, hi int) {
+	h, w := p.h, p.w
+	oh, ow := h/2, w/2
+	for c := lo; c < hi; c++ {
+		x := p.x[c*h*w : (c+1)*h*w]
+		y := p.y[c*oh*ow : (c+1)*oh*ow]
+		for i := 0; i < oh; i++ {
+			r0 := x[2*i*w : 2*i*w+2*ow]
+			r1 := x[(2*i+1)*w : (2*i+1)*w+2*ow]
+			yr := y[i*ow : (i+1)*ow]
+			for j := range yr {
+				yr[j] = max(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1], 0)
+			}
+		}
+	}
 }
 
 func (p *PoolReLU) forward(lo, hi int) {

@@ -35,6 +35,12 @@ func TestPoolReLU(t *testing.T) {
 				t.Fatalf("threads %d: y[%d] = %v, want %v", threads, i, got[i], want[i])
 			}
 		}
+		inf := NewPoolReLU().Infer(x, nc, h, w)
+		for i := range want {
+			if inf[i] != want[i] {
+				t.Fatalf("threads %d: Infer: y[%d] = %v, want %v", threads, i, inf[i], want[i])
+			}
+		}
 		for i := range wantDX {
 			if gotDX[i] != wantDX[i] {
 				t.Fatalf("threads %d: dx[%d] = %v, want %v", threads, i, gotDX[i], wantDX[i])
