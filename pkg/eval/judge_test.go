@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"acgan/pkg/mnist"
 	"acgan/pkg/tensor"
 )
 
@@ -207,4 +209,54 @@ func TestJudgeReadErrors(t *testing.T) {
 	if err != nil || len(f) != 0 || len(c) != 0 {
 		t.Errorf("no images: %v %v %v", f, c, err)
 	}
+}
+
+// TestCachedJudge checks the judge this machine has cached (skipped when
+// there is none): it reads at least 99% of the MNIST test digits right,
+// as its file says, and nearly all of the fixture's 100 test digits. With
+// ACGAN_JUDGE_FULL=1 and the MNIST test split in the cache, its stored test
+// statistics are recomputed from the 10000 digits and compared (a few
+// seconds more).
+func TestCachedJudge(t *testing.T) {
+	path, err := DefaultJudgePath()
+	if err != nil {
+		t.Skip(err)
+	}
+	j, err := LoadJudgeFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("no cached judge at %s (acgan-eval trains one on first use)", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.TestAccuracy < MinJudgeAccuracy || j.Test.Gauss.N != 10000 {
+		t.Errorf("cached judge: test accuracy %v on %d digits, want ≥ %v on 10000", j.TestAccuracy, j.Test.Gauss.N, MinJudgeAccuracy)
+	}
+	_, test := fixtures(t)
+	if acc, _ := j.Accuracy(FromDataset(test)); acc < 0.98 {
+		t.Errorf("cached judge reads %.0f%% of the 100 fixture test digits right, want ≥ 98%%", 100*acc)
+	}
+	if os.Getenv("ACGAN_JUDGE_FULL") == "" {
+		return
+	}
+	ds, err := mnist.New(mnist.Config{Offline: true}).Load(context.Background(), mnist.Test, 0)
+	if err != nil {
+		t.Skipf("MNIST test split not cached: %v", err)
+	}
+	st, err := j.Stats(FromDataset(ds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := range Classes {
+		for k := range Classes {
+			if st.Confusion[c][k] != j.Test.Confusion[c][k] {
+				t.Fatalf("confusion[%d][%d] = %d now, %d in the file", c, k, st.Confusion[c][k], j.Test.Confusion[c][k])
+			}
+		}
+	}
+	fd, _ := Frechet(st.Gauss, j.Test.Gauss)
+	if fd > 1e-6 {
+		t.Errorf("Fréchet distance between the recomputed and the stored test statistics: %g", fd)
+	}
+	t.Logf("cached judge %s: %.2f%% of the MNIST test digits", path, 100*st.Accuracy())
 }
