@@ -239,8 +239,8 @@ func TestSgemmRandom(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			useArch(t, name)
 			r := rand.New(rand.NewPCG(3, 4))
-			for it := 0; it < 60; it++ {
-				m, n, k := 1+r.IntN(150), 1+r.IntN(150), r.IntN(900)
+			for it := 0; it < 40; it++ {
+				m, n, k := 1+r.IntN(150), 1+r.IntN(150), r.IntN(800)
 				if it%5 == 0 {
 					n = 1 + r.IntN(2)
 				} else if it%5 == 1 {
