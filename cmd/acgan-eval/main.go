@@ -118,6 +118,9 @@ func run(ctx context.Context, f *flags) error {
 	if err != nil {
 		return err
 	}
+	if m.Cfg.Classes != eval.Classes {
+		return fmt.Errorf("%s: a model of %d classes; the judge reads the %d MNIST digits", f.Model, m.Cfg.Classes, eval.Classes)
+	}
 	real, err := readStdin()
 	if err != nil {
 		return err
@@ -156,6 +159,11 @@ func main() {
 	var f flags
 	cli.Parse("acgan-eval", description, &f)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first interrupt, the next one ends the tool at once.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, &f)
 	stop()
 	cli.Exit("acgan-eval", err)

@@ -24,6 +24,7 @@
 package eval
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -210,6 +211,11 @@ const genBatch = 100
 // with noise N(0, 1) of size latent drawn from a PCG seeded with seed: the
 // same seed gives the same digits. It returns the images and their classes.
 func Generate(g Generator, latent, perClass int, seed uint64) ([]float32, []int, error) {
+	return generate(context.Background(), g, latent, perClass, seed)
+}
+
+// generate is Generate, stopping with ctx's error when ctx is cancelled.
+func generate(ctx context.Context, g Generator, latent, perClass int, seed uint64) ([]float32, []int, error) {
 	if latent < 1 {
 		return nil, nil, fmt.Errorf("eval: latent size %d", latent)
 	}
@@ -225,6 +231,9 @@ func Generate(g Generator, latent, perClass int, seed uint64) ([]float32, []int,
 	}
 	z := make([]float32, genBatch*latent)
 	for lo := 0; lo < n; lo += genBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		b := min(genBatch, n-lo)
 		for i := range z[:b*latent] {
 			z[i] = float32(r.NormFloat64())

@@ -59,7 +59,7 @@ func (n *Notes) status(final bool, format string, args ...any) {
 }
 
 func (n *Notes) done() {
-	if n.drawn {
+	if n != nil && n.drawn {
 		fmt.Fprintln(n.W)
 		n.drawn = false
 	}
@@ -87,6 +87,9 @@ func OpenJudge(ctx context.Context, path string, f *mnist.Fetcher, notes *Notes)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("judge: %w (delete the file to train a new judge)", err)
+	}
+	if f == nil {
+		return nil, fmt.Errorf("judge: no judge at %s", path)
 	}
 	notes.Printf("no judge at %s: training one on the MNIST training digits (once; a few minutes)\n", path)
 	train, err := LoadDigits(ctx, f, mnist.Train)
@@ -171,7 +174,11 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 		sub = firstPerClass(ds, opt.PerClass)
 	}
 	ref := NewReference(j, stats)
-	gen, err := ref.Generated(g, latent, opt.PerClass, opt.Seed)
+	images, labels, err := generate(ctx, g, latent, opt.PerClass, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := ref.Score(images, labels)
 	if err != nil {
 		return nil, err
 	}
