@@ -28,26 +28,21 @@ import (
 	"golang.org/x/term"
 )
 
-// Version is the toolkit's version, printed by --version. The build may set
-// it with -ldflags "-X acgan/pkg/cli.Version=...".
-var Version = ""
+// Version is the toolkit's release, printed by --version together with the
+// source revision when the build recorded one. A release build may set it
+// with -ldflags "-X acgan/pkg/cli.Version=...".
+var Version = "0.1.0"
 
 func version() string {
-	if Version != "" {
-		return Version
-	}
+	v := Version
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		v := bi.Main.Version
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev+" + s.Value[:12]
+				v += "+" + s.Value[:12]
 			}
 		}
-		if v != "" && v != "(devel)" {
-			return v
-		}
 	}
-	return "dev"
+	return v
 }
 
 // Common is embedded in every tool's argument struct: it gives --version.
