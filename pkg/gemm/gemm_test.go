@@ -49,10 +49,10 @@ func TestGonumMatchesNaive(t *testing.T) {
 					if tB {
 						ldb = k + 2
 					}
-					rows := func(r, ld int) []float32 {
-						v := make([]float32, max(r*ld, 1))
+					rows := func(n, ld int) []float32 {
+						v := make([]float32, max(n*ld, 1))
 						for i := range v {
-							v[i] = float32(rand.NormFloat64())
+							v[i] = float32(r.NormFloat64())
 						}
 						return v
 					}
@@ -69,7 +69,6 @@ func TestGonumMatchesNaive(t *testing.T) {
 					}
 					c := rows(m, ldc)
 					want := append([]float32(nil), c...)
-					_ = r
 					Gonum{}.Sgemm(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
 					naive(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
 					for i := range c {
