@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"acgan/pkg/acgan"
@@ -25,10 +26,10 @@ func TestLabelsAndNoise(t *testing.T) {
 		t.Errorf("Labels(all, 2) = %v", y)
 	}
 	a, b := Noise(7, 3, 100), Noise(7, 5, 100)
-	if !equal(a, b[:300]) {
+	if !slices.Equal(a, b[:300]) {
 		t.Error("the first noise vectors depend on how many are drawn")
 	}
-	if equal(a, Noise(8, 3, 100)) {
+	if slices.Equal(a, Noise(8, 3, 100)) {
 		t.Error("two seeds give the same noise")
 	}
 }
@@ -107,18 +108,6 @@ func close(a, b []float32) bool {
 	}
 	for i := range a {
 		if d := a[i] - b[i]; d > 1e-5 || d < -1e-5 {
-			return false
-		}
-	}
-	return true
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
 			return false
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 
 	"acgan/pkg/acgan"
@@ -219,7 +220,7 @@ func Load(r io.Reader, name string) (*Model, error) {
 		if s.done {
 			return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
 		}
-		if t.DType != tensor.Float32 || !sameShape(t.Shape, s.shape) {
+		if t.DType != tensor.Float32 || !slices.Equal(t.Shape, s.shape) {
 			return nil, fmt.Errorf("%s: tensor %q is %s %s; want float32 %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), tensor.ShapeString(s.shape))
 		}
 		if err := finite(t.Name, t.F32); err != nil {
@@ -357,16 +358,4 @@ func finite(name string, data []float32) error {
 		}
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
