@@ -201,42 +201,53 @@ func TestForDeterministicPartition(t *testing.T) {
 }
 
 // TestUpConv2DEqualsUpsampleThenConv: the fused layer computes the same
-// output and gradients as Upsample2x followed by a 3×3 same Conv2D.
+// output and gradients as Upsample2x followed by a 3×3 same Conv2D (and a
+// ReLU, when the fused layer applies it).
 func TestUpConv2DEqualsUpsampleThenConv(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	for _, c := range []struct{ n, cin, cout, h, w int }{{2, 3, 4, 3, 5}, {3, 5, 2, 7, 7}, {1, 2, 1, 1, 1}} {
+	for _, c := range []struct{ n, cin, cout, h, w int }{{2, 3, 4, 3, 5}, {3, 5, 2, 7, 7}, {1, 2, 1, 1, 1}, {4, 3, 20, 6, 5}} {
 		for _, budget := range []int{8 << 20, 1} {
-			old := colBudget
-			colBudget = budget
-			fused := NewUpConv2D("f", c.cin, c.cout)
-			conv := NewConv2D("c", c.cin, c.cout, 3, 1, Same)
-			var up Upsample2x
-			GlorotUniform(conv.Weight, r)
-			copy(conv.Bias.W, randVec(r, c.cout, 0.5))
-			copy(fused.Weight.W, conv.Weight.W)
-			copy(fused.Bias.W, conv.Bias.W)
-			x := randVec(r, c.n*c.cin*c.h*c.w, 1)
-			yf := fused.Forward(x, c.n, c.h, c.w)
-			yc, _, _ := conv.Forward(up.Forward(x, c.n*c.cin, c.h, c.w), c.n, 2*c.h, 2*c.w)
-			near := func(what string, a, b []float32) {
-				t.Helper()
-				if len(a) != len(b) {
-					t.Fatalf("%+v %s: lengths %d, %d", c, what, len(a), len(b))
+			for _, relu := range []bool{false, true} {
+				old := colBudget
+				colBudget = budget
+				fused := NewUpConv2D("f", c.cin, c.cout)
+				fused.ReLU = relu
+				conv := NewConv2D("c", c.cin, c.cout, 3, 1, Same)
+				var up Upsample2x
+				var act ReLU
+				GlorotUniform(conv.Weight, r)
+				copy(conv.Bias.W, randVec(r, c.cout, 0.5))
+				copy(fused.Weight.W, conv.Weight.W)
+				copy(fused.Bias.W, conv.Bias.W)
+				x := randVec(r, c.n*c.cin*c.h*c.w, 1)
+				yf := fused.Forward(x, c.n, c.h, c.w)
+				yc, _, _ := conv.Forward(up.Forward(x, c.n*c.cin, c.h, c.w), c.n, 2*c.h, 2*c.w)
+				if relu {
+					yc = act.Forward(yc)
 				}
-				for i := range a {
-					if math.Abs(float64(a[i]-b[i])) > 1e-5*(1+math.Abs(float64(b[i]))) {
-						t.Fatalf("%+v %s[%d]: fused %v, unfused %v", c, what, i, a[i], b[i])
+				near := func(what string, a, b []float32) {
+					t.Helper()
+					if len(a) != len(b) {
+						t.Fatalf("%+v relu %v %s: lengths %d, %d", c, relu, what, len(a), len(b))
+					}
+					for i := range a {
+						if math.Abs(float64(a[i]-b[i])) > 5e-5*(1+math.Abs(float64(b[i]))) { // float32 sums in different orders
+							t.Fatalf("%+v relu %v %s[%d]: fused %v, unfused %v", c, relu, what, i, a[i], b[i])
+						}
 					}
 				}
+				near("y", yf, yc)
+				dy := randVec(r, len(yc), 1)
+				dxf := fused.Backward(dy, true)
+				if relu {
+					dy = act.Backward(dy)
+				}
+				dxc := up.Backward(conv.Backward(dy, true))
+				near("dx", dxf, dxc)
+				near("dW", fused.Weight.G, conv.Weight.G)
+				near("db", fused.Bias.G, conv.Bias.G)
+				colBudget = old
 			}
-			near("y", yf, yc)
-			dy := randVec(r, len(yc), 1)
-			dxf := fused.Backward(dy, true)
-			dxc := up.Backward(conv.Backward(dy, true))
-			near("dx", dxf, dxc)
-			near("dW", fused.Weight.G, conv.Weight.G)
-			near("db", fused.Bias.G, conv.Bias.G)
-			colBudget = old
 		}
 	}
 }

@@ -1,12 +1,13 @@
 // UpConv2D: nearest-neighbour 2× upsampling followed by a 3×3 stride-1
 // "same" convolution (Keras UpSampling2D() then Conv2D(k=3,
-// padding="same")), computed on the small image as four 2×2 convolutions,
-// one per output phase. Same function, same parameters as Upsample2x +
-// Conv2D, with 2.25× fewer multiply-adds and 2.25× less im2col data.
+// padding="same")), optionally followed by a ReLU, computed on the small
+// image as four 2×2 convolutions, one per output phase. Same function, same
+// parameters as Upsample2x + Conv2D (+ ReLU), with 2.25× fewer
+// multiply-adds and no upsampled image.
 //
 //	x  [N, Cin, H, W]
 //	W  [Cout, Cin, 3, 3], b [Cout]    the 3×3 conv's parameters
-//	y  [N, Cout, 2H, 2W] = conv3x3_same(upsample2x(x))
+//	y  [N, Cout, 2H, 2W] = conv3x3_same(upsample2x(x))   (then max(·, 0) if ReLU)
 //
 // Output pixel (2i+a, 2j+b) of phase (a, b) ∈ {0,1}² reads upsampled rows
 // 2i+a−1 .. 2i+a+1, which are source rows i+a−1 and i+a (tap ky lands on
@@ -19,44 +20,87 @@
 // the same source pixel: along y, phase 0 has p=0 ← ky 0 and p=1 ← ky 1, 2;
 // phase 1 has p=0 ← ky 0, 1 and p=1 ← ky 2 (tap[a][ky] below).
 //
-// GEMMs per phase and chunk of samples, with colT_ab [K = 4·Cin, R = ns·H·W],
-// row (ci, p, q), column (n, i, j):
+// GEMMs per phase, with colT_ab [K = 4·Cin, R = N·H·W], row (ci, p, q),
+// column (n, i, j): colT_ab[(ci,p,q), (n,i,j)] = x[n, ci, i+a−1+p, j+b−1+q]:
 //
 //	forward   Yab [Cout, R]  = Wab · colT_ab      scattered into y's phase-(a,b) pixels, + b
-//	backward  dYab [Cout, R] ← phase-(a,b) pixels of dy
-//	          dWab          += dYab · colT_abᵀ    then dW[co,ci,ky,kx] = Σ_ab dWab[co,ci,tap[a][ky],tap[b][kx]]
+//	backward  dYab [Cout, R] ← phase-(a,b) pixels of dy (times y > 0 if ReLU)
+//	          dWab           = dYab · colT_abᵀ    then dW[co,ci,ky,kx] = Σ_ab dWab[co,ci,tap[a][ky],tap[b][kx]]
 //	          dcolT_ab       = Wabᵀ · dYab       summed into dx by col2im
-//	          db             = Σ dy
+//	          db             = Σ dYab
 //
-// The four colT_ab of a chunk are kept for Backward when the whole batch
-// fits in 2·colBudget floats; otherwise each chunk is unrolled again.
+// colT_ab is never written out for the forward product and the weight
+// gradient (an implicit im2col): x is copied once into xp, zero-padded by
+// one pixel on every side, and then colT_ab[(ci,p,q), (n,i,j)] =
+// xp[rowOff_ab(ci,p,q) + colOff(n,i,j)], so gemm.SgemmPacked fills its
+// packed panels of colT_ab (or of colT_abᵀ) straight from xp with
+// gemm.GatherSum. Only dcolT_ab, which is a product's output, is
+// materialised, in chunks of samples of at most colBudget floats.
 
 package nn
 
-import "acgan/pkg/gemm"
+import (
+	"math"
+
+	"acgan/pkg/gemm"
+)
 
 // tap[a][ky] is the row p of phase a's 2×2 kernel that tap ky of the 3×3
 // kernel adds to.
 var tap = [2][3]int{{0, 1, 1}, {0, 0, 1}}
 
-// UpConv2D is a nearest 2× upsampling fused with a 3×3 "same" convolution.
+// UpConv2D is a nearest 2× upsampling fused with a 3×3 "same" convolution
+// and, if ReLU is set, the rectifier after it.
 type UpConv2D struct {
 	Cin, Cout int
 	Weight    *Param // [Cout, Cin, 3, 3]
 	Bias      *Param // [Cout]
 	Frozen    bool   // Backward computes dx only, leaving Weight.G and Bias.G alone
+	// ReLU applies y = max(conv, 0) in the same pass that writes y (Keras's
+	// Conv2D followed by Activation("relu")); Backward then takes dy of the
+	// rectified output.
+	ReLU bool
 
-	n, h, w, ns int
-	x           []float32 // input of the last Forward (not owned)
-	y, dx, dy   []float32
-	wab, dwab   [4][]float32 // [Cout, Cin, 2, 2] per phase
-	col         [4][]float32 // colT_ab [4·Cin, ns·H·W] per phase
-	rows        []float32    // [Cout, ns·H·W]: Yab, then dYab
-	colValid    bool
+	n, h, w int
+	x       []float32 // input of the last Forward (not owned)
+	xp      []float32 // x zero-padded by one pixel: [n, Cin, h+2, w+2]
+	padded  [3]int    // (n, h, w) of the layout xp's zero border is for
+	rowOff  [4][]int32
+	colOff  []int32
+	packers [4]colPacker  // colT_ab, read from xp
+	tpacks  [4]colTPacker // colT_abᵀ, read from xp
+	y, dx   []float32
+	dy      []float32
+	wab     [4][]float32 // [Cout, Cin, 2, 2] per phase
+	dwab    [4][]float32
+	rows    [4][]float32 // [Cout, N·H·W] per phase: Yab, then dYab
+	col     []float32    // dcolT_ab [4·Cin, ns·H·W] for one chunk of ns samples
 
-	s0, r, a, b int // current chunk (first sample, columns) and phase
+	s0, r, a, b int // dx: current chunk (first sample, columns) and phase
 
-	im2colFn, col2imFn, scatterFn, gatherFn func(lo, hi int)
+	padFn, scatterFn, gatherFn, biasGradFn, col2imFn func(lo, hi int)
+}
+
+// colPacker produces colT_ab (see the file comment) for SgemmPacked.
+type colPacker struct {
+	c  *UpConv2D
+	ph int
+}
+
+// PackB implements gemm.PanelPacker.
+func (p *colPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	gemm.GatherSum(dst, ldd, p.c.xp, p.c.rowOff[p.ph][p0:p0+kb], p.c.colOff[j0:j0+w])
+}
+
+// colTPacker produces colT_abᵀ [R, 4·Cin]: the same offsets, roles swapped.
+type colTPacker struct {
+	c  *UpConv2D
+	ph int
+}
+
+// PackB implements gemm.PanelPacker.
+func (p *colTPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	gemm.GatherSum(dst, ldd, p.c.xp, p.c.colOff[p0:p0+kb], p.c.rowOff[p.ph][j0:j0+w])
 }
 
 // NewUpConv2D returns the fused layer with parameters named name+".w" and
@@ -66,8 +110,10 @@ func NewUpConv2D(name string, cin, cout int) *UpConv2D {
 	for ph := range c.wab {
 		c.wab[ph] = make([]float32, cout*cin*4)
 		c.dwab[ph] = make([]float32, cout*cin*4)
+		c.packers[ph] = colPacker{c, ph}
+		c.tpacks[ph] = colTPacker{c, ph}
 	}
-	c.im2colFn, c.col2imFn, c.scatterFn, c.gatherFn = c.im2col, c.col2im, c.scatter, c.gather
+	c.padFn, c.scatterFn, c.gatherFn, c.biasGradFn, c.col2imFn = c.pad, c.scatter, c.gather, c.biasGrad, c.col2im
 	return c
 }
 
@@ -78,7 +124,7 @@ func (c *UpConv2D) Params() []*Param { return []*Param{c.Weight, c.Bias} }
 func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 	c.n, c.h, c.w = n, h, w
 	c.x = x[:n*c.Cin*h*w]
-	HW, K := h*w, 4*c.Cin
+	R, K := n*h*w, 4*c.Cin
 	// Fold the 3×3 kernel into the four 2×2 ones.
 	for a := 0; a < 2; a++ {
 		for b := 0; b < 2; b++ {
@@ -94,77 +140,174 @@ func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 			}
 		}
 	}
-	c.ns = min(max(2*colBudget/(4*K*HW), 1), n)
-	for ph := range c.col {
-		c.col[ph] = grow(c.col[ph], K*c.ns*HW)
+	c.layout()
+	For(n, c.padFn)
+	c.y = grow(c.y, n*c.Cout*4*h*w)
+	for ph := range c.rows {
+		c.rows[ph] = grow(c.rows[ph], c.Cout*R)
+		// Yab[Cout, R] = Wab[Cout, K] · colT_ab[K, R]
+		gemm.SgemmPacked(false, c.Cout, R, K, 1, c.wab[ph], K, &c.packers[ph], 0, c.rows[ph], R)
 	}
-	c.rows = grow(c.rows, c.Cout*c.ns*HW)
-	c.y = grow(c.y, n*c.Cout*4*HW)
-	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
-		c.r = min(c.ns, n-c.s0) * HW
-		for c.a = 0; c.a < 2; c.a++ {
-			for c.b = 0; c.b < 2; c.b++ {
-				ph := 2*c.a + c.b
-				For(c.Cin, c.im2colFn)
-				// Yab[Cout, R] = Wab[Cout, K] · colT_ab[K, R]
-				gemm.Sgemm(false, false, c.Cout, c.r, K, 1, c.wab[ph], K, c.col[ph], c.r, 0, c.rows, c.r)
-				For(c.r/HW, c.scatterFn)
-			}
-		}
-	}
-	c.colValid = c.ns >= n
+	For(n, c.scatterFn)
 	return c.y
 }
 
-// Backward takes dy [n, Cout, 2h, 2w], sets the parameter gradients (unless
-// Frozen) and returns dx [n, Cin, h, w] if needDX is true (nil otherwise).
+// layout sizes xp and the offset tables for the current (n, h, w), and
+// clears xp when its layout changes (pad writes only the interior, so the
+// border stays zero from then on).
+func (c *UpConv2D) layout() {
+	n, H, W := c.n, c.h, c.w
+	if c.padded == [3]int{n, H, W} {
+		return
+	}
+	Hp, Wp := H+2, W+2
+	plane := Hp * Wp
+	c.xp = grow(c.xp, n*c.Cin*plane)
+	clear(c.xp)
+	for a := 0; a < 2; a++ {
+		for b := 0; b < 2; b++ {
+			ro := c.rowOff[2*a+b][:0]
+			for ci := 0; ci < c.Cin; ci++ {
+				for p := 0; p < 2; p++ {
+					for q := 0; q < 2; q++ {
+						// x[n, ci, i+a−1+p, j+b−1+q] is xp[n, ci, i+a+p, j+b+q].
+						ro = append(ro, int32(ci*plane+(a+p)*Wp+b+q))
+					}
+				}
+			}
+			c.rowOff[2*a+b] = ro
+		}
+	}
+	c.colOff = c.colOff[:0]
+	for s := 0; s < n; s++ {
+		for i := 0; i < H; i++ {
+			for j := 0; j < W; j++ {
+				c.colOff = append(c.colOff, int32(s*c.Cin*plane+i*Wp+j))
+			}
+		}
+	}
+	c.padded = [3]int{n, H, W}
+}
+
+// pad copies samples lo .. hi-1 of x into the interior of xp.
+func (c *UpConv2D) pad(lo, hi int) {
+	H, W := c.h, c.w
+	Wp := W + 2
+	plane := (H + 2) * Wp
+	for sc := lo * c.Cin; sc < hi*c.Cin; sc++ {
+		xs, ps := c.x[sc*H*W:(sc+1)*H*W], c.xp[sc*plane:(sc+1)*plane]
+		for i := 0; i < H; i++ {
+			copy(ps[(i+1)*Wp+1:(i+1)*Wp+1+W], xs[i*W:(i+1)*W])
+		}
+	}
+}
+
+// relu0 is max(v, 0) without a branch (random signs would mispredict):
+// the sign bit spread over the word clears every negative value, -0 and
+// negative NaNs included.
+func relu0(v float32) float32 {
+	u := math.Float32bits(v)
+	return math.Float32frombits(u &^ uint32(int32(u)>>31))
+}
+
+// scatter writes Yab + b (rectified if ReLU) into the phase-(a, b) pixels
+// of y for samples lo .. hi-1: output row 2i+a interleaves rows i of Ya0
+// and Ya1, so y is written once, in order.
+func (c *UpConv2D) scatter(lo, hi int) {
+	H, W := c.h, c.w
+	HW, W2, R := H*W, 2*W, c.n*H*W
+	for s := lo; s < hi; s++ {
+		for co := 0; co < c.Cout; co++ {
+			bias := c.Bias.W[co]
+			yc := c.y[(s*c.Cout+co)*4*HW : (s*c.Cout+co+1)*4*HW]
+			for a := 0; a < 2; a++ {
+				y0 := c.rows[2*a][co*R+s*HW : co*R+(s+1)*HW]
+				y1 := c.rows[2*a+1][co*R+s*HW : co*R+(s+1)*HW]
+				for i := 0; i < H; i++ {
+					yr := yc[(2*i+a)*W2 : (2*i+a+1)*W2]
+					r0, r1 := y0[i*W:(i+1)*W], y1[i*W:(i+1)*W]
+					if c.ReLU {
+						for j, v := range r0 {
+							yr[2*j], yr[2*j+1] = relu0(v+bias), relu0(r1[j]+bias)
+						}
+					} else {
+						for j, v := range r0 {
+							yr[2*j], yr[2*j+1] = v+bias, r1[j]+bias
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// gather reads the phase-(a, b) pixels of dy (where y > 0 if ReLU) into
+// dYab for samples lo .. hi-1: the transpose of scatter.
+func (c *UpConv2D) gather(lo, hi int) {
+	H, W := c.h, c.w
+	HW, W2, R := H*W, 2*W, c.n*H*W
+	for s := lo; s < hi; s++ {
+		for co := 0; co < c.Cout; co++ {
+			dc := c.dy[(s*c.Cout+co)*4*HW : (s*c.Cout+co+1)*4*HW]
+			yc := c.y[(s*c.Cout+co)*4*HW : (s*c.Cout+co+1)*4*HW]
+			for a := 0; a < 2; a++ {
+				d0 := c.rows[2*a][co*R+s*HW : co*R+(s+1)*HW]
+				d1 := c.rows[2*a+1][co*R+s*HW : co*R+(s+1)*HW]
+				for i := 0; i < H; i++ {
+					dr := dc[(2*i+a)*W2 : (2*i+a+1)*W2]
+					r0, r1 := d0[i*W:(i+1)*W], d1[i*W:(i+1)*W]
+					if c.ReLU {
+						// y ≥ 0 after the rectifier: y > 0 unless its bits are 0.
+						yr := yc[(2*i+a)*W2 : (2*i+a+1)*W2]
+						for j := range r0 {
+							m0 := uint32(int32(math.Float32bits(yr[2*j])-1) >> 31)
+							m1 := uint32(int32(math.Float32bits(yr[2*j+1])-1) >> 31)
+							r0[j] = math.Float32frombits(math.Float32bits(dr[2*j]) &^ m0)
+							r1[j] = math.Float32frombits(math.Float32bits(dr[2*j+1]) &^ m1)
+						}
+					} else {
+						for j := range r0 {
+							r0[j], r1[j] = dr[2*j], dr[2*j+1]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// biasGrad sets db[co] = Σ dYab[co, ·] over the four phases for output
+// channels lo .. hi-1.
+func (c *UpConv2D) biasGrad(lo, hi int) {
+	R := c.n * c.h * c.w
+	for co := lo; co < hi; co++ {
+		var s float64
+		for ph := range c.rows {
+			for _, v := range c.rows[ph][co*R : (co+1)*R] {
+				s += float64(v)
+			}
+		}
+		c.Bias.G[co] = float32(s)
+	}
+}
+
+// Backward takes dy [n, Cout, 2h, 2w] (of the rectified output if ReLU),
+// sets the parameter gradients (unless Frozen) and returns dx [n, Cin, h,
+// w] if needDX is true (nil otherwise).
 func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	n, HW, K := c.n, c.h*c.w, 4*c.Cin
+	R := n * HW
 	c.dy = dy[:n*c.Cout*4*HW]
-	if !c.Frozen {
-		db := c.Bias.G
-		for co := 0; co < c.Cout; co++ {
-			var s float64
-			for i := 0; i < n; i++ {
-				for _, v := range c.dy[(i*c.Cout+co)*4*HW : (i*c.Cout+co+1)*4*HW] {
-					s += float64(v)
-				}
-			}
-			db[co] = float32(s)
-		}
-	} else if !needDX {
+	if c.Frozen && !needDX {
 		return nil
 	}
-	if needDX {
-		c.dx = grow(c.dx, n*c.Cin*HW)
-	}
-	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
-		c.r = min(c.ns, n-c.s0) * HW
-		for c.a = 0; c.a < 2; c.a++ {
-			for c.b = 0; c.b < 2; c.b++ {
-				ph := 2*c.a + c.b
-				For(c.r/HW, c.gatherFn)
-				if !c.Frozen {
-					if !c.colValid {
-						For(c.Cin, c.im2colFn)
-					}
-					var beta float32
-					if c.s0 > 0 {
-						beta = 1
-					}
-					// dWab[Cout, K] (+)= dYab[Cout, R] · colT_abᵀ[R, K]
-					gemm.Sgemm(false, true, c.Cout, K, c.r, 1, c.rows, c.r, c.col[ph], c.r, beta, c.dwab[ph], K)
-				}
-				if needDX {
-					// dcolT_ab[K, R] = Wabᵀ[K, Cout] · dYab[Cout, R]
-					gemm.Sgemm(true, false, K, c.r, c.Cout, 1, c.wab[ph], K, c.rows, c.r, 0, c.col[ph], c.r)
-					For(c.Cin, c.col2imFn)
-				}
-			}
-		}
-	}
-	c.colValid = false
+	For(n, c.gatherFn)
 	if !c.Frozen {
+		For(c.Cout, c.biasGradFn)
+		for ph := range c.rows {
+			// dWab[Cout, K] = dYab[Cout, R] · colT_abᵀ[R, K]
+			gemm.SgemmPacked(false, c.Cout, K, R, 1, c.rows[ph], R, &c.tpacks[ph], 0, c.dwab[ph], K)
+		}
 		// Unfold the 2×2 gradients onto the 3×3 taps.
 		g := c.Weight.G
 		for oc := 0; oc < c.Cout*c.Cin; oc++ {
@@ -185,22 +328,21 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	if !needDX {
 		return nil
 	}
-	return c.dx
-}
-
-// shiftPlane writes dst[y, x] = src[y+dy, x+dx] for an H×W plane, zero
-// where (y+dy, x+dx) falls outside: one copy of the whole plane at offset
-// dy·W + dx, then the row and the column that wrapped around are cleared.
-func shiftPlane(dst, src []float32, H, W, dy, dx int) {
-	HW := H * W
-	off := dy*W + dx
-	lo, hi := planeSpan(HW, off)
-	clear(dst[:lo])
-	if lo < hi {
-		copy(dst[lo:hi], src[lo+off:hi+off])
+	c.dx = grow(c.dx, n*c.Cin*HW)
+	ns := min(max(colBudget/(K*HW), 1), n)
+	c.col = grow(c.col, K*ns*HW)
+	for c.s0 = 0; c.s0 < n; c.s0 += ns {
+		c.r = min(ns, n-c.s0) * HW
+		for c.a = 0; c.a < 2; c.a++ {
+			for c.b = 0; c.b < 2; c.b++ {
+				ph := 2*c.a + c.b
+				// dcolT_ab[K, r] = Wabᵀ[K, Cout] · dYab[Cout, chunk's r columns]
+				gemm.Sgemm(true, false, K, c.r, c.Cout, 1, c.wab[ph], K, c.rows[ph][c.s0*HW:], R, 0, c.col, c.r)
+				For(c.Cin, c.col2imFn)
+			}
+		}
 	}
-	clear(dst[hi:HW])
-	maskPlane(dst, H, W, dy, dx)
+	return c.dx
 }
 
 // planeSpan returns the indices t in [0, HW) with t+off also in [0, HW).
@@ -230,32 +372,14 @@ func maskPlane(p []float32, H, W, dy, dx int) {
 	}
 }
 
-// im2col writes colT of the current phase for input channels lo .. hi-1.
-func (c *UpConv2D) im2col(lo, hi int) {
-	H, W, R := c.h, c.w, c.r
-	HW := H * W
-	col := c.col[2*c.a+c.b]
-	for ci := lo; ci < hi; ci++ {
-		for p := 0; p < 2; p++ {
-			for q := 0; q < 2; q++ {
-				row := col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
-				for i := 0; i < R/HW; i++ {
-					xc := c.x[((c.s0+i)*c.Cin+ci)*HW : ((c.s0+i)*c.Cin+ci+1)*HW]
-					shiftPlane(row[i*HW:(i+1)*HW], xc, H, W, c.a-1+p, c.b-1+q)
-				}
-			}
-		}
-	}
-}
-
-// col2im adds dcolT of the current phase into dx for input channels
-// lo .. hi-1 (clearing them first at phase (0, 0)): the transpose of
-// shiftPlane, a whole-plane add at offset dy·W + dx after clearing the
-// entries that came from outside the plane (they belong to no pixel).
+// col2im adds dcolT of the current phase and chunk into dx for input
+// channels lo .. hi-1 (clearing them first at phase (0, 0)): row (ci, p, q)
+// of dcolT is, for each sample, an H×W plane to add to dx[n, ci] at offset
+// dy·W + dx (dy = a−1+p, dx = b−1+q), after clearing the entries that came
+// from outside the plane (they belong to no pixel).
 func (c *UpConv2D) col2im(lo, hi int) {
 	H, W, R := c.h, c.w, c.r
 	HW := H * W
-	col := c.col[2*c.a+c.b]
 	for ci := lo; ci < hi; ci++ {
 		if c.a == 0 && c.b == 0 {
 			for i := 0; i < R/HW; i++ {
@@ -271,7 +395,7 @@ func (c *UpConv2D) col2im(lo, hi int) {
 				if lo == hi {
 					continue
 				}
-				row := col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
+				row := c.col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
 				for i := 0; i < R/HW; i++ {
 					src := row[i*HW : (i+1)*HW]
 					maskPlane(src, H, W, dy, dx)
@@ -279,46 +403,6 @@ func (c *UpConv2D) col2im(lo, hi int) {
 					for j, v := range src[lo:hi] {
 						dst[j] += v
 					}
-				}
-			}
-		}
-	}
-}
-
-// scatter writes Yab + b into the phase-(a, b) pixels of y for samples
-// lo .. hi-1 of the current chunk.
-func (c *UpConv2D) scatter(lo, hi int) {
-	H, W, R := c.h, c.w, c.r
-	HW, W2 := H*W, 2*W
-	for i := lo; i < hi; i++ {
-		for co := 0; co < c.Cout; co++ {
-			bias := c.Bias.W[co]
-			src := c.rows[co*R+i*HW : co*R+(i+1)*HW]
-			yc := c.y[((c.s0+i)*c.Cout+co)*4*HW : ((c.s0+i)*c.Cout+co+1)*4*HW]
-			for oy := 0; oy < H; oy++ {
-				yr := yc[(2*oy+c.a)*W2 : (2*oy+c.a+1)*W2]
-				for j, v := range src[oy*W : (oy+1)*W] {
-					yr[2*j+c.b] = v + bias
-				}
-			}
-		}
-	}
-}
-
-// gather reads the phase-(a, b) pixels of dy into dYab for samples
-// lo .. hi-1 of the current chunk.
-func (c *UpConv2D) gather(lo, hi int) {
-	H, W, R := c.h, c.w, c.r
-	HW, W2 := H*W, 2*W
-	for i := lo; i < hi; i++ {
-		for co := 0; co < c.Cout; co++ {
-			dst := c.rows[co*R+i*HW : co*R+(i+1)*HW]
-			dc := c.dy[((c.s0+i)*c.Cout+co)*4*HW : ((c.s0+i)*c.Cout+co+1)*4*HW]
-			for oy := 0; oy < H; oy++ {
-				dr := dc[(2*oy+c.a)*W2 : (2*oy+c.a+1)*W2]
-				d := dst[oy*W : (oy+1)*W]
-				for j := range d {
-					d[j] = dr[2*j+c.b]
 				}
 			}
 		}
