@@ -26,16 +26,26 @@
 //	forward   Yab [Cout, R]  = Wab · colT_ab      scattered into y's phase-(a,b) pixels, + b
 //	backward  dYab [Cout, R] ← phase-(a,b) pixels of dy (times y > 0 if ReLU)
 //	          dWab           = dYab · colT_abᵀ    then dW[co,ci,ky,kx] = Σ_ab dWab[co,ci,tap[a][ky],tap[b][kx]]
-//	          dcolT_ab       = Wabᵀ · dYab       summed into dx by col2im
 //	          db             = Σ dYab
+//	          dx                                  a transposed convolution, below
 //
 // colT_ab is never written out for the forward product and the weight
 // gradient (an implicit im2col): x is copied once into xp, zero-padded by
 // one pixel on every side, and then colT_ab[(ci,p,q), (n,i,j)] =
 // xp[rowOff_ab(ci,p,q) + colOff(n,i,j)], so gemm.SgemmPacked fills its
 // packed panels of colT_ab (or of colT_abᵀ) straight from xp with
-// gemm.GatherSum. Only dcolT_ab, which is a product's output, is
-// materialised, in chunks of samples of at most colBudget floats.
+// gemm.GatherSum.
+//
+// dx is one product over all four phases at once, the transpose of the
+// forward (dx[n, ci, i', j'] gathers every dYab[co, n, i, j] whose tap
+// (p, q) reads it: i = i' − (a−1+p), j = j' − (b−1+q)):
+//
+//	dxT [Cin, R] = WT [Cin, 16·Cout] · dcol [16·Cout, R]
+//	WT[ci, (ab, co, p, q)]          = Wab[co, ci, p, q]
+//	dcol[(ab, co, p, q), (n, i', j')] = dYab[co, n, i'−(a−1+p), j'−(b−1+q)]   (0 outside)
+//
+// with dcol gathered, again implicitly, from dyp, the four dYab zero-padded
+// by one pixel; dxT [Cin, n·H·W] is then copied into dx's NCHW layout.
 
 package nn
 
@@ -74,11 +84,15 @@ type UpConv2D struct {
 	wab     [4][]float32 // [Cout, Cin, 2, 2] per phase
 	dwab    [4][]float32
 	rows    [4][]float32 // [Cout, N·H·W] per phase: Yab, then dYab
-	col     []float32    // dcolT_ab [4·Cin, ns·H·W] for one chunk of ns samples
+	needDX  bool         // of the current Backward
 
-	s0, r, a, b int // dx: current chunk (first sample, columns) and phase
+	dyp     []float32 // the four dYab zero-padded: [4, Cout, n, h+2, w+2]
+	dyRow   []int32   // offset in dyp of row (ab, co, p, q) of dcol
+	dyCol   []int32   // offset in dyp of column (n, i', j') of dcol
+	dxPack  dcolPacker
+	wt, dxT []float32 // WT [Cin, 16·Cout], dxT [Cin, n·h·w]
 
-	padFn, scatterFn, gatherFn, biasGradFn, col2imFn func(lo, hi int)
+	padFn, scatterFn, gatherFn, biasGradFn, dxFn func(lo, hi int)
 }
 
 // colPacker produces colT_ab (see the file comment) for SgemmPacked.
@@ -103,6 +117,14 @@ func (p *colTPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
 	gemm.GatherSum(dst, ldd, p.c.xp, p.c.colOff[p0:p0+kb], p.c.rowOff[p.ph][j0:j0+w])
 }
 
+// dcolPacker produces dcol (see the file comment) for SgemmPacked.
+type dcolPacker struct{ c *UpConv2D }
+
+// PackB implements gemm.PanelPacker.
+func (p *dcolPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	gemm.GatherSum(dst, ldd, p.c.dyp, p.c.dyRow[p0:p0+kb], p.c.dyCol[j0:j0+w])
+}
+
 // NewUpConv2D returns the fused layer with parameters named name+".w" and
 // name+".b", zero-initialised (see GlorotUniform).
 func NewUpConv2D(name string, cin, cout int) *UpConv2D {
@@ -113,7 +135,8 @@ func NewUpConv2D(name string, cin, cout int) *UpConv2D {
 		c.packers[ph] = colPacker{c, ph}
 		c.tpacks[ph] = colTPacker{c, ph}
 	}
-	c.padFn, c.scatterFn, c.gatherFn, c.biasGradFn, c.col2imFn = c.pad, c.scatter, c.gather, c.biasGrad, c.col2im
+	c.dxPack = dcolPacker{c}
+	c.padFn, c.scatterFn, c.gatherFn, c.biasGradFn, c.dxFn = c.pad, c.scatter, c.gather, c.biasGrad, c.unfoldDX
 	return c
 }
 
@@ -178,11 +201,28 @@ func (c *UpConv2D) layout() {
 			c.rowOff[2*a+b] = ro
 		}
 	}
-	c.colOff = c.colOff[:0]
+	c.colOff, c.dyCol = c.colOff[:0], c.dyCol[:0]
 	for s := 0; s < n; s++ {
 		for i := 0; i < H; i++ {
 			for j := 0; j < W; j++ {
 				c.colOff = append(c.colOff, int32(s*c.Cin*plane+i*Wp+j))
+				c.dyCol = append(c.dyCol, int32(s*plane+i*Wp+j))
+			}
+		}
+	}
+	c.dyp = grow(c.dyp, 4*c.Cout*n*plane)
+	clear(c.dyp)
+	c.dyRow = c.dyRow[:0]
+	for a := 0; a < 2; a++ {
+		for b := 0; b < 2; b++ {
+			for co := 0; co < c.Cout; co++ {
+				for p := 0; p < 2; p++ {
+					for q := 0; q < 2; q++ {
+						// dYab[co, n, i'−(a−1+p), j'−(b−1+q)] is
+						// dyp[ab, co, n, i'+2−a−p, j'+2−b−q].
+						c.dyRow = append(c.dyRow, int32(((2*a+b)*c.Cout+co)*n*plane+(2-a-p)*Wp+2-b-q))
+					}
+				}
 			}
 		}
 	}
@@ -242,10 +282,12 @@ func (c *UpConv2D) scatter(lo, hi int) {
 }
 
 // gather reads the phase-(a, b) pixels of dy (where y > 0 if ReLU) into
-// dYab for samples lo .. hi-1: the transpose of scatter.
+// dYab for samples lo .. hi-1: the transpose of scatter. With needDX it
+// also copies them into the interior of dyp.
 func (c *UpConv2D) gather(lo, hi int) {
 	H, W := c.h, c.w
 	HW, W2, R := H*W, 2*W, c.n*H*W
+	defer c.padDY(lo, hi)
 	for s := lo; s < hi; s++ {
 		for co := 0; co < c.Cout; co++ {
 			dc := c.dy[(s*c.Cout+co)*4*HW : (s*c.Cout+co+1)*4*HW]
@@ -270,6 +312,28 @@ func (c *UpConv2D) gather(lo, hi int) {
 							r0[j], r1[j] = dr[2*j], dr[2*j+1]
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// padDY copies dYab of samples lo .. hi-1 into the interior of dyp, if dx
+// is wanted.
+func (c *UpConv2D) padDY(lo, hi int) {
+	if !c.needDX {
+		return
+	}
+	H, W := c.h, c.w
+	HW, R, Wp := H*W, c.n*H*W, W+2
+	plane := (H + 2) * Wp
+	for ph := range c.rows {
+		for co := 0; co < c.Cout; co++ {
+			for s := lo; s < hi; s++ {
+				src := c.rows[ph][co*R+s*HW : co*R+(s+1)*HW]
+				dst := c.dyp[((ph*c.Cout+co)*c.n+s)*plane : ((ph*c.Cout+co)*c.n+s+1)*plane]
+				for i := 0; i < H; i++ {
+					copy(dst[(i+1)*Wp+1:(i+1)*Wp+1+W], src[i*W:(i+1)*W])
 				}
 			}
 		}
@@ -301,6 +365,7 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	if c.Frozen && !needDX {
 		return nil
 	}
+	c.needDX = needDX
 	For(n, c.gatherFn)
 	if !c.Frozen {
 		For(c.Cout, c.biasGradFn)
@@ -328,83 +393,31 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	if !needDX {
 		return nil
 	}
-	c.dx = grow(c.dx, n*c.Cin*HW)
-	ns := min(max(colBudget/(K*HW), 1), n)
-	c.col = grow(c.col, K*ns*HW)
-	for c.s0 = 0; c.s0 < n; c.s0 += ns {
-		c.r = min(ns, n-c.s0) * HW
-		for c.a = 0; c.a < 2; c.a++ {
-			for c.b = 0; c.b < 2; c.b++ {
-				ph := 2*c.a + c.b
-				// dcolT_ab[K, r] = Wabᵀ[K, Cout] · dYab[Cout, chunk's r columns]
-				gemm.Sgemm(true, false, K, c.r, c.Cout, 1, c.wab[ph], K, c.rows[ph][c.s0*HW:], R, 0, c.col, c.r)
-				For(c.Cin, c.col2imFn)
+	// WT[ci, (ab, co, p, q)] = Wab[co, ci, p, q]
+	K16 := 16 * c.Cout
+	c.wt = grow(c.wt, c.Cin*K16)
+	for ph := range c.wab {
+		for co := 0; co < c.Cout; co++ {
+			for ci := 0; ci < c.Cin; ci++ {
+				copy(c.wt[ci*K16+(ph*c.Cout+co)*4:ci*K16+(ph*c.Cout+co)*4+4], c.wab[ph][(co*c.Cin+ci)*4:(co*c.Cin+ci)*4+4])
 			}
 		}
 	}
+	// dxT[Cin, R] = WT[Cin, 16·Cout] · dcol[16·Cout, R]
+	c.dxT = grow(c.dxT, c.Cin*R)
+	gemm.SgemmPacked(false, c.Cin, R, K16, 1, c.wt, K16, &c.dxPack, 0, c.dxT, R)
+	c.dx = grow(c.dx, n*c.Cin*HW)
+	For(n, c.dxFn)
 	return c.dx
 }
 
-// planeSpan returns the indices t in [0, HW) with t+off also in [0, HW).
-func planeSpan(HW, off int) (lo, hi int) {
-	lo, hi = min(max(0, -off), HW), max(min(HW, HW-off), 0)
-	return lo, max(lo, hi)
-}
-
-// maskPlane clears the positions of an H×W plane whose source (y+dy, x+dx)
-// lies outside it: the first or last row, the first or last column.
-func maskPlane(p []float32, H, W, dy, dx int) {
-	switch dy {
-	case -1:
-		clear(p[:W])
-	case 1:
-		clear(p[(H-1)*W : H*W])
-	}
-	switch dx {
-	case -1:
-		for y := 0; y < H; y++ {
-			p[y*W] = 0
-		}
-	case 1:
-		for y := 0; y < H; y++ {
-			p[y*W+W-1] = 0
-		}
-	}
-}
-
-// col2im adds dcolT of the current phase and chunk into dx for input
-// channels lo .. hi-1 (clearing them first at phase (0, 0)): row (ci, p, q)
-// of dcolT is, for each sample, an H×W plane to add to dx[n, ci] at offset
-// dy·W + dx (dy = a−1+p, dx = b−1+q), after clearing the entries that came
-// from outside the plane (they belong to no pixel).
-func (c *UpConv2D) col2im(lo, hi int) {
-	H, W, R := c.h, c.w, c.r
-	HW := H * W
-	for ci := lo; ci < hi; ci++ {
-		if c.a == 0 && c.b == 0 {
-			for i := 0; i < R/HW; i++ {
-				clear(c.dx[((c.s0+i)*c.Cin+ci)*HW : ((c.s0+i)*c.Cin+ci+1)*HW])
-			}
-		}
-		for p := 0; p < 2; p++ {
-			dy := c.a - 1 + p
-			for q := 0; q < 2; q++ {
-				dx := c.b - 1 + q
-				off := dy*W + dx
-				lo, hi := planeSpan(HW, off)
-				if lo == hi {
-					continue
-				}
-				row := c.col[((ci*2+p)*2+q)*R : ((ci*2+p)*2+q+1)*R]
-				for i := 0; i < R/HW; i++ {
-					src := row[i*HW : (i+1)*HW]
-					maskPlane(src, H, W, dy, dx)
-					dst := c.dx[((c.s0+i)*c.Cin+ci)*HW+lo+off : ((c.s0+i)*c.Cin+ci)*HW+hi+off]
-					for j, v := range src[lo:hi] {
-						dst[j] += v
-					}
-				}
-			}
+// unfoldDX copies dxT [Cin, n·H·W] into dx [n, Cin, H, W] for samples
+// lo .. hi-1.
+func (c *UpConv2D) unfoldDX(lo, hi int) {
+	HW, R := c.h*c.w, c.n*c.h*c.w
+	for s := lo; s < hi; s++ {
+		for ci := 0; ci < c.Cin; ci++ {
+			copy(c.dx[(s*c.Cin+ci)*HW:(s*c.Cin+ci+1)*HW], c.dxT[ci*R+s*HW:ci*R+(s+1)*HW])
 		}
 	}
 }
