@@ -21,16 +21,26 @@ type Adam struct {
 
 	params []*Param
 	m, v   []*State
+	starts []int // starts[i]: index of params[i]'s first value in the concatenation of all
+
+	c1      float32 // 1/(1 − β1ᵗ) of the update in progress
+	c2      float64 // 1/(1 − β2ᵗ)
+	rangeFn func(lo, hi int)
 }
 
 // NewAdam returns Adam with the given hyper-parameters over params, with
 // zero moments and Step 0.
 func NewAdam(params []*Param, lr, beta1, beta2, eps float32) *Adam {
 	a := &Adam{LR: lr, Beta1: beta1, Beta2: beta2, Eps: eps, params: params}
+	total := 0
 	for _, p := range params {
 		a.m = append(a.m, NewState("adam.m."+p.Name, 0, p.Shape...))
 		a.v = append(a.v, NewState("adam.v."+p.Name, 0, p.Shape...))
+		a.starts = append(a.starts, total)
+		total += len(p.W)
 	}
+	a.starts = append(a.starts, total)
+	a.rangeFn = a.updateRange
 	return a
 }
 
@@ -44,21 +54,33 @@ func (a *Adam) States() []*State {
 	return out
 }
 
-// Update applies one step to every parameter from its gradient G.
+// Update applies one step to every parameter from its gradient G. The
+// values are independent of each other, so they are updated in parallel
+// (For over the concatenation of all parameters).
 func (a *Adam) Update() {
 	a.Step++
 	t := float64(a.Step)
-	c1 := float32(1 / (1 - math.Pow(float64(a.Beta1), t)))
-	c2 := 1 / (1 - math.Pow(float64(a.Beta2), t))
-	b1, b2 := a.Beta1, a.Beta2
+	a.c1 = float32(1 / (1 - math.Pow(float64(a.Beta1), t)))
+	a.c2 = 1 / (1 - math.Pow(float64(a.Beta2), t))
+	For(a.starts[len(a.starts)-1], a.rangeFn)
+}
+
+// updateRange updates values lo .. hi-1 of the concatenated parameters.
+func (a *Adam) updateRange(lo, hi int) {
+	b1, b2, c1, c2 := a.Beta1, a.Beta2, a.c1, a.c2
 	for i, p := range a.params {
-		m, v := a.m[i].Data, a.v[i].Data
-		for j, g := range p.G {
-			mj := b1*m[j] + (1-b1)*g
-			vj := b2*v[j] + (1-b2)*g*g
+		s, e := max(lo, a.starts[i]), min(hi, a.starts[i+1])
+		if s >= e {
+			continue
+		}
+		s, e = s-a.starts[i], e-a.starts[i]
+		w, g, m, v := p.W[s:e], p.G[s:e], a.m[i].Data[s:e], a.v[i].Data[s:e]
+		for j, gj := range g {
+			mj := b1*m[j] + (1-b1)*gj
+			vj := b2*v[j] + (1-b2)*gj*gj
 			m[j], v[j] = mj, vj
 			vh := float32(math.Sqrt(float64(vj) * c2))
-			p.W[j] -= a.LR * (mj * c1) / (vh + a.Eps)
+			w[j] -= a.LR * (mj * c1) / (vh + a.Eps)
 		}
 	}
 }
