@@ -86,10 +86,11 @@ type Conv2D struct {
 	dx       []float32
 	dy       []float32 // dy of the current Backward (not owned)
 	colValid bool      // col holds the unrolled input of the (single) chunk
+	needDX   bool      // Backward's needDX (for directBackward)
 	s0, r    int       // first sample and number of columns (R) of the chunk being processed
 
 	im2colFn, col2imFn, rowsToYFn, dyToRowsFn func(lo, hi int)
-	directFwdFn, directDXFn, directDWFn       func(lo, hi int)
+	directFwdFn, directBackFn, directDWFn     func(lo, hi int)
 }
 
 // NewConv2D returns a k×k convolution with the given stride and padding,
@@ -99,7 +100,7 @@ func NewConv2D(name string, cin, cout, k, stride int, pad Padding) *Conv2D {
 	c := &Conv2D{Cin: cin, Cout: cout, Kernel: k, Stride: stride, Pad: pad,
 		Weight: NewParam(name+".w", cout, cin, k, k), Bias: NewParam(name+".b", cout)}
 	c.im2colFn, c.col2imFn, c.rowsToYFn, c.dyToRowsFn = c.im2col, c.col2im, c.rowsToY, c.dyToRows
-	c.directFwdFn, c.directDXFn, c.directDWFn = c.directForward, c.directDX, c.directDW
+	c.directFwdFn, c.directBackFn, c.directDWFn = c.directForward, c.directBackward, c.directDW
 	return c
 }
 
@@ -135,6 +136,8 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 	P, K := oh*ow, c.Cin*c.Kernel*c.Kernel
 	if c.direct() {
 		c.y = grow(c.y, n*P)
+		c.col = grow(c.col, n*9*P)
+		c.colValid = false
 		For(n, c.directFwdFn)
 		return c.y, oh, ow
 	}
@@ -181,13 +184,16 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		c.dx = grow(c.dx, n*c.Cin*c.h*c.w)
 	}
 	if c.direct() {
+		c.col = grow(c.col, n*9*P)
+		c.rows = grow(c.rows, n*c.Cin*9)
+		c.needDX = needDX
+		For(n, c.directBackFn)
 		if !c.Frozen {
 			For(c.Cin, c.directDWFn)
 		}
 		if !needDX {
 			return nil
 		}
-		For(n, c.directDXFn)
 		return c.dx
 	}
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
@@ -225,14 +231,24 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 // direct reports whether the layer skips im2col: with one output channel
 // the GEMM would be a matrix–vector product whose cost is all in unrolling
 // the input (K·P floats written for K·P multiply-adds), so a 3×3 stride-1
-// "same" conv with Cout = 1 (the generator's last) is computed directly,
-// a 3×3 correlation per input channel (corr3, corr3Grad):
+// "same" conv with Cout = 1 (the generator's last) is computed directly.
+// Instead of unrolling the Cin-channel input, it moves the 3×3 shifts to
+// the one-channel side, where they cost 9 floats per pixel. With the taps
+// t = ky·3+kx, the shift s_t = (ky−1, kx−1) and, per sample n,
 //
-//	y[n]         = b + Σ_ci corr3(x[n, ci], W[ci])
-//	dx[n, ci]    = corr3(dy[n], W[ci] rotated 180°)
-//	dW[ci, ky, kx] = Σ_n Σ_{oy,ox} dy[n, oy, ox]·x[n, ci, oy+ky−1, ox+kx−1]
+//	Z[t, p]  = Σ_ci W[ci, t]·x[n, ci, p]           Z  = Wᵀ[9, Cin] · x_n[Cin, P]
+//	y[n, p]  = b + Σ_t Z[t, p + s_t]               (taps falling inside the image)
+//	D[t, q]  = dy[n, q − s_t]                      (0 outside): the shifted copies of dy
+//	dx[n]    = W[Cin, 9] · D[9, P]
+//	dW      += x_n[Cin, P] · Dᵀ[P, 9]
 //
-// split over samples (y, dx) or input channels (dW).
+// so all the multiply-adds are GEMMs of one sample each (pkg/gemm's SIMD
+// kernels; one thread each, since they are small), split over samples.
+// dW's per-sample products go to a buffer and are summed over the samples
+// in order (in float64) afterwards, so no sum depends on the thread count.
+//
+// Buffers: col holds Z [n, 9, P] in Forward and D [n, 9, P] in Backward;
+// rows holds the per-sample dW products [n, Cin, 9].
 func (c *Conv2D) direct() bool {
 	return useDirect && c.Cout == 1 && c.Kernel == 3 && c.Stride == 1 && c.Pad == Same
 }
@@ -242,126 +258,108 @@ var useDirect = true
 
 // directForward computes y for samples lo .. hi-1.
 func (c *Conv2D) directForward(lo, hi int) {
-	H, W := c.h, c.w
+	H, W, Cin := c.h, c.w, c.Cin
+	P := H * W
 	for i := lo; i < hi; i++ {
-		ys := c.y[i*H*W : (i+1)*H*W]
+		// Z[9, P] = Wᵀ[9, Cin] · x_i[Cin, P]   (W is stored [Cin, 9])
+		z := c.col[i*9*P : (i+1)*9*P]
+		gemm.Sgemm(true, false, 9, P, Cin, 1, c.Weight.W, 9, c.x[i*Cin*P:(i+1)*Cin*P], P, 0, z, P)
+		// y[oy, ox] = b + Σ_{ky,kx} Z[ky·3+kx, oy+ky−1, ox+kx−1], in the
+		// order ky = 0, 1, 2 and kx = 0, 1, 2 for every pixel.
+		ys := c.y[i*P : (i+1)*P]
 		for j := range ys {
 			ys[j] = c.Bias.W[0]
 		}
-		for ci := 0; ci < c.Cin; ci++ {
-			corr3(ys, c.x[(i*c.Cin+ci)*H*W:(i*c.Cin+ci+1)*H*W], H, W, (*[9]float32)(c.Weight.W[ci*9:ci*9+9]))
-		}
-	}
-}
-
-// directDX computes dx for samples lo .. hi-1.
-func (c *Conv2D) directDX(lo, hi int) {
-	H, W := c.h, c.w
-	for i := lo; i < hi; i++ {
-		dys := c.dy[i*H*W : (i+1)*H*W]
-		for ci := 0; ci < c.Cin; ci++ {
-			var rot [9]float32
-			for t := range rot {
-				rot[t] = c.Weight.W[ci*9+8-t]
-			}
-			dxc := c.dx[(i*c.Cin+ci)*H*W : (i*c.Cin+ci+1)*H*W]
-			clear(dxc)
-			corr3(dxc, dys, H, W, &rot)
-		}
-	}
-}
-
-// directDW computes dW of input channels lo .. hi-1.
-func (c *Conv2D) directDW(lo, hi int) {
-	H, W := c.h, c.w
-	for ci := lo; ci < hi; ci++ {
-		var g [9]float64
-		for i := 0; i < c.n; i++ {
-			corr3Grad(&g, c.dy[i*H*W:(i+1)*H*W], c.x[(i*c.Cin+ci)*H*W:(i*c.Cin+ci+1)*H*W], H, W)
-		}
-		for t, v := range g {
-			c.Weight.G[ci*9+t] = float32(v)
-		}
-	}
-}
-
-// corr3 adds to dst [H, W] the 3×3 correlation of src [H, W] with w, zero
-// padded by one pixel: dst[y, x] += Σ_{ky,kx} w[ky·3+kx]·src[y+ky−1, x+kx−1].
-func corr3(dst, src []float32, H, W int, w *[9]float32) {
-	var zero [64]float32
-	row := func(y int) []float32 {
-		if y < 0 || y >= H {
-			if W <= len(zero) {
-				return zero[:W]
-			}
-			return nil
-		}
-		return src[y*W : (y+1)*W]
-	}
-	for y := 0; y < H; y++ {
-		d := dst[y*W : (y+1)*W]
-		r0, r1, r2 := row(y-1), row(y), row(y+1)
-		if r0 == nil || r2 == nil { // a row wider than zero: the plain way
-			for ky, r := range [3][]float32{r0, r1, r2} {
-				if r == nil {
+		for oy := 0; oy < H; oy++ {
+			out := ys[oy*W : (oy+1)*W]
+			for ky := 0; ky < 3; ky++ {
+				iy := oy + ky - 1
+				if iy < 0 || iy >= H {
 					continue
 				}
-				for x := range d {
-					for kx := 0; kx < 3; kx++ {
-						if sx := x + kx - 1; sx >= 0 && sx < W {
-							d[x] += w[ky*3+kx] * r[sx]
-						}
+				z0 := z[(ky*3+0)*P+iy*W : (ky*3+0)*P+(iy+1)*W] // tap kx = 0 reads column ox−1
+				z1 := z[(ky*3+1)*P+iy*W : (ky*3+1)*P+(iy+1)*W] // kx = 1: column ox
+				z2 := z[(ky*3+2)*P+iy*W : (ky*3+2)*P+(iy+1)*W] // kx = 2: column ox+1
+				addTaps(out, z0, z1, z2)
+			}
+		}
+	}
+}
+
+// addTaps adds to out[x] the three taps of one kernel row:
+// z0[x−1] + z1[x] + z2[x+1], the terms outside [0, W) left out.
+func addTaps(out, z0, z1, z2 []float32) {
+	W := len(out)
+	if W == 1 {
+		out[0] += z1[0]
+		return
+	}
+	out[0] += z1[0] + z2[1]
+	// interior x = 1 .. W-2 (speed: fixed-length reslices drop the bounds checks)
+	n := W - 2
+	o, a, b, d := out[1:1+n], z0[0:n], z1[1:1+n], z2[2:2+n]
+	for x := range o {
+		o[x] += a[x] + b[x] + d[x]
+	}
+	out[W-1] += z0[W-2] + z1[W-1]
+}
+
+// directBackward computes, for samples lo .. hi-1, the shifted copies D of
+// dy, then dx (if needed) and the sample's dW product (unless Frozen).
+func (c *Conv2D) directBackward(lo, hi int) {
+	H, W, Cin := c.h, c.w, c.Cin
+	P := H * W
+	for i := lo; i < hi; i++ {
+		// D[ky·3+kx, iy, ix] = dy[iy−ky+1, ix−kx+1], 0 outside the image.
+		d := c.col[i*9*P : (i+1)*9*P]
+		dys := c.dy[i*P : (i+1)*P]
+		for ky := 0; ky < 3; ky++ {
+			for kx := 0; kx < 3; kx++ {
+				dt := d[(ky*3+kx)*P : (ky*3+kx+1)*P]
+				for iy := 0; iy < H; iy++ {
+					row := dt[iy*W : (iy+1)*W]
+					sy := iy - ky + 1
+					if sy < 0 || sy >= H {
+						clear(row)
+						continue
+					}
+					src := dys[sy*W : (sy+1)*W]
+					switch kx {
+					case 0: // row[ix] = src[ix+1]
+						copy(row, src[1:])
+						row[W-1] = 0
+					case 1:
+						copy(row, src)
+					case 2: // row[ix] = src[ix−1]
+						row[0] = 0
+						copy(row[1:], src)
 					}
 				}
 			}
-			continue
 		}
-		// edges
-		d[0] += w[1]*r0[0] + w[4]*r1[0] + w[7]*r2[0]
-		if W > 1 {
-			d[0] += w[2]*r0[1] + w[5]*r1[1] + w[8]*r2[1]
-			d[W-1] += w[0]*r0[W-2] + w[1]*r0[W-1] + w[3]*r1[W-2] + w[4]*r1[W-1] + w[6]*r2[W-2] + w[7]*r2[W-1]
+		if c.needDX {
+			// dx_i[Cin, P] = W[Cin, 9] · D[9, P]
+			gemm.Sgemm(false, false, Cin, P, 9, 1, c.Weight.W, 9, d, P, 0, c.dx[i*Cin*P:(i+1)*Cin*P], P)
 		}
-		if W < 3 {
-			continue
-		}
-		// interior: x = 1 .. W-2
-		n := W - 2
-		out := d[1 : 1+n]
-		a0, b0, c0 := r0[0:n], r0[1:1+n], r0[2:2+n]
-		a1, b1, c1 := r1[0:n], r1[1:1+n], r1[2:2+n]
-		a2, b2, c2 := r2[0:n], r2[1:1+n], r2[2:2+n]
-		for j := range out {
-			out[j] += w[0]*a0[j] + w[1]*b0[j] + w[2]*c0[j] +
-				w[3]*a1[j] + w[4]*b1[j] + w[5]*c1[j] +
-				w[6]*a2[j] + w[7]*b2[j] + w[8]*c2[j]
+		if !c.Frozen {
+			// dW_i[Cin, 9] = x_i[Cin, P] · Dᵀ[P, 9]
+			gemm.Sgemm(false, true, Cin, 9, P, 1, c.x[i*Cin*P:(i+1)*Cin*P], P, d, P, 0, c.rows[i*Cin*9:(i+1)*Cin*9], 9)
 		}
 	}
 }
 
-// corr3Grad adds to g the gradient of Σ dy·corr3(x, w) with respect to w:
-// g[ky·3+kx] += Σ_{y,x} dy[y, x]·x[y+ky−1, x+kx−1] (zero outside).
-func corr3Grad(g *[9]float64, dy, x []float32, H, W int) {
-	for y := 0; y < H; y++ {
-		d := dy[y*W : (y+1)*W]
-		for ky := 0; ky < 3; ky++ {
-			sy := y + ky - 1
-			if sy < 0 || sy >= H {
-				continue
+// directDW sums the samples' dW products into Weight.G for input channels
+// lo .. hi-1, over the samples in order, in float64.
+func (c *Conv2D) directDW(lo, hi int) {
+	for ci := lo; ci < hi; ci++ {
+		var g [9]float64
+		for i := 0; i < c.n; i++ {
+			for t, v := range c.rows[(i*c.Cin+ci)*9 : (i*c.Cin+ci+1)*9] {
+				g[t] += float64(v)
 			}
-			r := x[sy*W : (sy+1)*W]
-			// kx = 0: d[1:] · r[:W-1]; kx = 1: d · r; kx = 2: d[:W-1] · r[1:]
-			var s0, s1, s2 float32
-			for j := 0; j < W; j++ {
-				s1 += d[j] * r[j]
-			}
-			for j := 1; j < W; j++ {
-				s0 += d[j] * r[j-1]
-				s2 += d[j-1] * r[j]
-			}
-			g[ky*3] += float64(s0)
-			g[ky*3+1] += float64(s1)
-			g[ky*3+2] += float64(s2)
+		}
+		for t, v := range g {
+			c.Weight.G[ci*9+t] = float32(v)
 		}
 	}
 }
