@@ -52,7 +52,7 @@ func TestConv2DForward(t *testing.T) {
 		{3, 2, 3, 2, 7, 7, Same, 4, 4, 1, 1},      // odd input: pad 1 each side
 		{2, 3, 5, 1, 9, 8, Valid, 5, 4, 0, 0},
 		{4, 1, 3, 1, 6, 6, Same, 6, 6, 1, 1},   // one output channel: direct
-		{3, 1, 3, 1, 5, 70, Same, 5, 70, 1, 1}, // rows wider than corr3's zero row
+		{3, 1, 3, 1, 5, 70, Same, 5, 70, 1, 1}, // wide rows through the direct path
 		{3, 1, 3, 1, 4, 2, Same, 4, 2, 1, 1},
 		{3, 1, 3, 1, 4, 1, Same, 4, 1, 1, 1},
 		{4, 1, 3, 2, 6, 6, Same, 3, 3, 0, 0}, // one output channel, stride 2: GEMV
