@@ -42,25 +42,25 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/acgan.test" ./pkg/acgan
 
-# median: the median of the numbers on stdin, one a line.
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "nan"; exit }
-		printf "%.1f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# ours REGEXP COUNT: run one Go benchmark COUNT times (one timed op each)
-# and print the median and minimum ms/op and the median CPU ms/op.
+# ours REGEXP COUNT: run one Go benchmark for COUNT timed ops in one
+# sustained loop after 5 untimed ones (as the replica times itself) and
+# print the median and minimum ms/op and the CPU ms/op.
 ours() {
 	local out
 	out=$(cd pkg/acgan && GOMAXPROCS=$threads "$tmp/acgan.test" -test.run '^$' -test.bench "$1" \
-		-test.benchtime 1x -test.count "$2" |
-		awk '/ns\/op/ { cpu = "nan"; for (i = 1; i < NF; i++) { if ($(i+1) == "ns/op") ms = $i / 1e6; if ($(i+1) == "cpu-ms/op") cpu = $i }; print ms, cpu }')
+		-test.benchtime "${2}x" |
+		awk '/ns\/op/ { med = min = cpu = "nan"
+			for (i = 1; i < NF; i++) {
+				if ($(i+1) == "median-ms") med = $i
+				if ($(i+1) == "min-ms") min = $i
+				if ($(i+1) == "cpu-ms/op") cpu = $i
+			}
+			printf "%.1f %.1f %.1f\n", med, min, cpu }')
 	if [ -z "$out" ]; then
 		echo "bench.sh: the Go benchmark $1 printed nothing" >&2
 		exit 1
 	fi
-	echo "$(cut -d' ' -f1 <<<"$out" | median) $(cut -d' ' -f1 <<<"$out" | sort -g | head -1 | awk '{ printf "%.1f", $1 }') $(cut -d' ' -f2 <<<"$out" | median)"
+	echo "$out"
 }
 
 # torchrun BATCH: run the replica and print train median/min and gen100 median/min (ms).

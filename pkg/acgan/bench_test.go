@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -41,6 +42,24 @@ func report(b *testing.B, flops float64) {
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(sec*1e3, "ms/op")
 	b.ReportMetric(flops/sec/1e9, "GFLOP/s")
+}
+
+// warmup is the number of untimed runs before a whole-iteration or
+// generation benchmark times its b.N runs, as the PyTorch replica does
+// (--warmup 5), so that both sides are timed in a sustained loop.
+const warmup = 5
+
+// reportSpread adds the median and the minimum of the per-op wall times,
+// the figures the PyTorch replica prints (scripts/bench.sh compares them).
+func reportSpread(b *testing.B, ts []time.Duration) {
+	s := slices.Clone(ts)
+	slices.Sort(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	b.ReportMetric(float64(med)/float64(time.Millisecond), "median-ms")
+	b.ReportMetric(float64(s[0])/float64(time.Millisecond), "min-ms")
 }
 
 // reportCPU adds the CPU time per op since start: on a machine shared with
@@ -151,19 +170,25 @@ func BenchmarkIteration(b *testing.B) {
 				b.Fatal(err)
 			}
 			x, y := fakeBatch(rand.New(rand.NewPCG(2, 2)), B)
-			if _, err := tr.Step(x, y); err != nil { // size the buffers
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := cpuTime()
-			for i := 0; i < b.N; i++ {
+			for i := 0; i < warmup; i++ { // size the buffers, warm the caches
 				if _, err := tr.Step(x, y); err != nil {
 					b.Fatal(err)
 				}
 			}
+			ts := make([]time.Duration, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := tr.Step(x, y); err != nil {
+					b.Fatal(err)
+				}
+				ts[i] = time.Since(t0)
+			}
 			reportCPU(b, cpu)
 			report(b, iterationFlops(B))
+			reportSpread(b, ts)
 		})
 	}
 }
@@ -180,14 +205,20 @@ func BenchmarkGenerate100(b *testing.B) {
 	for i := range labels {
 		labels[i] = i % 10
 	}
-	g.Forward(z, labels, false)
+	for i := 0; i < warmup; i++ {
+		g.Forward(z, labels, false)
+	}
+	ts := make([]time.Duration, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		g.Forward(z, labels, false)
+		ts[i] = time.Since(t0)
 	}
 	reportCPU(b, cpu)
+	reportSpread(b, ts)
 	gl := 2 * 100 * (100*6272 + 196*1152*128 + 784*1152*64 + 784*576*1) // torch count, as above
 	report(b, float64(gl))
 }
