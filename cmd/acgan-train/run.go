@@ -255,7 +255,8 @@ func judge(f *flags, p *train.Progress) (func(*modelfile.Model) (train.Eval, err
 		notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*a, 100*eval.MinJudgeAccuracy)
 	}
 	return func(m *modelfile.Model) (train.Eval, error) {
-		e, err := ref.Quick(m.G, m.Cfg.Latent, eval.QuickPerClass, m.Seed)
+		// m (its Trainer) generates a training batch at a time: memory.
+		e, err := ref.Quick(m, m.Cfg.Latent, eval.QuickPerClass, m.Seed)
 		return train.Eval{Acc: e.Accuracy, Frechet: e.Frechet, Diversity: e.Diversity, PerClass: e.PerClass}, err
 	}, nil
 }

@@ -115,10 +115,29 @@ func (t *Trainer) UnmarshalRNG(b []byte) error {
 	return nil
 }
 
-// Generate returns images [B, 1, 28, 28] for z [B, latent] and labels [B],
-// with the generator in inference mode.
+// Generate returns images [n, 1, 28, 28] for z [n, latent] and labels [n],
+// with the generator in inference mode, made at most Cfg.Batch at a time:
+// samples drawn during training then keep the generator's buffers at the
+// training batch's size (memory). Each image is the same whatever the
+// chunks, up to the float32 rounding of the products' shapes.
 func (t *Trainer) Generate(z []float32, labels []int) ([]float32, error) {
-	return t.G.Generate(z, labels)
+	B, L := t.Cfg.Batch, t.G.Latent
+	if len(labels) <= B {
+		return t.G.Generate(z, labels)
+	}
+	if err := t.G.check(z, labels); err != nil {
+		return nil, err
+	}
+	out := make([]float32, 0, len(labels)*ImageSize)
+	for lo := 0; lo < len(labels); lo += B {
+		hi := min(lo+B, len(labels))
+		img, err := t.G.Generate(z[lo*L:hi*L], labels[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, img...)
+	}
+	return out, nil
 }
 
 func fill(buf []float32, n int, v float32) []float32 {

@@ -192,3 +192,48 @@ func TestThreadsDoNotChangeResults(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainerGenerateChunks: the trainer makes more images than its batch
+// a batch at a time, with the generator's results, and checks its input
+// as a whole.
+func TestTrainerGenerateChunks(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Batch = 8
+	tr, err := NewTrainer(cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 21 // two whole batches and a partial one
+	r := rand.New(rand.NewPCG(4, 4))
+	z := make([]float32, n*cfg.Latent)
+	for i := range z {
+		z[i] = float32(r.NormFloat64())
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	got, err := tr.Generate(z, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tr.G.Generate(z, labels) // all at once
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d values, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+			t.Fatalf("value %d: %v in batches, %v at once", i, got[i], want[i])
+		}
+	}
+	if _, err := tr.Generate(z[:len(z)-1], labels); err == nil {
+		t.Error("Generate accepted a short z")
+	}
+	labels[n-1] = 10
+	if _, err := tr.Generate(z, labels); err == nil {
+		t.Error("Generate accepted label 10")
+	}
+}

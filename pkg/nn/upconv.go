@@ -87,6 +87,7 @@ type UpConv2D struct {
 	needDX  bool         // of the current Backward
 
 	dyp     []float32 // the four dYab zero-padded: [4, Cout, n, h+2, w+2]
+	dypFor  [3]int    // (n, h, w) of the layout dyp's zero border is for
 	dyRow   []int32   // offset in dyp of row (ab, co, p, q) of dcol
 	dyCol   []int32   // offset in dyp of column (n, i', j') of dcol
 	dxPack  dcolPacker
@@ -210,8 +211,6 @@ func (c *UpConv2D) layout() {
 			}
 		}
 	}
-	c.dyp = grow(c.dyp, 4*c.Cout*n*plane)
-	clear(c.dyp)
 	c.dyRow = c.dyRow[:0]
 	for a := 0; a < 2; a++ {
 		for b := 0; b < 2; b++ {
@@ -366,6 +365,12 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 		return nil
 	}
 	c.needDX = needDX
+	if needDX && c.dypFor != c.padded {
+		// Sized here, not in layout: inference never needs it.
+		c.dyp = grow(c.dyp, 4*c.Cout*n*(c.h+2)*(c.w+2))
+		clear(c.dyp)
+		c.dypFor = c.padded
+	}
 	For(n, c.gatherFn)
 	if !c.Frozen {
 		For(c.Cout, c.biasGradFn)
