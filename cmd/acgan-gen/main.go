@@ -23,9 +23,9 @@ stream (stdout, or -o FILE): "images", float32 N×1×28×28 in [-1,1]
 into a picture; tensor-info describes it.
 
 -label L makes -n images of digit L (default 100). -label all (the default)
-makes -n images of each digit (default 10), digit 0 first, so a grid of -n
-images per row shows digit r in row r (for -n 10 imgrid's default layout
-does exactly that; otherwise pass imgrid -nrow N).
+makes -n images of each digit (default 10), digit 0 first, and marks the
+stream nrow=N, so imgrid lays out a grid of -n images per row: digit r in
+row r (imgrid -nrow overrides it). An interpolation is marked as one row.
 
 -interpolate A,B makes one row of -n images (default 10) that walks from the
 image of digit A made from one noise vector to the image of digit B made from
@@ -147,16 +147,21 @@ func run(f *flags) error {
 	}
 	var images []float32
 	var labels []int
+	nrow := 0 // a single class: imgrid's square grid
 	if j.interp {
 		images, labels, err = gen.Interpolate(m.G, f.Seed, j.a, j.b, j.n)
+		nrow = j.n // one row
 	} else {
 		labels = gen.Labels(j.label, j.n, m.Cfg.Classes)
 		images, err = gen.Generate(m.G, gen.Noise(f.Seed, len(labels), m.Cfg.Latent), labels)
+		if j.label < 0 {
+			nrow = j.n // one class a row
+		}
 	}
 	if err != nil {
 		return err
 	}
-	if err := gen.Write(out, images, labels, m.Cfg.Classes); err != nil {
+	if err := gen.Write(out, images, labels, m.Cfg.Classes, nrow); err != nil {
 		return err
 	}
 	return out.Commit()

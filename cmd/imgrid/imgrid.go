@@ -19,9 +19,10 @@ const maxElements = 1 << 26
 
 // config is the work the flags ask for.
 type config struct {
-	opt    grid.Options
-	first  int  // show only the first images; 0: all
-	labels bool // write row labels
+	opt     grid.Options
+	first   int  // show only the first images; 0: all
+	labels  bool // write row labels
+	nrowSet bool // -nrow was given: the stream's nrow hint is ignored
 }
 
 func run(f *flags) error {
@@ -61,6 +62,12 @@ func render(c config, in io.Reader, out io.Writer) error {
 		}
 	}
 	opt := c.opt
+	if !c.nrowSet {
+		// The stream's hint (acgan-gen: one class, or one walk, a row).
+		if k, ok := images.NRow(); ok {
+			opt.NRow = k
+		}
+	}
 	if c.labels {
 		if labels == nil {
 			return fmt.Errorf("-labels: the stream has no %q record to take the classes from", tensor.NameLabels)

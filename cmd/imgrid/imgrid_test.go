@@ -206,3 +206,32 @@ func FuzzRender(f *testing.F) {
 		render(c, bytes.NewReader(in), io.Discard)
 	})
 }
+
+// TestNRowHint: a stream's nrow entry sets the images per row unless -nrow
+// is given; a malformed one is ignored.
+func TestNRowHint(t *testing.T) {
+	img := func(nrow string) []byte {
+		x := tensor.NewUint8("images", []int{6, 1, 1, 1}, []uint8{1, 2, 3, 4, 5, 6})
+		if nrow != "" {
+			x.SetMeta(tensor.MetaNRow, nrow)
+		}
+		return stream(t, x)
+	}
+	for _, c := range []struct {
+		nrow   string
+		c      config
+		dx, dy int // grid size with pad 0
+	}{
+		{"", config{}, 3, 2},  // ceil(sqrt(6)) = 3
+		{"6", config{}, 6, 1}, // the hint
+		{"2", config{}, 2, 3}, // the hint
+		{"2", config{opt: grid.Options{NRow: 3}, nrowSet: true}, 3, 2}, // -nrow wins
+		{"x", config{}, 3, 2}, // malformed: ignored
+		{"0", config{}, 3, 2},
+	} {
+		g := renderGray(t, c.c, img(c.nrow))
+		if g.Rect.Dx() != c.dx || g.Rect.Dy() != c.dy {
+			t.Errorf("nrow %q, %+v: grid %v, want %dx%d", c.nrow, c.c, g.Rect.Size(), c.dx, c.dy)
+		}
+	}
+}

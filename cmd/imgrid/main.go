@@ -29,8 +29,9 @@ LO..HI instead, in the units of the data (0..255 for uint8). Unlike in
 torchvision, -range and -scale-each imply -normalize.
 
 -labels writes each row's class at its left. It needs the stream's "labels"
-record and rows of one class each (choose -nrow to match the runs of
-classes); otherwise imgrid stops with an error and writes nothing.
+record and rows of one class each (acgan-gen's streams say how many images
+make a row; otherwise choose -nrow to match the runs of classes); otherwise
+imgrid stops with an error and writes nothing.
 
 The grid may have at most 64 Mpixel (after -scale and labels).`
 
@@ -41,7 +42,7 @@ const example = "mnist-fetch -n 64 | imgrid > grid.png"
 type flags struct {
 	cli.Common
 	Output    string  `name:"output" short:"o" placeholder:"FILE" help:"Write the PNG to FILE (atomically) instead of stdout."`
-	NRow      *int    `name:"nrow" placeholder:"K" help:"Images per row (default: ceil(sqrt(N)), a square-ish grid)."`
+	NRow      *int    `name:"nrow" placeholder:"K" help:"Images per row (default: the stream's nrow hint, which acgan-gen writes, else ceil(sqrt(N)), a square-ish grid)."`
 	Pad       int     `name:"pad" default:"2" help:"Padding in pixels around every image, outer border included."`
 	PadValue  float64 `name:"pad-value" default:"0" placeholder:"V" help:"Brightness of the padding, 0 (black) to 1 (white)."`
 	Normalize bool    `name:"normalize" help:"Stretch the values from their minimum to maximum (or -range) to black..white."`
@@ -79,7 +80,7 @@ func (f *flags) config() (config, error) {
 	}
 	c.opt = grid.Options{Pad: f.Pad, PadValue: f.PadValue, Normalize: f.Normalize, ScaleEach: f.ScaleEach, Scale: f.Scale}
 	if f.NRow != nil {
-		c.opt.NRow = *f.NRow
+		c.opt.NRow, c.nrowSet = *f.NRow, true
 	}
 	if f.N != nil {
 		c.first = *f.N

@@ -152,9 +152,10 @@ func slerp(dst, z0, z1 []float32, t float64) {
 }
 
 // Write writes images [N, 1, 28, 28] (values in [-1, 1]) and their labels
-// as a tensor stream: "images", float32 N×1×28×28 with range=-1,1, and
+// as a tensor stream: "images", float32 N×1×28×28 with range=-1,1 (and
+// nrow=K when nrow > 0: the images per row of a grid of them), and
 // "labels", uint8 N with classes=K.
-func Write(w io.Writer, images []float32, labels []int, classes int) error {
+func Write(w io.Writer, images []float32, labels []int, classes, nrow int) error {
 	n := len(labels)
 	if len(images) != n*acgan.ImageSize {
 		return fmt.Errorf("%d pixel values for %d images", len(images), n)
@@ -169,6 +170,9 @@ func Write(w io.Writer, images []float32, labels []int, classes int) error {
 	tw := tensor.NewWriter(w)
 	img := tensor.NewFloat32(tensor.NameImages, []int{n, 1, acgan.ImageH, acgan.ImageW}, images).
 		SetMeta(tensor.MetaRange, "-1,1")
+	if nrow > 0 {
+		img.SetMeta(tensor.MetaNRow, strconv.Itoa(nrow))
+	}
 	if err := tw.Write(img); err != nil {
 		return err
 	}

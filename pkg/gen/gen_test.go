@@ -85,7 +85,7 @@ func TestWrite(t *testing.T) {
 	var b bytes.Buffer
 	img := make([]float32, 2*784)
 	img[5] = 0.5
-	if err := Write(&b, img, []int{4, 7}, 10); err != nil {
+	if err := Write(&b, img, []int{4, 7}, 10, 0); err != nil {
 		t.Fatal(err)
 	}
 	ts, err := tensor.ReadAll(&b)
@@ -96,6 +96,19 @@ func TestWrite(t *testing.T) {
 	if im == nil || lb == nil || im.Meta["range"] != "-1,1" || lb.Meta["classes"] != "10" ||
 		tensor.ShapeString(im.Shape) != "2x1x28x28" || im.F32[5] != 0.5 || lb.U8[1] != 7 {
 		t.Fatalf("stream: %+v", ts)
+	}
+	if _, ok := im.Meta[tensor.MetaNRow]; ok {
+		t.Errorf("nrow 0 wrote a hint: %v", im.Meta)
+	}
+	b.Reset()
+	if err := Write(&b, img, []int{4, 7}, 10, 2); err != nil {
+		t.Fatal(err)
+	}
+	if ts, err = tensor.ReadAll(&b); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := tensor.Find(ts, "images").NRow(); !ok || k != 2 {
+		t.Errorf("nrow 2: hint %d, %v", k, ok)
 	}
 }
 

@@ -83,6 +83,10 @@ const (
 	MetaRange = "range"
 	// MetaClasses gives the number of classes K of labels in [0,K), e.g. "10".
 	MetaClasses = "classes"
+	// MetaNRow suggests how many images a grid of an image batch should
+	// have per row, e.g. "4" for 4 images of each class in turn; imgrid
+	// uses it when not told otherwise.
+	MetaNRow = "nrow"
 )
 
 // Tensor is a named, shaped array of one element type with a few string
@@ -217,6 +221,20 @@ func (t *Tensor) Range() (lo, hi float64, ok bool) {
 // present and a positive integer.
 func (t *Tensor) Classes() (int, bool) {
 	s, present := t.Meta[MetaClasses]
+	if !present {
+		return 0, false
+	}
+	k, err := strconv.Atoi(s)
+	if err != nil || k <= 0 {
+		return 0, false
+	}
+	return k, true
+}
+
+// NRow returns the images per row in the MetaNRow entry and whether it is
+// present and a positive integer.
+func (t *Tensor) NRow() (int, bool) {
+	s, present := t.Meta[MetaNRow]
 	if !present {
 		return 0, false
 	}

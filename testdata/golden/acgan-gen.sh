@@ -27,10 +27,14 @@ tensor-info < all.tzst | grep -E 'shape|meta|total'
 imgrid -labels < all.tzst > all.png
 echo "all.png $(sha all.png)"
 
+echo "== -label all -n 3: the stream says 3 a row, so imgrid -labels needs no -nrow"
+acgan-gen -m model.bin -label all -n 3 | imgrid -labels > three.png
+echo "three.png $(sha three.png)"
+
 echo "== -interpolate 3,8 -n 6"
 acgan-gen -m model.bin -interpolate 3,8 -n 6 > walk.tzst
 echo "walk.tzst $(sha walk.tzst)"
-tensor-info < walk.tzst | grep -E 'shape|[0-9]: '
+tensor-info < walk.tzst | grep -E 'shape|meta|[0-9]: '
 echo "== -interpolate 4 (one digit, the noise moves)"
 acgan-gen -m model.bin -interpolate 4 | tensor-info | grep -E 'shape|[0-9]: '
 
