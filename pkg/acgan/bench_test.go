@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"acgan/internal/cputime"
 	"acgan/pkg/gemm"
 	"acgan/pkg/nn"
 )
@@ -66,7 +67,7 @@ func reportSpread(b *testing.B, ts []time.Duration) {
 // other jobs it varies less than the wall time (which it bounds from
 // above by the number of threads).
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(cputime.Process()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 // benchLayer is one conv layer of the model at batch 32: its input size,
@@ -178,7 +179,7 @@ func BenchmarkIteration(b *testing.B) {
 			ts := make([]time.Duration, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				if _, err := tr.Step(x, y); err != nil {
@@ -211,7 +212,7 @@ func BenchmarkGenerate100(b *testing.B) {
 	ts := make([]time.Duration, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		g.Forward(z, labels, false)

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"acgan/internal/cputime"
 )
 
 // directRef returns y, dx and dW of a 3×3 same conv with one output channel
@@ -136,7 +138,7 @@ func BenchmarkConvDirect(b *testing.B) {
 				c.Backward(dy, true) // allocates dx
 			}
 			b.Run(fmt.Sprintf("%s/batch%d", part, n), func(b *testing.B) {
-				start := cpuTime()
+				start := cputime.Process()
 				for i := 0; i < b.N; i++ {
 					switch part {
 					case "fwd":
@@ -145,7 +147,7 @@ func BenchmarkConvDirect(b *testing.B) {
 						c.Backward(dy, true)
 					}
 				}
-				cpu := float64(cpuTime()-start) / float64(time.Millisecond) / float64(b.N)
+				cpu := float64(cputime.Process()-start) / float64(time.Millisecond) / float64(b.N)
 				b.ReportMetric(cpu, "cpu-ms/op")
 				flops := 2 * 9 * float64(n*cin*h*w)
 				if part == "back" {

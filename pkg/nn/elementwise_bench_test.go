@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"acgan/internal/cputime"
 )
 
 // BenchmarkElementwise times the elementwise layers of one ACGAN training
@@ -47,11 +49,11 @@ func BenchmarkElementwise(b *testing.B) {
 	run := func(b *testing.B, body func()) {
 		body() // allocate
 		b.ResetTimer()
-		start := cpuTime()
+		start := cputime.Process()
 		for i := 0; i < b.N; i++ {
 			body()
 		}
-		b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(cputime.Process()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 	for _, br := range bnr {
 		b.Run("bn/"+br.l.Gamma.Name[:len(br.l.Gamma.Name)-len(".gamma")], func(b *testing.B) {

@@ -219,22 +219,16 @@ func (t *Tensor) Range() (lo, hi float64, ok bool) {
 
 // Classes returns the class count in the MetaClasses entry and whether it is
 // present and a positive integer.
-func (t *Tensor) Classes() (int, bool) {
-	s, present := t.Meta[MetaClasses]
-	if !present {
-		return 0, false
-	}
-	k, err := strconv.Atoi(s)
-	if err != nil || k <= 0 {
-		return 0, false
-	}
-	return k, true
-}
+func (t *Tensor) Classes() (int, bool) { return t.positiveMeta(MetaClasses) }
 
 // NRow returns the images per row in the MetaNRow entry and whether it is
 // present and a positive integer.
-func (t *Tensor) NRow() (int, bool) {
-	s, present := t.Meta[MetaNRow]
+func (t *Tensor) NRow() (int, bool) { return t.positiveMeta(MetaNRow) }
+
+// positiveMeta returns the metadata entry key as an integer and whether it
+// is present and a positive integer.
+func (t *Tensor) positiveMeta(key string) (int, bool) {
+	s, present := t.Meta[key]
 	if !present {
 		return 0, false
 	}
