@@ -7,6 +7,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -282,6 +283,47 @@ func TestActivationsExact(t *testing.T) {
 		}
 		if y[i] != wantY || dx[i] != wantDX {
 			t.Errorf("LeakyReLU(%v) = %v, dx %v; want %v, %v", v, y[i], dx[i], wantY, wantDX)
+		}
+	}
+}
+
+// TestUpConv2DShapeChanges: one layer run on batches of changing size and
+// image size (its padded buffers and offset tables are rebuilt, their zero
+// borders must stay zero) gives what a fresh layer gives, forward and
+// backward, including after inference-only calls.
+func TestUpConv2DShapeChanges(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	const cin, cout = 3, 5
+	w := randVec(r, cout*cin*9, 0.5)
+	b := randVec(r, cout, 0.5)
+	newLayer := func() *UpConv2D {
+		l := NewUpConv2D("u", cin, cout)
+		l.ReLU = true
+		copy(l.Weight.W, w)
+		copy(l.Bias.W, b)
+		return l
+	}
+	reused := newLayer()
+	for step, s := range []struct {
+		n, h, w  int
+		backward bool
+	}{{4, 3, 3, true}, {2, 3, 3, false}, {2, 3, 3, true}, {5, 2, 4, true}, {1, 3, 3, false}, {4, 3, 3, true}} {
+		// Large inputs, so that garbage in a border would show.
+		x := randVec(r, s.n*cin*s.h*s.w, 10)
+		fresh := newLayer()
+		want := append([]float32(nil), fresh.Forward(x, s.n, s.h, s.w)...)
+		got := reused.Forward(x, s.n, s.h, s.w)
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d %+v: forward differs from a fresh layer", step, s)
+		}
+		if !s.backward {
+			continue
+		}
+		dy := randVec(r, len(want), 1)
+		wantDX := append([]float32(nil), fresh.Backward(dy, true)...)
+		gotDX := reused.Backward(dy, true)
+		if !slices.Equal(gotDX, wantDX) || !slices.Equal(reused.Weight.G, fresh.Weight.G) || !slices.Equal(reused.Bias.G, fresh.Bias.G) {
+			t.Fatalf("step %d %+v: backward differs from a fresh layer", step, s)
 		}
 	}
 }
