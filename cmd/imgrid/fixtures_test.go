@@ -187,13 +187,7 @@ func rawFixtures() map[string][]byte {
 func encodeStream(t *testing.T, ts []*tensor.Tensor) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w := tensor.NewWriter(&buf)
-	for _, x := range ts {
-		if err := w.Write(x); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
+	if err := tensor.WriteAll(&buf, ts...); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

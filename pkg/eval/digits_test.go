@@ -39,13 +39,7 @@ func fixtures(t testing.TB) (train, test *mnist.Dataset) {
 func stream(t *testing.T, ts ...*tensor.Tensor) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	w := tensor.NewWriter(&b)
-	for _, x := range ts {
-		if err := w.Write(x); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
+	if err := tensor.WriteAll(&b, ts...); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -167,17 +167,10 @@ func Write(w io.Writer, images []float32, labels []int, classes, nrow int) error
 	for i, c := range labels {
 		lab[i] = uint8(c)
 	}
-	tw := tensor.NewWriter(w)
 	img := tensor.NewFloat32(tensor.NameImages, []int{n, 1, acgan.ImageH, acgan.ImageW}, images).
 		SetMeta(tensor.MetaRange, "-1,1")
 	if nrow > 0 {
 		img.SetMeta(tensor.MetaNRow, strconv.Itoa(nrow))
 	}
-	if err := tw.Write(img); err != nil {
-		return err
-	}
-	if err := tw.Write(tensor.NewUint8(tensor.NameLabels, []int{n}, lab).SetMeta(tensor.MetaClasses, strconv.Itoa(classes))); err != nil {
-		return err
-	}
-	return tw.Close()
+	return tensor.WriteAll(w, img, tensor.NewUint8(tensor.NameLabels, []int{n}, lab).SetMeta(tensor.MetaClasses, strconv.Itoa(classes)))
 }

@@ -26,13 +26,6 @@ func (d *Dataset) Tensors() (images, labels *tensor.Tensor) {
 // WriteStream writes the dataset to w as a tensor stream: the images
 // record, then the labels record (see Tensors).
 func (d *Dataset) WriteStream(w io.Writer) error {
-	tw := tensor.NewWriter(w)
 	images, labels := d.Tensors()
-	if err := tw.Write(images); err != nil {
-		return err
-	}
-	if err := tw.Write(labels); err != nil {
-		return err
-	}
-	return tw.Close()
+	return tensor.WriteAll(w, images, labels)
 }

@@ -68,14 +68,8 @@ func checkReader(t *testing.T, b []byte) {
 	// A clean stream: writing what was read and reading it again gives the
 	// same tensors.
 	var out bytes.Buffer
-	w := NewWriter(&out)
-	for _, x := range ts {
-		if err := w.Write(x); err != nil {
-			t.Fatalf("rewrite %q: %v", x.Name, err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
+	if err := WriteAll(&out, ts...); err != nil {
+		t.Fatalf("rewrite: %v", err)
 	}
 	again, err := ReadAll(&out)
 	if err != nil || len(again) != len(ts) {

@@ -34,14 +34,8 @@ func sample() []*Tensor {
 func encode(t testing.TB, ts []*Tensor) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	w := NewWriter(&b)
-	for _, x := range ts {
-		if err := w.Write(x); err != nil {
-			t.Fatalf("Write(%q): %v", x.Name, err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+	if err := WriteAll(&b, ts...); err != nil {
+		t.Fatalf("WriteAll: %v", err)
 	}
 	return b.Bytes()
 }

@@ -158,3 +158,15 @@ func (w *Writer) Close() error {
 	}
 	return nil
 }
+
+// WriteAll writes ts to w as one whole stream (the records in order, then
+// the end marker): the writing twin of ReadAll.
+func WriteAll(w io.Writer, ts ...*Tensor) error {
+	tw := NewWriter(w)
+	for _, t := range ts {
+		if err := tw.Write(t); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}

@@ -12,13 +12,7 @@ import (
 func stream(t *testing.T, ts ...*tensor.Tensor) *bytes.Reader {
 	t.Helper()
 	var b bytes.Buffer
-	w := tensor.NewWriter(&b)
-	for _, x := range ts {
-		if err := w.Write(x); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
+	if err := tensor.WriteAll(&b, ts...); err != nil {
 		t.Fatal(err)
 	}
 	return bytes.NewReader(b.Bytes())
