@@ -137,11 +137,27 @@ func (g *Generator) Backward(dimg []float32) {
 // [B], with batch norm in inference mode (moving statistics). The result is
 // a fresh slice.
 func (g *Generator) Generate(z []float32, labels []int) ([]float32, error) {
+	return g.GenerateBatched(z, labels, len(labels))
+}
+
+// GenerateBatched is Generate running the generator on at most batch
+// images at a time (batch ≥ 1): its buffers grow to the largest batch it
+// has run, so this bounds its memory. Each image is the same whatever the
+// batches, up to the float32 rounding of the products' shapes.
+func (g *Generator) GenerateBatched(z []float32, labels []int, batch int) ([]float32, error) {
 	if err := g.check(z, labels); err != nil {
 		return nil, err
 	}
-	out := g.Forward(z, labels, false)
-	return append([]float32(nil), out...), nil
+	if batch < 1 {
+		return nil, fmt.Errorf("acgan: generator: batches of %d images", batch)
+	}
+	L := g.Latent
+	out := make([]float32, 0, len(labels)*ImageSize)
+	for lo := 0; lo < len(labels); lo += batch {
+		hi := min(lo+batch, len(labels))
+		out = append(out, g.Forward(z[lo*L:hi*L], labels[lo:hi], false)...)
+	}
+	return out, nil
 }
 
 func (g *Generator) check(z []float32, labels []int) error {

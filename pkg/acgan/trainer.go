@@ -121,23 +121,7 @@ func (t *Trainer) UnmarshalRNG(b []byte) error {
 // training batch's size (memory). Each image is the same whatever the
 // chunks, up to the float32 rounding of the products' shapes.
 func (t *Trainer) Generate(z []float32, labels []int) ([]float32, error) {
-	B, L := t.Cfg.Batch, t.G.Latent
-	if len(labels) <= B {
-		return t.G.Generate(z, labels)
-	}
-	if err := t.G.check(z, labels); err != nil {
-		return nil, err
-	}
-	out := make([]float32, 0, len(labels)*ImageSize)
-	for lo := 0; lo < len(labels); lo += B {
-		hi := min(lo+B, len(labels))
-		img, err := t.G.Generate(z[lo*L:hi*L], labels[lo:hi])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, img...)
-	}
-	return out, nil
+	return t.G.GenerateBatched(z, labels, t.Cfg.Batch)
 }
 
 func fill(buf []float32, n int, v float32) []float32 {

@@ -232,6 +232,9 @@ func TestTrainerGenerateChunks(t *testing.T) {
 	if _, err := tr.Generate(z[:len(z)-1], labels); err == nil {
 		t.Error("Generate accepted a short z")
 	}
+	if _, err := tr.G.GenerateBatched(z, labels, 0); err == nil {
+		t.Error("GenerateBatched accepted batches of 0 images")
+	}
 	labels[n-1] = 10
 	if _, err := tr.Generate(z, labels); err == nil {
 		t.Error("Generate accepted label 10")

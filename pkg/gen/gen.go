@@ -61,23 +61,10 @@ func Labels(label, n, classes int) []int {
 // Generate returns images [N, 1, 28, 28] in [-1, 1] for noise z [N, latent]
 // and labels [N], made by g in inference mode, chunk by chunk.
 func Generate(g *acgan.Generator, z []float32, labels []int) ([]float32, error) {
-	n, L := len(labels), g.Latent
-	if n > MaxImages {
+	if n := len(labels); n > MaxImages {
 		return nil, fmt.Errorf("%d images asked for; at most %d at a time", n, MaxImages)
 	}
-	if len(z) != n*L {
-		return nil, fmt.Errorf("%d noise values for %d images of latent size %d", len(z), n, L)
-	}
-	out := make([]float32, 0, n*acgan.ImageSize)
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		img, err := g.Generate(z[lo*L:hi*L], labels[lo:hi])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, img...)
-	}
-	return out, nil
+	return g.GenerateBatched(z, labels, chunk)
 }
 
 // Interpolate returns a row of steps images (steps ≥ 2) walking from
