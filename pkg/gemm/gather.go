@@ -55,3 +55,17 @@ func minMax(s []int32) (lo, hi int32) {
 	}
 	return lo, hi
 }
+
+// Gather is a PanelPacker for SgemmPacked whose k×n matrix B is read from
+// Src through offset tables, B(p, j) = Src[RowOff[p] + ColOff[j]], a block
+// at a time with GatherSum: an implicit im2col from a zero-padded image
+// (and, with the tables swapped, its transpose).
+type Gather struct {
+	Src            []float32
+	RowOff, ColOff []int32 // len(RowOff) = k, len(ColOff) = n
+}
+
+// PackB implements PanelPacker.
+func (g *Gather) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
+	GatherSum(dst, ldd, g.Src, g.RowOff[p0:p0+kb], g.ColOff[j0:j0+w])
+}

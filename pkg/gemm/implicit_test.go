@@ -104,16 +104,15 @@ func (gp *gatherPacker) pad(cp *convPacker) {
 	}
 }
 
-func (gp *gatherPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
-	GatherSum(dst, ldd, gp.xp, gp.rowOff[p0:p0+kb], gp.colOff[j0:j0+w])
+// packer returns the Gather of colT (rowOff by colOff).
+func (gp *gatherPacker) packer() *Gather {
+	return &Gather{Src: gp.xp, RowOff: gp.rowOff, ColOff: gp.colOff}
 }
 
-// transposed is the packer of colTᵀ (for the weight gradient dY·colTᵀ):
-// the same offsets with the roles of the tables swapped.
-type transposed struct{ *gatherPacker }
-
-func (gt transposed) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
-	GatherSum(dst, ldd, gt.xp, gt.colOff[p0:p0+kb], gt.rowOff[j0:j0+w])
+// transposed returns the Gather of colTᵀ (for the weight gradient
+// dY·colTᵀ): the same offsets with the roles of the tables swapped.
+func (gp *gatherPacker) transposed() *Gather {
+	return &Gather{Src: gp.xp, RowOff: gp.colOff, ColOff: gp.rowOff}
 }
 
 func TestConvPackerImplicitEqualsExplicit(t *testing.T) {
@@ -162,14 +161,14 @@ func testConvPacker(t *testing.T, cp *convPacker) {
 		want := make([]float32, m*k)
 		got := make([]float32, m*k)
 		Sgemm(false, true, m, k, n, 1, y, n, colT, n, 0, want, k)
-		SgemmPacked(false, m, k, n, 1, y, n, transposed{newGatherPacker(cp)}, 0, got, k)
+		SgemmPacked(false, m, k, n, 1, y, n, newGatherPacker(cp).transposed(), 0, got, k)
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("dW: C[%d] = %v, want %v", i, got[i], want[i])
 			}
 		}
 	}
-	for _, pb := range []PanelPacker{cp, newGatherPacker(cp)} {
+	for _, pb := range []PanelPacker{cp, newGatherPacker(cp).packer()} {
 		for _, name := range Paths() {
 			useArch(t, name)
 			got := make([]float32, m*n)
@@ -241,7 +240,7 @@ func BenchmarkImplicitConv(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/implicit-gather", c.name), func(b *testing.B) {
 			run(b, func() {
 				gp.pad(cp)
-				SgemmPacked(false, m, n, k, 1, w, k, gp, 0, y, n)
+				SgemmPacked(false, m, n, k, 1, w, k, gp.packer(), 0, y, n)
 			})
 		})
 		// The weight gradient dW[m, k] = dY[m, n]·colTᵀ (dY stands in y).
@@ -255,7 +254,7 @@ func BenchmarkImplicitConv(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/dW-implicit-gather", c.name), func(b *testing.B) {
 			run(b, func() {
 				gp.pad(cp)
-				SgemmPacked(false, m, k, n, 1, y, n, transposed{gp}, 0, dw, k)
+				SgemmPacked(false, m, k, n, 1, y, n, gp.transposed(), 0, dw, k)
 			})
 		})
 	}

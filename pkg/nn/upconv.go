@@ -33,8 +33,8 @@
 // gradient (an implicit im2col): x is copied once into xp, zero-padded by
 // one pixel on every side, and then colT_ab[(ci,p,q), (n,i,j)] =
 // xp[rowOff_ab(ci,p,q) + colOff(n,i,j)], so gemm.SgemmPacked fills its
-// packed panels of colT_ab (or of colT_abᵀ) straight from xp with
-// gemm.GatherSum.
+// packed panels of colT_ab (or of colT_abᵀ) straight from xp through a
+// gemm.Gather (GatherSum over the offset tables).
 //
 // dx is one product over all four phases at once, the transpose of the
 // forward (dx[n, ci, i', j'] gathers every dYab[co, n, i, j] whose tap
@@ -77,8 +77,6 @@ type UpConv2D struct {
 	padded  [3]int    // (n, h, w) of the layout xp's zero border is for
 	rowOff  [4][]int32
 	colOff  []int32
-	packers [4]colPacker  // colT_ab, read from xp
-	tpacks  [4]colTPacker // colT_abᵀ, read from xp
 	y, dx   []float32
 	dy      []float32
 	wab     [4][]float32 // [Cout, Cin, 2, 2] per phase
@@ -86,44 +84,14 @@ type UpConv2D struct {
 	rows    [4][]float32 // [Cout, N·H·W] per phase: Yab, then dYab
 	needDX  bool         // of the current Backward
 
-	dyp     []float32 // the four dYab zero-padded: [4, Cout, n, h+2, w+2]
-	dypFor  [3]int    // (n, h, w) of the layout dyp's zero border is for
-	dyRow   []int32   // offset in dyp of row (ab, co, p, q) of dcol
-	dyCol   []int32   // offset in dyp of column (n, i', j') of dcol
-	dxPack  dcolPacker
-	wt, dxT []float32 // WT [Cin, 16·Cout], dxT [Cin, n·h·w]
+	dyp     []float32   // the four dYab zero-padded: [4, Cout, n, h+2, w+2]
+	dypFor  [3]int      // (n, h, w) of the layout dyp's zero border is for
+	dyRow   []int32     // offset in dyp of row (ab, co, p, q) of dcol
+	dyCol   []int32     // offset in dyp of column (n, i', j') of dcol
+	pack    gemm.Gather // the B of the product in progress (see Forward, Backward)
+	wt, dxT []float32   // WT [Cin, 16·Cout], dxT [Cin, n·h·w]
 
 	padFn, scatterFn, gatherFn, biasGradFn, dxFn func(lo, hi int)
-}
-
-// colPacker produces colT_ab (see the file comment) for SgemmPacked.
-type colPacker struct {
-	c  *UpConv2D
-	ph int
-}
-
-// PackB implements gemm.PanelPacker.
-func (p *colPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
-	gemm.GatherSum(dst, ldd, p.c.xp, p.c.rowOff[p.ph][p0:p0+kb], p.c.colOff[j0:j0+w])
-}
-
-// colTPacker produces colT_abᵀ [R, 4·Cin]: the same offsets, roles swapped.
-type colTPacker struct {
-	c  *UpConv2D
-	ph int
-}
-
-// PackB implements gemm.PanelPacker.
-func (p *colTPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
-	gemm.GatherSum(dst, ldd, p.c.xp, p.c.colOff[p0:p0+kb], p.c.rowOff[p.ph][j0:j0+w])
-}
-
-// dcolPacker produces dcol (see the file comment) for SgemmPacked.
-type dcolPacker struct{ c *UpConv2D }
-
-// PackB implements gemm.PanelPacker.
-func (p *dcolPacker) PackB(p0, kb, j0, w int, dst []float32, ldd int) {
-	gemm.GatherSum(dst, ldd, p.c.dyp, p.c.dyRow[p0:p0+kb], p.c.dyCol[j0:j0+w])
 }
 
 // NewUpConv2D returns the fused layer with parameters named name+".w" and
@@ -133,10 +101,7 @@ func NewUpConv2D(name string, cin, cout int) *UpConv2D {
 	for ph := range c.wab {
 		c.wab[ph] = make([]float32, cout*cin*4)
 		c.dwab[ph] = make([]float32, cout*cin*4)
-		c.packers[ph] = colPacker{c, ph}
-		c.tpacks[ph] = colTPacker{c, ph}
 	}
-	c.dxPack = dcolPacker{c}
 	c.padFn, c.scatterFn, c.gatherFn, c.biasGradFn, c.dxFn = c.pad, c.scatter, c.gather, c.biasGrad, c.unfoldDX
 	return c
 }
@@ -170,7 +135,8 @@ func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 	for ph := range c.rows {
 		c.rows[ph] = grow(c.rows[ph], c.Cout*R)
 		// Yab[Cout, R] = Wab[Cout, K] · colT_ab[K, R]
-		gemm.SgemmPacked(false, c.Cout, R, K, 1, c.wab[ph], K, &c.packers[ph], 0, c.rows[ph], R)
+		c.pack = gemm.Gather{Src: c.xp, RowOff: c.rowOff[ph], ColOff: c.colOff}
+		gemm.SgemmPacked(false, c.Cout, R, K, 1, c.wab[ph], K, &c.pack, 0, c.rows[ph], R)
 	}
 	For(n, c.scatterFn)
 	return c.y
@@ -286,7 +252,6 @@ func (c *UpConv2D) scatter(lo, hi int) {
 func (c *UpConv2D) gather(lo, hi int) {
 	H, W := c.h, c.w
 	HW, W2, R := H*W, 2*W, c.n*H*W
-	defer c.padDY(lo, hi)
 	for s := lo; s < hi; s++ {
 		for co := 0; co < c.Cout; co++ {
 			dc := c.dy[(s*c.Cout+co)*4*HW : (s*c.Cout+co+1)*4*HW]
@@ -315,6 +280,7 @@ func (c *UpConv2D) gather(lo, hi int) {
 			}
 		}
 	}
+	c.padDY(lo, hi)
 }
 
 // padDY copies dYab of samples lo .. hi-1 into the interior of dyp, if dx
@@ -375,8 +341,9 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	if !c.Frozen {
 		For(c.Cout, c.biasGradFn)
 		for ph := range c.rows {
-			// dWab[Cout, K] = dYab[Cout, R] · colT_abᵀ[R, K]
-			gemm.SgemmPacked(false, c.Cout, K, R, 1, c.rows[ph], R, &c.tpacks[ph], 0, c.dwab[ph], K)
+			// dWab[Cout, K] = dYab[Cout, R] · colT_abᵀ[R, K]: the tables swapped
+			c.pack = gemm.Gather{Src: c.xp, RowOff: c.colOff, ColOff: c.rowOff[ph]}
+			gemm.SgemmPacked(false, c.Cout, K, R, 1, c.rows[ph], R, &c.pack, 0, c.dwab[ph], K)
 		}
 		// Unfold the 2×2 gradients onto the 3×3 taps.
 		g := c.Weight.G
@@ -410,7 +377,8 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	}
 	// dxT[Cin, R] = WT[Cin, 16·Cout] · dcol[16·Cout, R]
 	c.dxT = grow(c.dxT, c.Cin*R)
-	gemm.SgemmPacked(false, c.Cin, R, K16, 1, c.wt, K16, &c.dxPack, 0, c.dxT, R)
+	c.pack = gemm.Gather{Src: c.dyp, RowOff: c.dyRow, ColOff: c.dyCol}
+	gemm.SgemmPacked(false, c.Cin, R, K16, 1, c.wt, K16, &c.pack, 0, c.dxT, R)
 	c.dx = grow(c.dx, n*c.Cin*HW)
 	For(n, c.dxFn)
 	return c.dx
