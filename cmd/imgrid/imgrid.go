@@ -19,10 +19,9 @@ const maxElements = 1 << 26
 
 // config is the work the flags ask for.
 type config struct {
-	opt     grid.Options
-	first   int  // show only the first images; 0: all
-	labels  bool // write row labels
-	nrowSet bool // -nrow was given: the stream's nrow hint is ignored
+	opt    grid.Options
+	first  int  // show only the first images; 0: all
+	labels bool // write row labels
 }
 
 func run(f *flags) error {
@@ -62,7 +61,7 @@ func render(c config, in io.Reader, out io.Writer) error {
 		}
 	}
 	opt := c.opt
-	if !c.nrowSet {
+	if opt.NRow == 0 { // no -nrow (it must be ≥ 1)
 		// The stream's hint (acgan-gen: one class, or one walk, a row).
 		if k, ok := images.NRow(); ok {
 			opt.NRow = k

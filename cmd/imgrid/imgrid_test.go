@@ -222,11 +222,11 @@ func TestNRowHint(t *testing.T) {
 		c      config
 		dx, dy int // grid size with pad 0
 	}{
-		{"", config{}, 3, 2},  // ceil(sqrt(6)) = 3
-		{"6", config{}, 6, 1}, // the hint
-		{"2", config{}, 2, 3}, // the hint
-		{"2", config{opt: grid.Options{NRow: 3}, nrowSet: true}, 3, 2}, // -nrow wins
-		{"x", config{}, 3, 2}, // malformed: ignored
+		{"", config{}, 3, 2},                            // ceil(sqrt(6)) = 3
+		{"6", config{}, 6, 1},                           // the hint
+		{"2", config{}, 2, 3},                           // the hint
+		{"2", config{opt: grid.Options{NRow: 3}}, 3, 2}, // -nrow wins
+		{"x", config{}, 3, 2},                           // malformed: ignored
 		{"0", config{}, 3, 2},
 	} {
 		g := renderGray(t, c.c, img(c.nrow))

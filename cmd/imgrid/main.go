@@ -80,7 +80,7 @@ func (f *flags) config() (config, error) {
 	}
 	c.opt = grid.Options{Pad: f.Pad, PadValue: f.PadValue, Normalize: f.Normalize, ScaleEach: f.ScaleEach, Scale: f.Scale}
 	if f.NRow != nil {
-		c.opt.NRow, c.nrowSet = *f.NRow, true
+		c.opt.NRow = *f.NRow
 	}
 	if f.N != nil {
 		c.first = *f.N
