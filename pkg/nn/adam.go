@@ -35,7 +35,7 @@ func NewAdam(params []*Param, lr, beta1, beta2, eps float32) *Adam {
 	total := 0
 	for _, p := range params {
 		a.m = append(a.m, NewState("adam.m."+p.Name, 0, p.Shape...))
-		a.v = append(a.v, NewState("adam.v."+p.Name, 0, p.Shape...))
+		a.v = append(a.v, nonNegative(NewState("adam.v."+p.Name, 0, p.Shape...)))
 		a.starts = append(a.starts, total)
 		total += len(p.W)
 	}

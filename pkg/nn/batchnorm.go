@@ -56,7 +56,7 @@ type BatchNorm struct {
 func NewBatchNorm(name string, c int) *BatchNorm {
 	l := &BatchNorm{C: c, Eps: 1e-3, Momentum: 0.8,
 		Gamma: NewParam(name+".gamma", c), Beta: NewParam(name+".beta", c),
-		MovingMean: NewState(name+".moving_mean", 0, c), MovingVar: NewState(name+".moving_var", 1, c),
+		MovingMean: NewState(name+".moving_mean", 0, c), MovingVar: nonNegative(NewState(name+".moving_var", 1, c)),
 		mean: make([]float32, c), rstd: make([]float32, c), dgamma: make([]float32, c), dbeta: make([]float32, c)}
 	for i := range l.Gamma.W {
 		l.Gamma.W[i] = 1

@@ -25,6 +25,9 @@ type State struct {
 	Name  string
 	Shape []int
 	Data  []float32
+	// NonNegative says every value must be ≥ 0 for the model to be usable
+	// (a variance, a second moment): a loader checks it.
+	NonNegative bool
 }
 
 // NewState returns a state tensor of the given shape filled with v.
@@ -34,6 +37,12 @@ func NewState(name string, v float32, shape ...int) *State {
 		d[i] = v
 	}
 	return &State{Name: name, Shape: append([]int(nil), shape...), Data: d}
+}
+
+// nonNegative marks s as holding values that must be ≥ 0 and returns it.
+func nonNegative(s *State) *State {
+	s.NonNegative = true
+	return s
 }
 
 // Size is the number of elements of a tensor of the given shape.
