@@ -59,12 +59,31 @@ func Labels(label, n, classes int) []int {
 }
 
 // Generate returns images [N, 1, 28, 28] in [-1, 1] for noise z [N, latent]
-// and labels [N], made by g in inference mode, chunk by chunk.
+// and labels [N], made by g in inference mode, chunk by chunk. Images with
+// a NaN or infinite value are an error, never returned.
 func Generate(g *acgan.Generator, z []float32, labels []int) ([]float32, error) {
 	if n := len(labels); n > MaxImages {
 		return nil, fmt.Errorf("%d images asked for; at most %d at a time", n, MaxImages)
 	}
-	return g.GenerateBatched(z, labels, chunk)
+	img, err := g.GenerateBatched(z, labels, chunk)
+	if err != nil {
+		return nil, err
+	}
+	if bad := countNonFinite(img); bad > 0 {
+		return nil, fmt.Errorf("the generator made %d NaN or infinite pixel values (of %d); the model is unusable", bad, len(img))
+	}
+	return img, nil
+}
+
+// countNonFinite returns how many values of x are NaN or infinite.
+func countNonFinite(x []float32) int {
+	n := 0
+	for _, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			n++
+		}
+	}
+	return n
 }
 
 // Interpolate returns a row of steps images (steps ≥ 2) walking from

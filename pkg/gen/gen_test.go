@@ -2,7 +2,9 @@ package gen
 
 import (
 	"bytes"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"acgan/pkg/acgan"
@@ -125,4 +127,22 @@ func close(a, b []float32) bool {
 		}
 	}
 	return true
+}
+
+// TestGenerateRefusesNonFinite checks that a generator making NaN (here from
+// a NaN in its class embedding) gives an error, not images.
+func TestGenerateRefusesNonFinite(t *testing.T) {
+	g := generator(t)
+	g.Embed.Weight.W[0] = float32(math.NaN()) // class 0, first value
+	y := Labels(0, 3, 10)
+	img, err := Generate(g, Noise(1, len(y), g.Latent), y)
+	if err == nil || !strings.Contains(err.Error(), "NaN or infinite pixel values") {
+		t.Fatalf("Generate: got %d values, error %v; want the non-finite error", len(img), err)
+	}
+	if _, _, err := Interpolate(g, 1, 0, 3, 4); err == nil {
+		t.Error("Interpolate from class 0 made images without an error")
+	}
+	if _, err := Generate(g, Noise(1, 3, g.Latent), Labels(1, 3, 10)); err != nil {
+		t.Errorf("class 1 (finite embedding): %v", err)
+	}
 }

@@ -100,7 +100,7 @@ func (m *Model) Save(w io.Writer) error {
 		}
 	}
 	for _, s := range m.States() {
-		if err := finite(s.Name, s.Data); err != nil {
+		if err := usableState(s.Name, s.Data, s.NonNegative); err != nil {
 			return err
 		}
 	}
@@ -146,8 +146,11 @@ func LoadFile(path string) (*Model, error) {
 // error message. It checks everything before returning a model: the kind
 // and format version, the configuration, that every tensor the
 // configuration calls for is present exactly once with its shape and
-// dtype, that no tensor is unknown, that every float is finite, and that
-// the stream is complete.
+// dtype, that no tensor is unknown, that every float is finite, that the
+// values a model needs non-negative (batch-norm moving variances, Adam's
+// second moments) are, and that the stream is complete. A model Load
+// returns is usable by every tool: its generator makes finite images from
+// finite noise.
 func Load(r io.Reader, name string) (*Model, error) {
 	tr := tensor.NewReader(r)
 	// The largest tensor of the model is g.dense.w, 6272·latent values.
@@ -172,21 +175,22 @@ func Load(r io.Reader, name string) (*Model, error) {
 
 	// What the configuration calls for, by name.
 	type slot struct {
-		shape []int
-		data  []float32
-		done  bool
+		shape  []int
+		data   []float32
+		nonNeg bool // the values must be ≥ 0 (a variance, a second moment)
+		done   bool
 	}
 	want := map[string]*slot{}
 	var order []string
-	add := func(n string, shape []int, data []float32) {
-		want[n] = &slot{shape: shape, data: data}
+	add := func(n string, shape []int, data []float32, nonNeg bool) {
+		want[n] = &slot{shape: shape, data: data, nonNeg: nonNeg}
 		order = append(order, n)
 	}
 	for _, p := range m.Params() {
-		add(p.Name, p.Shape, p.W)
+		add(p.Name, p.Shape, p.W, false)
 	}
 	for _, s := range m.States() {
-		add(s.Name, s.Shape, s.Data)
+		add(s.Name, s.Shape, s.Data, s.NonNegative)
 	}
 	rngDone := false
 	for {
@@ -223,7 +227,7 @@ func Load(r io.Reader, name string) (*Model, error) {
 		if t.DType != tensor.Float32 || !slices.Equal(t.Shape, s.shape) {
 			return nil, fmt.Errorf("%s: tensor %q is %s %s; want float32 %s", name, t.Name, t.DType, tensor.ShapeString(t.Shape), tensor.ShapeString(s.shape))
 		}
-		if err := finite(t.Name, t.F32); err != nil {
+		if err := usableState(t.Name, t.F32, s.nonNeg); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		copy(s.data, t.F32)
@@ -336,6 +340,39 @@ func fromHeader(meta map[string]string) (*Model, error) {
 // ErrNonFinite is wrapped by the errors of Save and Load about a NaN or an
 // infinity in a tensor.
 var ErrNonFinite = errors.New("not finite")
+
+// ErrNegative is wrapped by the errors of Save and Load about a negative
+// value in a tensor that must hold none (a variance, a second moment).
+var ErrNegative = errors.New("negative")
+
+// negative is the error about a negative value v at index i of tensor name.
+type negative struct {
+	name string
+	v    float32
+	i    int
+}
+
+func (e *negative) Error() string {
+	return fmt.Sprintf("tensor %q holds %v at index %d, but a variance is never negative", e.name, e.v, e.i)
+}
+
+func (e *negative) Unwrap() error { return ErrNegative }
+
+// usableState reports the first NaN or infinity in the tensor name's data,
+// and, when nonNeg is set, its first negative value.
+func usableState(name string, data []float32, nonNeg bool) error {
+	if err := finite(name, data); err != nil {
+		return err
+	}
+	if nonNeg {
+		for i, v := range data {
+			if v < 0 {
+				return &negative{name, v, i}
+			}
+		}
+	}
+	return nil
+}
 
 // nonFinite is the error about a NaN or infinity v at index i of tensor name.
 type nonFinite struct {

@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -105,6 +106,48 @@ func encode(t *testing.T, ts []*tensor.Tensor) []byte {
 	return b.Bytes()
 }
 
+// setNamed sets value i of the record called name to v.
+func setNamed(t *testing.T, ts []*tensor.Tensor, name string, i int, v float32) {
+	t.Helper()
+	for _, r := range ts {
+		if r.Name == name {
+			r.F32[i] = v
+			return
+		}
+	}
+	t.Fatalf("no record %q", name)
+}
+
+// TestSaveRefusesUnusable checks that Save writes nothing for a model Load
+// would refuse: a NaN weight, a negative moving variance.
+func TestSaveRefusesUnusable(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		spoil func(m *Model)
+		want  error
+	}{
+		{"nan weight", func(m *Model) { m.Params()[0].W[0] = float32(math.NaN()) }, ErrNonFinite},
+		{"negative variance", func(m *Model) {
+			for _, s := range m.States() {
+				if s.Name == "g.bn1.moving_var" {
+					s.Data[0] = -1
+				}
+			}
+		}, ErrNegative},
+	} {
+		m := trained(t, acgan.FakeClass)
+		c.spoil(m)
+		var b bytes.Buffer
+		err := m.Save(&b)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: Save: got %v, want %v", c.name, err, c.want)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%s: Save wrote %d bytes of an unusable model", c.name, b.Len())
+		}
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	good := save(t, trained(t, acgan.FakeClass))
 	edit := func(f func(ts []*tensor.Tensor) []*tensor.Tensor) []byte {
@@ -151,6 +194,14 @@ func TestLoadErrors(t *testing.T) {
 			ts[2].F32[7] = float32(math.NaN())
 			return ts
 		}), "holds NaN at index 7"},
+		{"negative moving variance", edit(func(ts []*tensor.Tensor) []*tensor.Tensor {
+			setNamed(t, ts, "g.bn1.moving_var", 3, -0.5)
+			return ts
+		}), `tensor "g.bn1.moving_var" holds -0.5 at index 3, but a variance is never negative`},
+		{"negative second moment", edit(func(ts []*tensor.Tensor) []*tensor.Tensor {
+			setNamed(t, ts, "adam.v.d.conv1.w", 0, -1e-9)
+			return ts
+		}), `tensor "adam.v.d.conv1.w" holds -1e-09 at index 0`},
 		{"rng", edit(func(ts []*tensor.Tensor) []*tensor.Tensor {
 			ts[len(ts)-1].U8[0] = 'x'
 			return ts
