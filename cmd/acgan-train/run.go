@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
 	"acgan/pkg/gemm"
@@ -191,7 +192,7 @@ func resumeLog(path string, upTo int) ([]train.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-log: %w", err)
 	}
-	err = cli.WriteFileAtomic(path, func(w io.Writer) error { return train.WriteLog(w, recs) })
+	err = atomicfile.WriteFile(path, func(w io.Writer) error { return train.WriteLog(w, recs) })
 	return recs, err
 }
 

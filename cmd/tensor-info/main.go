@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/cli"
 	"acgan/pkg/tensor"
 )
@@ -41,5 +42,5 @@ func run() error {
 		defer f.Close()
 		in = f
 	}
-	return tensor.Inspect(os.Stdout, in, tensor.InspectOptions{NPYDir: args.NPY, WriteFile: cli.WriteFileAtomic})
+	return tensor.Inspect(os.Stdout, in, tensor.InspectOptions{NPYDir: args.NPY, WriteFile: atomicfile.WriteFile})
 }

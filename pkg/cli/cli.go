@@ -1,7 +1,8 @@
 // Package cli holds what every tool of the toolkit shares: flag parsing
 // (kong, with single-dash long flags such as -label accepted as written),
 // --version, one-line errors, refusing to write binary data to a terminal,
-// quiet exits when the reader of stdout goes away, and atomic file writes.
+// quiet exits when the reader of stdout goes away, and the tool's output
+// (stdout, or a file written all or nothing by package atomicfile).
 //
 // A tool's main is thin:
 //
@@ -26,6 +27,8 @@ import (
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
+
+	"acgan/pkg/atomicfile"
 )
 
 // Version is the toolkit's release, printed by --version together with the
@@ -168,17 +171,17 @@ func StdinStream(example string) (io.Reader, error) {
 	return os.Stdin, nil
 }
 
-// Output is where a tool writes its binary result: stdout, or a file that
-// appears atomically (all or nothing) when Commit is called.
+// Output is where a tool writes its binary result: stdout, or a file
+// written with package atomicfile, which appears all or nothing when Commit
+// is called.
 type Output struct {
 	w    io.Writer
-	file *os.File // the temporary file, nil for stdout
-	path string
+	file *atomicfile.File // nil for stdout
 }
 
 // Create opens the output: path "" or "-" is stdout (refused when it is a
-// terminal); anything else is a temporary file beside path, renamed over
-// path by Commit and removed by Abort.
+// terminal); anything else is written through atomicfile.Create, so that a
+// regular file at path keeps its old content until Commit.
 func Create(path string) (*Output, error) {
 	if path == "" || path == "-" {
 		if IsTerminal(os.Stdout) {
@@ -186,11 +189,11 @@ func Create(path string) (*Output, error) {
 		}
 		return &Output{w: os.Stdout}, nil
 	}
-	f, err := createTemp(path)
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Output{w: f, file: f, path: path}, nil
+	return &Output{w: f, file: f}, nil
 }
 
 // Write implements io.Writer.
@@ -202,84 +205,13 @@ func (o *Output) Commit() error {
 	if o.file == nil {
 		return nil
 	}
-	return commitTemp(o.file, o.path)
+	return o.file.Commit()
 }
 
 // Abort discards a file output that will not be committed. It is safe to
 // call after Commit (it then does nothing).
 func (o *Output) Abort() {
 	if o.file != nil {
-		o.file.Close()
-		os.Remove(o.file.Name())
+		o.file.Abort()
 	}
-}
-
-// WriteFileAtomic writes a file by calling write on a temporary file beside
-// path and renaming it over path only when write and the sync succeed, so
-// path holds either its old content or the whole new one, never a part.
-func WriteFileAtomic(path string, write func(w io.Writer) error) error {
-	f, err := createTemp(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	return commitTemp(f, path)
-}
-
-func createTemp(path string) (*os.File, error) {
-	dir, base := splitPath(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, unwrapPathError(err))
-	}
-	return f, nil
-}
-
-func commitTemp(f *os.File, path string) error {
-	name := f.Name()
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, unwrapPathError(err))
-	}
-	return nil
-}
-
-func splitPath(path string) (dir, base string) {
-	i := strings.LastIndexByte(path, '/')
-	if i < 0 {
-		return ".", path
-	}
-	if i == 0 {
-		return "/", path[1:]
-	}
-	return path[:i], path[i+1:]
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

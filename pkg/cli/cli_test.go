@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -69,39 +68,6 @@ func TestNormalizeArgs(t *testing.T) {
 	}
 	if a.Range != "-1,1" || a.Pad != -0.25 || a.Count != -2 {
 		t.Fatalf("negative values parsed as %+v", a)
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "model.bin")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// A failing write leaves the old content and no temporary file.
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		io.WriteString(w, "half")
-		return errors.New("boom")
-	})
-	if err == nil {
-		t.Fatal("want error")
-	}
-	if b, _ := os.ReadFile(path); string(b) != "old" {
-		t.Fatalf("content after failed write = %q", b)
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Fatalf("leftover files: %v", ents)
-	}
-	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "new" {
-		t.Fatalf("content = %q", b)
-	}
-	// A directory that does not exist is reported with the path.
-	err = WriteFileAtomic(filepath.Join(dir, "no", "such"), func(io.Writer) error { return nil })
-	if err == nil {
-		t.Fatal("want error for missing directory")
 	}
 }
 

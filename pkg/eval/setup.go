@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"acgan/pkg/cli"
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/mnist"
 )
 
@@ -117,7 +117,7 @@ func OpenJudge(ctx context.Context, path string, f *mnist.Fetcher, notes *Notes)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("judge: %w", err)
 	}
-	if err := cli.WriteFileAtomic(path, j.Save); err != nil {
+	if err := atomicfile.WriteFile(path, j.Save); err != nil {
 		return nil, fmt.Errorf("judge: saving %s: %w", path, err)
 	}
 	notes.Printf("judge saved to %s\n", path)

@@ -14,7 +14,7 @@ import (
 	"slices"
 	"strings"
 
-	"acgan/pkg/cli"
+	"acgan/pkg/atomicfile"
 )
 
 // Config chooses the sources of a Fetcher made by New. The zero Config
@@ -191,7 +191,7 @@ func (f *Fetcher) store(name string, data []byte) error {
 	if err := os.MkdirAll(f.CacheDir, 0o755); err != nil {
 		return err
 	}
-	return cli.WriteFileAtomic(filepath.Join(f.CacheDir, name), func(w io.Writer) error {
+	return atomicfile.WriteFile(filepath.Join(f.CacheDir, name), func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

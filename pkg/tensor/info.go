@@ -269,7 +269,7 @@ type InspectOptions struct {
 	// tensor is written as <name>.npy (see NPYFileName; a repeated name
 	// gets a suffix: images.npy, images-1.npy, ...).
 	NPYDir string
-	// WriteFile writes a file all at once; tools pass cli.WriteFileAtomic.
+	// WriteFile writes a file all at once; tools pass atomicfile.WriteFile.
 	// Nil means a plain os.Create.
 	WriteFile func(path string, write func(io.Writer) error) error
 }

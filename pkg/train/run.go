@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"acgan/pkg/acgan"
-	"acgan/pkg/cli"
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/modelfile"
 )
 
@@ -235,7 +235,7 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 			}
 		}
 		if opt.Checkpoint != "" && iter%opt.CheckpointEvery == 0 {
-			if err := cli.WriteFileAtomic(opt.Checkpoint, m.Save); err != nil {
+			if err := atomicfile.WriteFile(opt.Checkpoint, m.Save); err != nil {
 				if errors.Is(err, modelfile.ErrNonFinite) {
 					// The losses were finite but a weight is not.
 					return res, diverged(fmt.Errorf("iteration %d: %w", iter, err), opt.Checkpoint, lastCheckpoint)

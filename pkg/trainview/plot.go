@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"acgan/pkg/cli"
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/train"
 )
 
@@ -79,7 +79,7 @@ func WritePlot(path string, recs []train.Record) error {
 	canvases := plot.Align(plots, tiles, dc)
 	losses.Draw(canvases[0][0])
 	accs.Draw(canvases[1][0])
-	return cli.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	})

@@ -15,7 +15,7 @@ import (
 	"io"
 	"strconv"
 
-	"acgan/pkg/cli"
+	"acgan/pkg/atomicfile"
 	"acgan/pkg/grid"
 )
 
@@ -40,5 +40,5 @@ func WriteSamples(path string, pix []float32, rows, cols, h, w int) error {
 	if err != nil {
 		return fmt.Errorf("samples %s: %w", path, err)
 	}
-	return cli.WriteFileAtomic(path, func(w io.Writer) error { return grid.Encode(w, img) })
+	return atomicfile.WriteFile(path, func(w io.Writer) error { return grid.Encode(w, img) })
 }
