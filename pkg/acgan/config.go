@@ -86,8 +86,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: latent size %d out of range [1, 65536]", c.Latent)
 	case c.Classes < 2 || c.Classes > 1<<16:
 		return fmt.Errorf("acgan: config: %d classes out of range [2, 65536]", c.Classes)
-	case c.Batch < 1 || c.Batch > 1<<16:
-		return fmt.Errorf("acgan: config: batch %d out of range [1, 65536]", c.Batch)
+	case c.Batch < 1 || c.Batch > MaxBatch:
+		return fmt.Errorf("acgan: config: batch %d out of range [1, %d]", c.Batch, MaxBatch)
 	case !(c.LR > 0 && c.LR < 1):
 		return fmt.Errorf("acgan: config: learning rate %g out of range (0, 1)", c.LR)
 	case !(c.Beta1 >= 0 && c.Beta1 < 1), !(c.Beta2 >= 0 && c.Beta2 < 1):

@@ -305,7 +305,7 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	}
 	cfg.Latent = int(integer("latent", 1, MaxLatent))
 	cfg.Classes = int(integer("classes", 2, MaxClasses))
-	cfg.Batch = int(integer("batch", 1, 1<<16))
+	cfg.Batch = int(integer("batch", 1, acgan.MaxBatch))
 	cfg.LR = float("lr")
 	cfg.Beta1 = float("beta1")
 	cfg.Beta2 = float("beta2")
