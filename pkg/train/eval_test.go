@@ -69,11 +69,20 @@ func TestEvalHook(t *testing.T) {
 		t.Errorf("progress:\n%s", progress.String())
 	}
 
-	// An evaluation that fails stops the run with its error.
+	// An evaluation that fails is given up with its error; training goes
+	// on to the end, and the model is the one of a run without evaluation.
 	boom := errors.New("boom")
-	_, err = Run(newModel(t, 5), data, Options{Iters: 5, LogEvery: 1, EvalEvery: 1,
-		Eval: func(*modelfile.Model) (Eval, error) { return Eval{}, boom }})
-	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "evaluation at iteration 1") {
-		t.Errorf("failing evaluation: %v", err)
+	calls := 0
+	failing := newModel(t, 5)
+	res, err = Run(failing, data, Options{Iters: 5, LogEvery: 1, EvalEvery: 1,
+		Eval: func(*modelfile.Model) (Eval, error) { calls++; return Eval{}, boom }})
+	if err != nil || failing.Iter != 5 || calls != 1 {
+		t.Errorf("failing evaluation: error %v, iteration %d, %d calls; want no error, 5, 1", err, failing.Iter, calls)
+	}
+	if len(res.Failed) != 1 || !errors.Is(res.Failed[0], boom) || !strings.Contains(res.Failed[0].Error(), "the evaluation failed at iteration 1") {
+		t.Errorf("failing evaluation: Failed = %v", res.Failed)
+	}
+	if !bytes.Equal(saved(t, failing), saved(t, plain)) {
+		t.Error("a failed evaluation changed the model")
 	}
 }

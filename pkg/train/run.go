@@ -74,6 +74,21 @@ type Result struct {
 	Stopped bool
 	// Last is the last record of the run (zero when no iteration ran).
 	Last Record
+	// Failed lists the side outputs (log, samples, checkpoint) that failed
+	// during the run, one error each. A failed output is reported on
+	// Progress at once and given up; training goes on, since the model is
+	// what the run is for.
+	Failed []error
+}
+
+// fail gives up the side output what after its error err: the error is
+// kept in the result and reported at once.
+func (res *Result) fail(p *Progress, what string, iter int, err error) {
+	err = fmt.Errorf("%s failed at iteration %d: %w", what, iter, err)
+	res.Failed = append(res.Failed, err)
+	if p != nil {
+		p.Printf("warning: %v; training goes on without it\n", err)
+	}
 }
 
 // ErrNonFinite is wrapped by the error Run returns when a loss becomes NaN
@@ -198,20 +213,19 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 		if iter%opt.LogEvery == 0 || end || stop {
 			r := win.record(iter, now, begin)
 			if opt.Eval != nil && opt.EvalEvery > 0 && (iter%opt.EvalEvery == 0 || end) {
-				e, err := opt.Eval(m)
-				if err != nil {
-					if opt.Progress != nil {
-						opt.Progress.Done()
-					}
-					return res, fmt.Errorf("evaluation at iteration %d: %w", iter, err)
+				if e, err := opt.Eval(m); err != nil {
+					res.fail(opt.Progress, "the evaluation", iter, err)
+					opt.Eval = nil
+				} else {
+					r.Eval = &e
 				}
-				r.Eval = &e
 				now = time.Now()
 			}
 			res.Last = r
 			if opt.Log != nil {
 				if err := WriteLog(opt.Log, []Record{r}); err != nil {
-					return res, fmt.Errorf("log: %w", err)
+					res.fail(opt.Progress, "the log", iter, err)
+					opt.Log = nil
 				}
 			}
 			if opt.Record != nil {
@@ -231,18 +245,21 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 				return res, err
 			}
 			if err := opt.Samples(iter, pix); err != nil {
-				return res, err
+				res.fail(opt.Progress, "the samples", iter, err)
+				opt.Samples = nil
 			}
 		}
-		if opt.Checkpoint != "" && iter%opt.CheckpointEvery == 0 {
+		if opt.Checkpoint != "" && opt.CheckpointEvery > 0 && iter%opt.CheckpointEvery == 0 {
 			if err := atomicfile.WriteFile(opt.Checkpoint, m.Save); err != nil {
-				if errors.Is(err, modelfile.ErrNonFinite) {
-					// The losses were finite but a weight is not.
+				if errors.Is(err, modelfile.ErrNonFinite) || errors.Is(err, modelfile.ErrNegative) {
+					// The losses were finite but a weight or a statistic is not usable.
 					return res, diverged(fmt.Errorf("iteration %d: %w", iter, err), opt.Checkpoint, lastCheckpoint)
 				}
-				return res, fmt.Errorf("checkpoint: %w", err)
+				res.fail(opt.Progress, "the checkpoint", iter, err)
+				opt.CheckpointEvery = 0
+			} else {
+				lastCheckpoint = m.Iter
 			}
-			lastCheckpoint = m.Iter
 		}
 		if stop {
 			res.Stopped = true

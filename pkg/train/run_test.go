@@ -163,3 +163,50 @@ func TestSampleNoise(t *testing.T) {
 		t.Errorf("sample noise: %d values, labels %v", len(z), y)
 	}
 }
+
+// TestSideOutputsFailing checks that failing side outputs (samples, log,
+// checkpoint) never cost the model: each is given up with its error, and
+// training ends with the bytes of a run that had none.
+func TestSideOutputsFailing(t *testing.T) {
+	data := testData(20)
+	plain := newModel(t, 5)
+	if _, err := Run(plain, data, Options{Iters: 4}); err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(t.TempDir(), "gone", "ckpt.bin") // a folder that does not exist
+	samples := 0
+	m := newModel(t, 5)
+	res, err := Run(m, data, Options{Iters: 4, LogEvery: 1, Log: failingWriter{}, SampleEvery: 1,
+		Samples: func(int, []float32) error {
+			samples++
+			return errors.New("disk full")
+		},
+		Checkpoint: gone, CheckpointEvery: 2})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if m.Iter != 4 || samples != 1 {
+		t.Errorf("iteration %d, %d sample calls; want 4 and 1 (given up after the first failure)", m.Iter, samples)
+	}
+	var got []string
+	for _, e := range res.Failed {
+		got = append(got, e.Error())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"the log failed at iteration 1", "the samples failed at iteration 1: disk full", "the checkpoint failed at iteration 2"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("Failed does not say %q:\n%s", want, all)
+		}
+	}
+	if len(res.Failed) != 3 {
+		t.Errorf("%d failures reported, want 3:\n%s", len(res.Failed), all)
+	}
+	if !bytes.Equal(saved(t, m), saved(t, plain)) {
+		t.Error("failing side outputs changed the model")
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
