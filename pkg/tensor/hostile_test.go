@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -118,6 +119,11 @@ func hostileCases() []hostileCase {
 		sixtyFive = append(sixtyFive, string(rune('A'+i)), "v")
 	}
 	oversized := binary.LittleEndian.AppendUint32([]byte(recordTag), 1<<31)
+	var w bytes.Buffer
+	if err := WriteAll(&w, NewUint8("labels", []int{3}, []uint8{1, 2, 3})); err != nil {
+		panic(err)
+	}
+	written := w.Bytes() // one zstd frame, one block per record, a checksum
 	return []hostileCase{
 		{"valid", z(cat(hdr, ok, ok, rawEnd(2))), nil, 2, nil, ""},
 		{"empty input", nil, nil, 0, ErrNotStream, "not a tensor stream (empty input)"},
@@ -160,7 +166,10 @@ func hostileCases() []hostileCase {
 		{"long value", z(cat(hdr, rawRecord(rawHdr("x", 1, nil, "k", strings.Repeat("v", MaxValueLen+1)), []byte{1}))), nil, 0, ErrLimit, "metadata value is 4097 bytes"},
 		{"header longer than fields", z(cat(hdr, rawRecord(append(rawHdr("x", 1, nil), 0, 0), []byte{1}))), nil, 0, ErrCorrupt, "2 bytes after its last field"},
 		{"header shorter than fields", z(cat(hdr, rawRecord(rawHdr("x", 1, []uint64{1})[:8], []byte{1}))), nil, 0, ErrCorrupt, "ends inside the dimensions"},
-		{"valid then cut compressed", z(cat(hdr, ok, rawEnd(1)))[:20], nil, 0, ErrTruncated, "tensor stream: truncated zstd data"},
+		{"valid then cut compressed", z(cat(hdr, ok, rawEnd(1)))[:20], nil, 0, ErrTruncated, "tensor stream: truncated zstd data (the input ends inside a zstd frame, after 20 bytes)"},
+		{"cut in last frame checksum", written[:len(written)-1], nil, 1, ErrTruncated, `tensor stream: after record 0 "labels": truncated zstd data (the input ends inside a zstd frame, after ` + fmt.Sprint(len(written)-1) + " bytes)"},
+		{"cut in second frame header", cat(written, written[:5]), nil, 1, ErrTruncated, `tensor stream: after record 0 "labels": truncated zstd data`},
+		{"cut in second frame magic", cat(written, written[:2]), nil, 1, ErrTruncated, `tensor stream: after record 0 "labels": truncated zstd data`},
 		{"cut zstd magic", []byte{0x28, 0xb5, 0x2f}, nil, 0, ErrNotStream, "not a tensor stream (only 3 bytes of input)"},
 	}
 }
@@ -196,12 +205,20 @@ func TestHostile(t *testing.T) {
 }
 
 // TestEveryCut cuts a valid stream at every byte, compressed and
-// decompressed: every cut must be reported, never read as a clean end.
+// decompressed: every cut must be reported as what it is, never read as a
+// clean end. A cut in the compressed bytes (after the first 4, which are
+// not yet zstd) is a cut zstd frame, whatever record it falls in.
 func TestEveryCut(t *testing.T) {
 	full := encode(t, sample())
 	for i := 0; i < len(full); i++ {
-		if _, err := readErr(full[:i]); err == nil {
+		_, err := readErr(full[:i])
+		switch {
+		case err == nil:
 			t.Fatalf("compressed stream cut at %d of %d bytes read as a clean stream", i, len(full))
+		case i < 4 && !errors.Is(err, ErrNotStream):
+			t.Fatalf("compressed stream cut at %d of %d bytes: error %v, want not a stream", i, len(full), err)
+		case i >= 4 && !(errors.Is(err, ErrTruncated) && strings.Contains(err.Error(), fmt.Sprintf("truncated zstd data (the input ends inside a zstd frame, after %d bytes)", i))):
+			t.Fatalf("compressed stream cut at %d of %d bytes: error %v, want truncated zstd data", i, len(full), err)
 		}
 	}
 	raw := decompress(t, full)
@@ -211,6 +228,25 @@ func TestEveryCut(t *testing.T) {
 			t.Fatalf("decompressed stream cut at %d of %d bytes: error %v, want truncated", i, len(raw), err)
 		}
 	}
+}
+
+// TestShortBlock checks that a zstd block whose size field says less than
+// its contents need is corrupt data, not a cut stream: the input goes on.
+func TestShortBlock(t *testing.T) {
+	b := encode(t, exampleStream())
+	// Our frames have a 6-byte header (magic, descriptor, window), then the
+	// first block's 3-byte header: last flag, type, size.
+	bh := uint32(b[6]) | uint32(b[7])<<8 | uint32(b[8])<<16
+	if typ, size := bh>>1&3, bh>>3; typ != 2 || size <= 8 {
+		t.Fatalf("first block has type %d and size %d, want a compressed block of over 8 bytes", typ, size)
+	}
+	bh -= 8 << 3
+	b[6], b[7], b[8] = byte(bh), byte(bh>>8), byte(bh>>16)
+	_, err := readErr(b)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "corrupt zstd data") {
+		t.Fatalf("error %v, want corrupt zstd data", err)
+	}
+	t.Log(err)
 }
 
 // TestLyingHeader checks that a header promising a gigabyte of data that

@@ -28,6 +28,7 @@ type Reader struct {
 
 	src   io.Reader
 	dec   *zstd.Decoder
+	out   decompressed
 	state int
 	err   error // sticky
 
@@ -88,6 +89,7 @@ func (r *Reader) next() (*Tensor, error) {
 			return nil, fmt.Errorf("tensor stream: start zstd decoder: %w", err)
 		}
 		r.dec = dec
+		r.out = decompressed{dec, &r.countRead}
 		r.scratch = make([]byte, 0, chunkBytes)
 	}
 	for {
@@ -108,6 +110,10 @@ func (r *Reader) next() (*Tensor, error) {
 				}
 				return nil, fmt.Errorf("tensor stream: %w", errf(ErrTruncated,
 					"truncated after the stream header: no end marker (did the writer stop early?)"))
+			}
+			if n == 0 && zstdCut(err) && r.index > 0 {
+				// Between records: name the last one read.
+				return nil, fmt.Errorf("tensor stream: after record %d %q: %w", r.index-1, r.lastName, err)
 			}
 			return nil, r.readErr(err, n, 4, "a record tag")
 		}
@@ -149,7 +155,7 @@ func (r *Reader) readStreamHeader() error {
 			switch {
 			case errors.Is(err, zstd.ErrMagicMismatch):
 				return errf(ErrNotStream, "not a tensor stream (not zstd-compressed)")
-			case errors.Is(err, io.ErrUnexpectedEOF) && r.countRead.n < 4:
+			case zstdCut(err) && r.countRead.n < 4:
 				return errf(ErrNotStream, "not a tensor stream (only %d bytes of input)", r.countRead.n)
 			}
 			return fmt.Errorf("tensor stream: %w", zstdErr(err))
@@ -288,7 +294,7 @@ func (r *Reader) buf(n int) []byte {
 
 // readFull reads len(b) decompressed bytes, counting them.
 func (r *Reader) readFull(b []byte) (int, error) {
-	n, err := io.ReadFull(r.dec, b)
+	n, err := io.ReadFull(&r.out, b)
 	r.decoded += int64(n)
 	return n, err
 }
@@ -302,16 +308,52 @@ func (r *Reader) readErr(err error, got, want int, what string) error {
 	return r.wrapAt("", zstdErr(err))
 }
 
+// zstdCutError reports an input that ends inside a zstd frame.
+type zstdCutError struct {
+	size int64 // bytes of input
+}
+
+func (e *zstdCutError) Error() string {
+	return fmt.Sprintf("truncated zstd data (the input ends inside a zstd frame, after %d bytes)", e.size)
+}
+
+func (e *zstdCutError) Unwrap() error { return ErrTruncated }
+
+// zstdCut reports whether err is a zstdCutError.
+func zstdCut(err error) bool {
+	var c *zstdCutError
+	return errors.As(err, &c)
+}
+
+// decompressed is the output of the zstd decoder. The decoder returns
+// io.ErrUnexpectedEOF when its input ends inside a zstd frame, and
+// io.ReadFull returns the same error when whole zstd frames end inside a
+// record; decompressed tells the two apart by replacing the decoder's with
+// an error that says where the input ended.
+type decompressed struct {
+	dec *zstd.Decoder
+	in  *countingReader
+}
+
+func (d *decompressed) Read(p []byte) (int, error) {
+	n, err := d.dec.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		if !d.in.eof {
+			// The input goes on: a block ends before its contents do.
+			return n, errf(ErrCorrupt, "corrupt zstd data: a block ends before its contents do")
+		}
+		return n, &zstdCutError{d.in.n}
+	}
+	return n, err
+}
+
 // zstdErr describes an error of the zstd decoder.
 func zstdErr(err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return errf(ErrTruncated, "truncated zstd data")
-	}
 	if errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded) {
 		return errf(ErrLimit, "zstd data needs more than %d MiB of window: %v", MaxWindow>>20, err)
 	}
 	var ke *kindError
-	if errors.As(err, &ke) {
+	if errors.As(err, &ke) || zstdCut(err) {
 		return err
 	}
 	return errf(ErrCorrupt, "corrupt zstd data: %v", err)
@@ -357,14 +399,18 @@ func ReadAll(r io.Reader) ([]*Tensor, error) {
 }
 
 // countingReader counts the compressed bytes read, to tell an empty input
-// from one that decompresses to nothing.
+// from one that decompresses to nothing, and notes the end of the input.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	eof bool // r has returned io.EOF
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err == io.EOF {
+		c.eof = true
+	}
 	return n, err
 }

@@ -29,6 +29,8 @@ bad() {
 n=$(wc -c < $s/small.tzst)
 head -c $((n - 40)) $s/small.tzst > "$TMPDIR/cut.tzst"
 bad "truncated (compressed, cut 40 bytes short)" tensor-info "$TMPDIR/cut.tzst"
+head -c -1 $s/example.tzst > "$TMPDIR/cut1.tzst"
+bad "truncated (compressed, last byte missing)" tensor-info "$TMPDIR/cut1.tzst"
 bad "truncated (no end marker)" tensor-info $s/no-end.tzst
 bad "garbage" tensor-info $s/garbage.bin
 bad "empty input" tensor-info /dev/null
