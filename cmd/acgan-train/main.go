@@ -1,5 +1,5 @@
-// Command acgan-train trains the seed's ACGAN on a stream of images and
-// labels and writes the model file.
+// Command acgan-train trains the ACGAN of Keras-GAN's acgan.py on a stream
+// of images and labels and writes the model file.
 //
 //	mnist-fetch | acgan-train > model.bin
 //	mnist-fetch | acgan-train -iters 2000 -samples samples/ -plot loss.png -o model.bin
@@ -10,17 +10,20 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+
+	"github.com/alecthomas/kong"
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/cli"
 )
 
-const description = `Train an Auxiliary Classifier GAN (the seed's Keras-GAN acgan.py) on a
+const description = `Train an Auxiliary Classifier GAN (the Keras program, Keras-GAN's acgan.py) on a
 stream of images and labels on stdin (uint8 N×1×28×28 "images" and N "labels"
 of 10 classes, as mnist-fetch writes) and write the model file (docs/model.md)
 to stdout or -o FILE.
 
-Each iteration, as in the seed: a real batch drawn at random, noise N(0,1) and
+Each iteration, as in the Keras program: a real batch drawn at random, noise N(0,1) and
 random labels; the generator's images made in inference mode; one
 discriminator step on the real batch and one on the generated batch; one
 generator step through the frozen discriminator. Adam (β2 0.999, ε 1e-7).
@@ -32,13 +35,25 @@ With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 
 Progress goes to stderr: one live line on a terminal, else a line every
 -log-every iterations. -log lines are JSON objects with the means over the
-span: iter, iters, d_loss, d_acc (real/fake accuracy), class_acc (the seed's
-op_acc), g_loss, it_per_s, elapsed_s; with -eval-every, eval (acc,
+span: iter, iters, d_loss, d_acc (real/fake accuracy), class_acc (the Keras
+program's op_acc), g_loss, it_per_s, elapsed_s; with -eval-every, eval (acc,
 frechet, diversity, per_class) on the evaluated iterations.
+
+Every output (-o, -checkpoint, -plot, -log, -samples) is checked before the
+first iteration. A side output that fails during the run (-samples,
+-log, -checkpoint, -eval-every) is reported and given up; training goes
+on, and the model is written before the final plot.
+
+Memory: training takes about ${mem_fixed} + ${mem_image} per image of the
+batch (${mem_default} at the default batch), besides the images; a -batch
+that needs more than the memory available now is refused.
 
 Ctrl-C (SIGINT or SIGTERM) finishes the current iteration, writes the model
 and exits with status 130. A NaN or infinite loss (or weight) stops training
-with an error and writes no model (the last checkpoint is kept).`
+with an error and writes no model (the last checkpoint is kept).
+
+Exit status: 0 done; 1 error, no model written; 2 bad flags; 3 the model
+was written but a side output failed; 130 interrupted, model written.`
 
 const example = "mnist-fetch | acgan-train > model.bin"
 
@@ -46,12 +61,12 @@ const example = "mnist-fetch | acgan-train > model.bin"
 // pointers so that, with -resume, an explicit value can be told from none.
 type flags struct {
 	cli.Common
-	Batch     *int     `name:"batch" placeholder:"N" help:"Training batch size (default 32)."`
+	Batch     *int     `name:"batch" placeholder:"N" help:"Training batch size, 1 to ${max_batch} (default ${default_batch})."`
 	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all, a resumed model's included (default 14000)."`
-	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default 2e-4)."`
-	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default 0.5)."`
-	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the seed's 11-way class head; default) or paper (the ACGAN paper's 10-way head)."`
-	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default 1)."`
+	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default ${default_lr})."`
+	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default ${default_beta1})."`
+	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the Keras program's 11-way class head with a class for generated images; default) or paper (the ACGAN paper's 10-way head)."`
+	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE (atomically) instead of stdout."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
@@ -84,7 +99,7 @@ func (f *flags) Validate() error {
 		return fmt.Errorf("-eval-every %d: want 0 (never) or a multiple of -log-every %d", f.EvalEvery, f.LogEvery)
 	}
 	if f.Resume == "" {
-		if _, err := f.config(defaultConfig()); err != nil {
+		if _, err := f.config(acgan.DefaultConfig()); err != nil {
 			return err
 		}
 	}
@@ -119,8 +134,8 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 // flagError rewords a configuration error in terms of the flags.
 func flagError(err error, f *flags) string {
 	switch {
-	case f.Batch != nil && (*f.Batch < 1 || *f.Batch > 1<<16):
-		return fmt.Sprintf("-batch %d: want 1 to 65536", *f.Batch)
+	case f.Batch != nil && (*f.Batch < 1 || *f.Batch > acgan.MaxBatch):
+		return fmt.Sprintf("-batch %d: want 1 to %d", *f.Batch, acgan.MaxBatch)
 	case f.LR != nil && !(*f.LR > 0 && *f.LR < 1):
 		return fmt.Sprintf("-lr %g: want a number between 0 and 1", *f.LR)
 	case f.Beta1 != nil && !(*f.Beta1 >= 0 && *f.Beta1 < 1):
@@ -131,7 +146,7 @@ func flagError(err error, f *flags) string {
 
 func main() {
 	var f flags
-	cli.Parse("acgan-train", description, &f)
+	cli.Parse("acgan-train", description, &f, helpVars())
 	err := run(&f)
 	var st exitStatus
 	if errors.As(err, &st) {
@@ -140,5 +155,19 @@ func main() {
 	cli.Exit("acgan-train", err)
 }
 
-// defaultConfig is the seed's configuration.
-func defaultConfig() acgan.Config { return acgan.DefaultConfig() }
+// helpVars are the values ${name} stands for in the help texts, so that a
+// default or a bound is written in one place (pkg/acgan, defaultSeed).
+func helpVars() kong.Vars {
+	c := acgan.DefaultConfig()
+	g := func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
+	return kong.Vars{
+		"default_batch": strconv.Itoa(c.Batch),
+		"max_batch":     strconv.Itoa(acgan.MaxBatch),
+		"default_lr":    g(c.LR),
+		"default_beta1": g(c.Beta1),
+		"default_seed":  strconv.Itoa(defaultSeed),
+		"mem_fixed":     bytesString(acgan.TrainMemoryFixed),
+		"mem_image":     bytesString(acgan.TrainMemoryPerImage),
+		"mem_default":   bytesString(c.TrainMemory()),
+	}
+}

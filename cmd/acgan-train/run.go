@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
@@ -61,8 +62,16 @@ func run(f *flags) error {
 		where = f.Output
 	}
 
+	// Every output must be writable before the first iteration: a typo in
+	// -plot must not be found after half an hour of training.
+	if err := checkOutputs(f); err != nil {
+		return err
+	}
 	m, err := model(f)
 	if err != nil {
+		return err
+	}
+	if err := checkMemory(m.Cfg); err != nil {
 		return err
 	}
 	in, err := cli.StdinStream(example)
@@ -89,6 +98,7 @@ func run(f *flags) error {
 		}
 	}
 	var records []train.Record
+	var logFile *os.File // closed once, after the model is written
 	if f.Log != "" {
 		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 		if f.Resume != "" {
@@ -104,7 +114,7 @@ func run(f *flags) error {
 		if err != nil {
 			return fmt.Errorf("-log: %w", err)
 		}
-		defer lf.Close()
+		logFile = lf
 		opt.Log = lf
 	}
 	writePlot := func() error {
@@ -115,9 +125,6 @@ func run(f *flags) error {
 	}
 	opt.Record = func(r train.Record) { records = append(records, r) }
 	if f.Samples != "" {
-		if err := os.MkdirAll(f.Samples, 0o755); err != nil {
-			return fmt.Errorf("-samples: %w", err)
-		}
 		opt.Samples = func(iter int, pix []float32) error {
 			path := filepath.Join(f.Samples, fmt.Sprintf("%06d.png", iter))
 			if err := trainview.WriteSamples(path, pix, train.SampleRows, train.SampleCols, 28, 28); err != nil {
@@ -149,16 +156,9 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	if err := writePlot(); err != nil {
-		return err
-	}
-	if opt.Log != nil {
-		if err := opt.Log.(io.Closer).Close(); err != nil {
-			return fmt.Errorf("-log: %w", err)
-		}
-	}
+	// The model first: what the side outputs do after it cannot cost it.
 	if err := m.Save(out); err != nil {
-		if errors.Is(err, modelfile.ErrNonFinite) {
+		if errors.Is(err, modelfile.ErrNonFinite) || errors.Is(err, modelfile.ErrNegative) {
 			return fmt.Errorf("training diverged: %w; no model written", err)
 		}
 		return err
@@ -166,13 +166,62 @@ func run(f *flags) error {
 	if err := out.Commit(); err != nil {
 		return err
 	}
+	failed := res.Failed
+	if err := writePlot(); err != nil {
+		failed = append(failed, fmt.Errorf("the plot failed: %w", err))
+	}
+	if logFile != nil {
+		if err := logFile.Close(); err != nil {
+			failed = append(failed, fmt.Errorf("the log failed: %w", err))
+		}
+	}
 	done := m.Iter - from
 	took := time.Since(start).Round(time.Second)
 	if res.Stopped {
 		fmt.Fprintf(os.Stderr, "acgan-train: interrupted at iteration %d of %d; model written to %s (continue with -resume)\n", m.Iter, f.Iters, where)
+	} else {
+		fmt.Fprintf(os.Stderr, "acgan-train: %d iterations in %v; model (iteration %d) written to %s\n", done, took, m.Iter, where)
+	}
+	if len(failed) > 0 {
+		for _, err := range failed {
+			fmt.Fprintf(os.Stderr, "acgan-train: error: %v\n", err)
+		}
+		return exitStatus(exitSideOutput)
+	}
+	if res.Stopped {
 		return exitStatus(130)
 	}
-	fmt.Fprintf(os.Stderr, "acgan-train: %d iterations in %v; model (iteration %d) written to %s\n", done, took, m.Iter, where)
+	return nil
+}
+
+// exitSideOutput is the exit status of a run whose model was written but
+// one of whose side outputs (-plot, -samples, -log, -checkpoint,
+// -eval-every) failed.
+const exitSideOutput = 3
+
+// checkOutputs reports the first output of f that cannot be written: the
+// folder of -checkpoint, -plot or -log missing or read-only, a folder
+// where a file is wanted, a -samples folder that cannot be made or written.
+// (-o was checked when it was created.) Nothing is left behind.
+func checkOutputs(f *flags) error {
+	for _, o := range []struct{ flag, path string }{
+		{"-checkpoint", f.Checkpoint}, {"-plot", f.Plot}, {"-log", f.Log},
+	} {
+		if o.path == "" {
+			continue
+		}
+		if err := atomicfile.Check(o.path); err != nil {
+			return fmt.Errorf("%s: %w", o.flag, err)
+		}
+	}
+	if f.Samples != "" {
+		if err := os.MkdirAll(f.Samples, 0o755); err != nil {
+			return fmt.Errorf("-samples: %w", err)
+		}
+		if err := atomicfile.Check(filepath.Join(f.Samples, "000000.png")); err != nil {
+			return fmt.Errorf("-samples: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -200,7 +249,7 @@ func resumeLog(path string, upTo int) ([]train.Record, error) {
 // to resume (whose configuration the flags must not contradict).
 func model(f *flags) (*modelfile.Model, error) {
 	if f.Resume == "" {
-		cfg, err := f.config(defaultConfig())
+		cfg, err := f.config(acgan.DefaultConfig())
 		if err != nil {
 			return nil, err
 		}

@@ -2,8 +2,9 @@
 
 package acgan
 
-// Measured working memory of training (a Trainer and its Step), in bytes:
-// a part that does not depend on the batch (the weights of both networks,
+// TrainMemoryFixed and TrainMemoryPerImage are the measured working memory
+// of training (a Trainer and its Step), in bytes: a part that does not
+// depend on the batch (the weights of both networks,
 // their gradients and Adam moments, the process itself) and a part per
 // image of the batch (every layer's activations, gradients and im2col
 // buffers). They were measured as the peak resident memory of
@@ -12,8 +13,8 @@ package acgan
 // which is 2.7 MiB per image and 46 MiB besides. TestTrainMemory holds
 // the estimate to what Go's heap really holds.
 const (
-	trainFixedBytes    = 48 << 20
-	trainPerImageBytes = 2800 << 10
+	TrainMemoryFixed    = 48 << 20
+	TrainMemoryPerImage = 2800 << 10
 )
 
 // MaxBatch bounds the training batch: about 11 GiB of working memory.
@@ -23,5 +24,5 @@ const MaxBatch = 4096
 // with configuration c takes, the training images aside (within about 10 %
 // for the configurations DefaultConfig's architecture allows).
 func (c Config) TrainMemory() int64 {
-	return trainFixedBytes + int64(c.Batch)*trainPerImageBytes
+	return TrainMemoryFixed + int64(c.Batch)*TrainMemoryPerImage
 }

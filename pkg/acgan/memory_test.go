@@ -40,7 +40,7 @@ func TestTrainMemory(t *testing.T) {
 	}
 	small, large := step(8), step(40)
 	perImage := float64(large-small) / 32
-	want := float64(trainPerImageBytes)
+	want := float64(TrainMemoryPerImage)
 	t.Logf("heap per image of the batch: %.0f KiB (estimate %.0f KiB)", perImage/1024, want/1024)
 	if perImage < 0.75*want || perImage > 1.25*want {
 		t.Errorf("a training step keeps %.0f KiB per image of the batch; TrainMemory assumes %.0f KiB: re-measure it", perImage/1024, want/1024)

@@ -54,13 +54,20 @@ type Common struct {
 }
 
 // Parse parses os.Args into cmd, a pointer to a kong argument struct that
-// embeds Common. Long flags may be written with one dash (-label 5) or two
-// (--label 5); -h and --help print help. Bad flags print one line and exit 2.
-func Parse(name, description string, cmd any) *kong.Context {
+// embeds Common; vars give the values of ${name} in its help texts. Long
+// flags may be written with one dash (-label 5) or two (--label 5); -h and
+// --help print help. Bad flags print one line and exit 2.
+func Parse(name, description string, cmd any, vars ...kong.Vars) *kong.Context {
+	all := kong.Vars{"version": name + " " + version()}
+	for _, v := range vars {
+		for k, x := range v {
+			all[k] = x
+		}
+	}
 	parser, err := kong.New(cmd,
 		kong.Name(name),
 		kong.Description(description),
-		kong.Vars{"version": name + " " + version()},
+		all,
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 	)
