@@ -44,12 +44,11 @@ const (
 	MaxValueLen = 4096    // bytes of a metadata value
 	MaxMeta     = 64      // metadata entries of a tensor
 	MaxHeader   = 1 << 16 // bytes of a record header (hlen)
+	MaxElements = 1 << 28 // elements of a tensor (and so each dimension)
 )
 
 // Reader limits that a caller may change (see Reader).
 const (
-	// DefaultMaxElements is the default of Reader.MaxElements.
-	DefaultMaxElements = 1 << 28
 	// DefaultMaxTotalBytes is the default of Reader.MaxTotalBytes.
 	DefaultMaxTotalBytes = 1 << 33
 	// MaxWindow is the largest zstd window the reader accepts (the stock

@@ -157,6 +157,7 @@ func hostileCases() []hostileCase {
 		{"huge dim", z(cat(hdr, rawRecord(rawHdr("x", 1, []uint64{1 << 63}), nil))), nil, 0, ErrLimit, "dimension 0 is 9223372036854775808"},
 		{"overflowing dims", z(cat(hdr, rawRecord(rawHdr("x", 3, []uint64{1 << 20, 1 << 20, 1 << 20, 1 << 20}), nil))), nil, 0, ErrLimit, "more than the limit"},
 		{"over MaxElements", z(cat(hdr, rawRecord(rawHdr("x", 1, []uint64{10, 11}), nil))), []int{100}, 0, ErrLimit, "shape 10x11 has more than the limit of 100 elements"},
+		{"over format element limit", z(cat(hdr, rawRecord(rawHdr("x", 1, []uint64{1 << 14, 1 << 14, 2}), nil))), []int{1 << 30}, 0, ErrLimit, "shape 16384x16384x2 has more than the limit of 268435456 elements"},
 		{"over MaxTotalBytes", z(cat(hdr, ok, ok, rawEnd(2))), []int{100, 5}, 1, ErrLimit, "over its limit of 5 bytes"},
 		{"zero dim with huge other", z(cat(hdr, rawRecord(rawHdr("x", 1, []uint64{0, 1 << 62}), nil), rawEnd(1))), nil, 0, ErrLimit, "dimension 1"},
 		{"65 meta", z(cat(hdr, rawRecord(rawHdr("x", 1, nil, sixtyFive...), []byte{1}))), nil, 0, ErrLimit, "65 metadata entries"},

@@ -19,7 +19,9 @@ import (
 // first call to Next.
 type Reader struct {
 	// MaxElements is the largest element count of one tensor (and of any
-	// one dimension). NewReader sets it to DefaultMaxElements.
+	// one dimension) the Reader accepts. NewReader sets it to the format's
+	// limit, the package constant MaxElements; a caller may lower it, and a
+	// value ≤ 0 or above the format's limit means the format's limit.
 	MaxElements int
 	// MaxTotalBytes is the largest total of tensor data bytes the Reader
 	// returns over the whole stream. NewReader sets it to
@@ -52,7 +54,7 @@ const (
 // stream, is returned by Next.
 func NewReader(r io.Reader) *Reader {
 	return &Reader{
-		MaxElements:   DefaultMaxElements,
+		MaxElements:   MaxElements,
 		MaxTotalBytes: DefaultMaxTotalBytes,
 		src:           r,
 	}
@@ -192,8 +194,8 @@ func (r *Reader) readRecord() (*Tensor, error) {
 		return nil, r.readErr(err, n, int(hlen), "the record header")
 	}
 	maxElems := r.MaxElements
-	if maxElems <= 0 {
-		maxElems = DefaultMaxElements
+	if maxElems <= 0 || maxElems > MaxElements {
+		maxElems = MaxElements
 	}
 	h, err := parseHeader(hb, maxElems)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,6 +210,21 @@ func TestWriterRefuses(t *testing.T) {
 		ts, err := ReadAll(&b)
 		if err != nil || len(ts) != 1 {
 			t.Errorf("%s: stream after a refusal: %d tensors, %v", c.name, len(ts), err)
+		}
+	}
+}
+
+// TestElementLimit checks that a tensor over the format's element limit is
+// refused for its size, whatever its data.
+func TestElementLimit(t *testing.T) {
+	for _, shape := range [][]int{{1 << 14, 1 << 14, 2}, {0, 1<<28 + 1}} {
+		x := &Tensor{Name: "x", Shape: shape, DType: Uint8}
+		err := x.Validate()
+		if err == nil || !strings.Contains(err.Error(), "limit of 268435456 elements") {
+			t.Fatalf("shape %v: Validate: %v, want over the limit of 268435456 elements", shape, err)
+		}
+		if err := NewWriter(io.Discard).Write(x); err == nil {
+			t.Fatalf("shape %v: Write accepted it", shape)
 		}
 	}
 }

@@ -265,7 +265,8 @@ func Find(ts []*Tensor, name string) *Tensor {
 }
 
 // Validate checks that t can be written: a known DType, a valid name, shape
-// and metadata within the format's limits (see the Max* constants), and a
+// and metadata within the format's limits (see the Max* constants: at most
+// MaxElements elements, for instance), and a
 // data slice of exactly Len() elements in the field DType selects (the other
 // two empty).
 func (t *Tensor) Validate() error {
@@ -282,10 +283,13 @@ func (t *Tensor) Validate() error {
 		if d < 0 {
 			return fmt.Errorf("tensor %q: dimension %d is negative (%d)", t.Name, i, d)
 		}
+		if d > MaxElements {
+			return fmt.Errorf("tensor %q: dimension %d is %d, over the limit of %d elements", t.Name, i, d, MaxElements)
+		}
 	}
-	n := t.Len()
-	if n < 0 {
-		return fmt.Errorf("tensor %q: shape %s has too many elements", t.Name, ShapeString(t.Shape))
+	n, ok := elements(t.Shape, MaxElements)
+	if !ok {
+		return fmt.Errorf("tensor %q: shape %s has more than the limit of %d elements", t.Name, ShapeString(t.Shape), MaxElements)
 	}
 	if got := t.dataLen(); got != n {
 		return fmt.Errorf("tensor %q: shape %s needs %d elements but %s data has %d",
