@@ -1,0 +1,249 @@
+// Package dataset is a labelled image set as the toolkit's tools pass it
+// around: a tensor stream (docs/stream.md) of "images" records (uint8
+// N×C×H×W, 0 black to 255 white) each followed by its "labels" record (N
+// class numbers). It is the one reader and writer of such streams: what
+// mnist-fetch writes, acgan-train trains on and acgan-eval reads as real
+// images. It also holds MNIST's geometry, the shape the toolkit's model is
+// built for.
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"acgan/pkg/tensor"
+)
+
+// MNIST's geometry: gray 28×28 images of 10 classes (the digits).
+const (
+	MNISTChannels = 1
+	MNISTHeight   = 28
+	MNISTWidth    = 28
+	MNISTClasses  = 10
+)
+
+// Set is a labelled image set held in memory.
+type Set struct {
+	// N is the number of images.
+	N int
+	// Channels, Height and Width are the shape of one image.
+	Channels, Height, Width int
+	// Classes is the number of classes: labels are in [0, Classes).
+	Classes int
+	// Pixels holds the images, N×Channels×Height×Width, 0 to 255.
+	Pixels []uint8
+	// Labels holds the class of each image.
+	Labels []int
+	// Meta is the metadata of the first images record (e.g. source=mnist,
+	// split=train), nil when there is none.
+	Meta map[string]string
+}
+
+// ImageSize returns the number of values of one image.
+func (s *Set) ImageSize() int { return s.Channels * s.Height * s.Width }
+
+// Scaled writes image i into dst (ImageSize values) scaled from [0, 255] to
+// [-1, 1], (p − 127.5) / 127.5, as the networks see it.
+func (s *Set) Scaled(dst []float32, i int) {
+	size := s.ImageSize()
+	for j, p := range s.Pixels[i*size : (i+1)*size] {
+		dst[j] = (float32(p) - 127.5) / 127.5
+	}
+}
+
+// Want is what a reader of a set asks of it; a zero field asks nothing.
+type Want struct {
+	Channels, Height, Width int
+	Classes                 int
+}
+
+// Tensors returns s as the two records of a stream: "images" uint8
+// N×C×H×W with range=0,255 and s.Meta, and "labels" (uint8 when the
+// classes fit, else int32) with classes=K. The images share s's memory.
+func (s *Set) Tensors() (images, labels *tensor.Tensor) {
+	images = tensor.NewUint8(tensor.NameImages, []int{s.N, s.Channels, s.Height, s.Width}, s.Pixels)
+	images.Meta = map[string]string{}
+	for k, v := range s.Meta {
+		images.Meta[k] = v
+	}
+	images.Meta[tensor.MetaRange] = "0,255"
+	if s.Classes <= 256 {
+		lab := make([]uint8, s.N)
+		for i, c := range s.Labels {
+			lab[i] = uint8(c)
+		}
+		labels = tensor.NewUint8(tensor.NameLabels, []int{s.N}, lab)
+	} else {
+		lab := make([]int32, s.N)
+		for i, c := range s.Labels {
+			lab[i] = int32(c)
+		}
+		labels = tensor.NewInt32(tensor.NameLabels, []int{s.N}, lab)
+	}
+	labels.SetMeta(tensor.MetaClasses, strconv.Itoa(s.Classes))
+	return images, labels
+}
+
+// Write writes s to w as a stream: its images record, then its labels.
+func (s *Set) Write(w io.Writer) error {
+	images, labels := s.Tensors()
+	return tensor.WriteAll(w, images, labels)
+}
+
+// ErrNoImages is wrapped by the error of Read for a stream without an
+// "images" record.
+var ErrNoImages = errors.New("no images in the stream")
+
+// Read reads the labelled images of a stream: every "images" record with
+// the "labels" record that follows it (before the next images record),
+// concatenated in stream order into one Set. Records of other names are
+// skipped. The batches must agree on the image shape and on the class
+// count; each must satisfy want. The label count is the labels' classes=K
+// entry where given (all batches must agree), else want.Classes, else
+// MNISTClasses. Errors name the record and say what is wrong.
+func Read(r io.Reader, want Want) (*Set, error) {
+	sets, err := ReadBatches(r, want)
+	if err != nil {
+		return nil, err
+	}
+	return Concat(sets)
+}
+
+// ReadBatches reads a stream as Read does, but returns each images record
+// and its labels as a Set of its own, in stream order (for readers that
+// tell batches apart, e.g. by a split entry).
+func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
+	tr := tensor.NewReader(r)
+	var out []*Set
+	var images *tensor.Tensor
+	imagesAt := 0
+	for i := 0; ; i++ {
+		t, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t.Name {
+		case tensor.NameImages:
+			if images != nil {
+				return nil, fmt.Errorf("record %d: images record without labels after it (record %d is images again)", imagesAt, i)
+			}
+			images, imagesAt = t, i
+		case tensor.NameLabels:
+			if images == nil {
+				return nil, fmt.Errorf("record %d: labels without an images record before them", i)
+			}
+			s, err := batch(images, t, want)
+			if err != nil {
+				return nil, fmt.Errorf("records %d-%d: %w", imagesAt, i, err)
+			}
+			out = append(out, s)
+			images = nil
+		}
+	}
+	if images != nil {
+		return nil, fmt.Errorf("record %d: images record without a labels record after it", imagesAt)
+	}
+	if len(out) == 0 {
+		return nil, ErrNoImages
+	}
+	return out, nil
+}
+
+// batch checks one images record and its labels against want.
+func batch(images, labels *tensor.Tensor, want Want) (*Set, error) {
+	sh := images.Shape
+	if images.DType != tensor.Uint8 {
+		return nil, fmt.Errorf("images are %s; want uint8 pixels (0 to 255)", images.DType)
+	}
+	if len(sh) != 4 {
+		return nil, fmt.Errorf("images have shape %s; want N×C×H×W", tensor.ShapeString(sh))
+	}
+	if (want.Channels > 0 && sh[1] != want.Channels) || (want.Height > 0 && sh[2] != want.Height) || (want.Width > 0 && sh[3] != want.Width) {
+		return nil, fmt.Errorf("images have shape %s; want N×%d×%d×%d", tensor.ShapeString(sh), want.Channels, want.Height, want.Width)
+	}
+	if v, ok := images.Meta[tensor.MetaRange]; ok && v != "0,255" {
+		return nil, fmt.Errorf("uint8 images with range=%s; uint8 pixels are 0 to 255 (range=0,255 or none)", v)
+	}
+	n := sh[0]
+	if n == 0 {
+		return nil, fmt.Errorf("no images (shape %s)", tensor.ShapeString(sh))
+	}
+	classes := want.Classes
+	if classes == 0 {
+		classes = MNISTClasses
+	}
+	if _, ok := labels.Meta[tensor.MetaClasses]; ok {
+		k, ok := labels.Classes()
+		if !ok {
+			return nil, fmt.Errorf("labels have classes=%q; want a positive integer", labels.Meta[tensor.MetaClasses])
+		}
+		if want.Classes > 0 && k != want.Classes {
+			return nil, fmt.Errorf("labels have classes=%d; want %d", k, want.Classes)
+		}
+		classes = k
+	}
+	lab, err := Labels(labels, n, classes)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{N: n, Channels: sh[1], Height: sh[2], Width: sh[3], Classes: classes,
+		Pixels: images.U8, Labels: lab, Meta: images.Meta}, nil
+}
+
+// Labels checks a labels record for n images of classes classes (uint8 or
+// int32 class numbers in [0, classes)) and returns them.
+func Labels(t *tensor.Tensor, n, classes int) ([]int, error) {
+	if len(t.Shape) != 1 || t.Shape[0] != n {
+		return nil, fmt.Errorf("labels have shape %s; want %d (one per image)", tensor.ShapeString(t.Shape), n)
+	}
+	lab := make([]int, n)
+	switch t.DType {
+	case tensor.Uint8:
+		for i, c := range t.U8 {
+			lab[i] = int(c)
+		}
+	case tensor.Int32:
+		for i, c := range t.I32 {
+			lab[i] = int(c)
+		}
+	default:
+		return nil, fmt.Errorf("labels are %s; want uint8 or int32 class numbers", t.DType)
+	}
+	for i, c := range lab {
+		if c < 0 || c >= classes {
+			return nil, fmt.Errorf("label %d (of image %d) is outside 0..%d", c, i, classes-1)
+		}
+	}
+	return lab, nil
+}
+
+// Concat joins sets that share an image shape and a class count into one,
+// in order; the metadata is the first set's.
+func Concat(sets []*Set) (*Set, error) {
+	if len(sets) == 1 {
+		return sets[0], nil
+	}
+	first := sets[0]
+	out := &Set{Channels: first.Channels, Height: first.Height, Width: first.Width, Classes: first.Classes, Meta: first.Meta}
+	for i, s := range sets {
+		if s.Channels != first.Channels || s.Height != first.Height || s.Width != first.Width {
+			return nil, fmt.Errorf("batch %d has images of %d×%d×%d, batch 0 of %d×%d×%d", i, s.Channels, s.Height, s.Width, first.Channels, first.Height, first.Width)
+		}
+		if s.Classes != first.Classes {
+			return nil, fmt.Errorf("batch %d has %d classes, batch 0 has %d", i, s.Classes, first.Classes)
+		}
+		out.N += s.N
+	}
+	out.Pixels = make([]uint8, 0, out.N*out.ImageSize())
+	out.Labels = make([]int, 0, out.N)
+	for _, s := range sets {
+		out.Pixels = append(out.Pixels, s.Pixels...)
+		out.Labels = append(out.Labels, s.Labels...)
+	}
+	return out, nil
+}

@@ -1,0 +1,111 @@
+package dataset
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"acgan/pkg/tensor"
+)
+
+// stream encodes records as a tensor stream.
+func stream(t *testing.T, ts ...*tensor.Tensor) *bytes.Reader {
+	t.Helper()
+	var b bytes.Buffer
+	if err := tensor.WriteAll(&b, ts...); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b.Bytes())
+}
+
+// images returns n gray 2×3 images whose pixels count up from first.
+func images(n int, first uint8) *tensor.Tensor {
+	pix := make([]uint8, n*6)
+	for i := range pix {
+		pix[i] = first + uint8(i)
+	}
+	return tensor.NewUint8(tensor.NameImages, []int{n, 1, 2, 3}, pix)
+}
+
+func labels(classes int, ys ...uint8) *tensor.Tensor {
+	return tensor.NewUint8(tensor.NameLabels, []int{len(ys)}, ys).SetMeta(tensor.MetaClasses, strconv.Itoa(classes))
+}
+
+
+func TestRoundTrip(t *testing.T) {
+	s := &Set{N: 2, Channels: 3, Height: 2, Width: 2, Classes: 300, Pixels: make([]uint8, 24),
+		Labels: []int{7, 299}, Meta: map[string]string{"split": "test"}}
+	for i := range s.Pixels {
+		s.Pixels[i] = uint8(10 * i)
+	}
+	var b bytes.Buffer
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(&b, Want{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.N != 2 || got.Channels != 3 || got.Classes != 300 || !slices.Equal(got.Pixels, s.Pixels) ||
+		!slices.Equal(got.Labels, s.Labels) || got.Meta["split"] != "test" {
+		t.Errorf("read back %+v", got)
+	}
+}
+
+// TestBatches: several images+labels batches are one set, in stream order.
+func TestBatches(t *testing.T) {
+	in := stream(t, images(2, 0), labels(10, 1, 2), tensor.NewFloat32("other", []int{1}, nil),
+		images(1, 100), labels(10, 9))
+	s, err := Read(in, Want{Channels: 1, Height: 2, Width: 3, Classes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N != 3 || !slices.Equal(s.Labels, []int{1, 2, 9}) || s.Pixels[12] != 100 || len(s.Pixels) != 18 {
+		t.Errorf("got N=%d labels %v pixels %v", s.N, s.Labels, s.Pixels)
+	}
+	x := make([]float32, 6)
+	s.Scaled(x, 2)
+	if x[0] != (100-127.5)/127.5 {
+		t.Errorf("Scaled: %v", x)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	mnist := Want{Channels: 1, Height: 2, Width: 3, Classes: 10}
+	for _, c := range []struct {
+		name string
+		in   []*tensor.Tensor
+		want string
+	}{
+		{"no images", []*tensor.Tensor{labels(10, 1)}, "record 0: labels without an images record before them"},
+		{"images without labels", []*tensor.Tensor{images(1, 0)}, "record 0: images record without a labels record after it"},
+		{"two images in a row", []*tensor.Tensor{images(1, 0), images(1, 0), labels(10, 1)}, "record 0: images record without labels after it (record 1 is images again)"},
+		{"float images", []*tensor.Tensor{tensor.NewFloat32(tensor.NameImages, []int{1, 1, 2, 3}, nil), labels(10, 1)}, "records 0-1: images are float32; want uint8 pixels"},
+		{"shape", []*tensor.Tensor{tensor.NewUint8(tensor.NameImages, []int{1, 1, 3, 3}, nil), labels(10, 1)}, "images have shape 1x1x3x3; want N×1×2×3"},
+		{"rank", []*tensor.Tensor{tensor.NewUint8(tensor.NameImages, []int{6}, nil), labels(10, 1)}, "want N×C×H×W"},
+		{"range", []*tensor.Tensor{images(1, 0).SetMeta(tensor.MetaRange, "0,1"), labels(10, 1)}, "uint8 images with range=0,1"},
+		{"count", []*tensor.Tensor{images(2, 0), labels(10, 1)}, "labels have shape 1; want 2 (one per image)"},
+		{"classes", []*tensor.Tensor{images(1, 0), labels(11, 1)}, "labels have classes=11; want 10"},
+		{"bad classes", []*tensor.Tensor{images(1, 0), labels(10, 1).SetMeta(tensor.MetaClasses, "ten")}, `labels have classes="ten"`},
+		{"label range", []*tensor.Tensor{images(2, 0), labels(10, 3, 10)}, "label 10 (of image 1) is outside 0..9"},
+		{"label dtype", []*tensor.Tensor{images(1, 0), tensor.NewFloat32(tensor.NameLabels, []int{1}, nil)}, "labels are float32"},
+		{"batches disagree", []*tensor.Tensor{images(1, 0), labels(10, 1), tensor.NewUint8(tensor.NameImages, []int{1, 1, 3, 2}, make([]uint8, 6)), labels(10, 1)}, "batch 1 has images of 1×3×2, batch 0 of 1×2×3"},
+	} {
+		_, err := Read(stream(t, c.in...), mnist)
+		if c.name == "batches disagree" {
+			_, err = Read(stream(t, c.in...), Want{})
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+	if _, err := Read(stream(t, tensor.NewFloat32("x", []int{1}, nil)), mnist); !errors.Is(err, ErrNoImages) {
+		t.Errorf("stream without images: %v", err)
+	}
+	if _, err := Read(strings.NewReader("hello"), mnist); !errors.Is(err, tensor.ErrNotStream) {
+		t.Errorf("not a stream: %v", err)
+	}
+}
