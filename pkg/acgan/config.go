@@ -1,16 +1,17 @@
-// Package acgan is the seed's Auxiliary Classifier GAN (eriklindernoren's
-// Keras-GAN acgan.py) on top of pkg/nn: the generator, the discriminator,
-// and the training iteration. It knows nothing of files or command lines;
-// the model file and the tools live elsewhere.
+// Package acgan is the Keras program's Auxiliary Classifier GAN
+// (eriklindernoren's Keras-GAN acgan.py) on top of pkg/nn: the generator,
+// the discriminator, and the training iteration. It knows nothing of files
+// or command lines; the model file and the tools live elsewhere.
 package acgan
 
 import "fmt"
 
 // Image geometry of the model: MNIST digits, one channel.
 const (
+	ImageC    = 1
 	ImageH    = 28
 	ImageW    = 28
-	ImageSize = ImageH * ImageW // values per image
+	ImageSize = ImageC * ImageH * ImageW // values per image
 )
 
 // Objective selects the discriminator's class head and what the generated
@@ -18,8 +19,8 @@ const (
 type Objective int
 
 const (
-	// FakeClass is the seed's code: an (N+1)-way class head whose last class
-	// means "generated"; generated images are labelled N.
+	// FakeClass is the Keras program's objective: an (N+1)-way class head
+	// whose last class means "generated"; generated images are labelled N.
 	FakeClass Objective = iota
 	// Paper is the ACGAN paper's objective: an N-way class head; generated
 	// images keep the label they were asked for.
@@ -62,7 +63,7 @@ type Config struct {
 	Dropout   float32 // discriminator dropout rate (0.25); 0 turns it off
 }
 
-// DefaultConfig returns the seed's configuration.
+// DefaultConfig returns the Keras program's configuration.
 func DefaultConfig() Config {
 	return Config{Objective: FakeClass, Latent: 100, Classes: 10, Batch: 32,
 		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25}

@@ -1,4 +1,5 @@
-// The discriminator of the seed's ACGAN.
+// The discriminator of the Keras program (Keras-GAN acgan.py,
+// build_discriminator).
 //
 //	x [B, 1, 28, 28]
 //	a1 = drop(lrelu(conv1(x)))                 [B, 16, 14, 14]  conv 1 → 16, 3×3 stride 2 same
@@ -18,6 +19,25 @@ import (
 	"math/rand/v2"
 
 	"acgan/pkg/nn"
+)
+
+// The discriminator's architecture: channels and image sizes of each
+// block (square images), the LeakyReLU slope and the kernel size.
+const (
+	dKernel = 3   // every conv is 3×3
+	dSlope  = 0.2 // LeakyReLU α
+
+	dWidth1 = 16  // conv1's channels
+	dWidth2 = 32  // conv2's
+	dWidth3 = 64  // conv3's
+	dWidth4 = 128 // conv4's
+
+	dSize1 = (ImageH + 1) / 2 // 14: conv1's output side (stride 2, "same")
+	dSize2 = (dSize1 + 1) / 2 // 7: conv2's
+	dSizeP = dSize2 + 1       // 8: after the zero padding
+	dSize3 = dSizeP / 2       // 4: conv3's and conv4's (stride 1)
+
+	dFlat = dWidth4 * dSize3 * dSize3 // 2048: a4 flattened
 )
 
 // Discriminator maps an image to a validity logit and class logits.
@@ -42,6 +62,8 @@ type Discriminator struct {
 	Valid *nn.Dense // d.valid 2048 → 1
 	Label *nn.Dense // d.label 2048 → K
 
+	layers layerList // the layers with parameters or state, in network order
+
 	n     int
 	dflat []float32
 }
@@ -49,78 +71,54 @@ type Discriminator struct {
 // NewDiscriminator returns a discriminator with a k-way class head, Keras's
 // initialisation drawn from r, and dropout masks drawn from r as it runs.
 func NewDiscriminator(k int, dropout float32, r *rand.Rand) *Discriminator {
-	d := &Discriminator{K: k,
-		Conv1: nn.NewConv2D("d.conv1", 1, 16, 3, 2, nn.Same), Act1: nn.NewLeakyReLU(0.2), Drop1: nn.NewDropout(dropout, r),
-		Conv2: nn.NewConv2D("d.conv2", 16, 32, 3, 2, nn.Same), Act2: nn.NewLeakyReLU(0.2), Drop2: nn.NewDropout(dropout, r),
-		BN2:   nn.NewBatchNorm("d.bn2", 32),
-		Conv3: nn.NewConv2D("d.conv3", 32, 64, 3, 2, nn.Same), Act3: nn.NewLeakyReLU(0.2), Drop3: nn.NewDropout(dropout, r),
-		BN3:   nn.NewBatchNorm("d.bn3", 64),
-		Conv4: nn.NewConv2D("d.conv4", 64, 128, 3, 1, nn.Same), Act4: nn.NewLeakyReLU(0.2), Drop4: nn.NewDropout(dropout, r),
-		Valid: nn.NewDense("d.valid", 2048, 1),
-		Label: nn.NewDense("d.label", 2048, k),
-	}
-	for _, w := range []*nn.Param{d.Conv1.Weight, d.Conv2.Weight, d.Conv3.Weight, d.Conv4.Weight, d.Valid.Weight, d.Label.Weight} {
-		nn.GlorotUniform(w, r)
-	}
+	d := &Discriminator{K: k}
+	ls := &d.layers
+	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", ImageC, dWidth1, dKernel, 2, nn.Same))
+	d.Act1, d.Drop1 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
+	d.Conv2 = add(ls, nn.NewConv2D("d.conv2", dWidth1, dWidth2, dKernel, 2, nn.Same))
+	d.Act2, d.Drop2 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
+	d.BN2 = add(ls, nn.NewBatchNorm("d.bn2", dWidth2))
+	d.Conv3 = add(ls, nn.NewConv2D("d.conv3", dWidth2, dWidth3, dKernel, 2, nn.Same))
+	d.Act3, d.Drop3 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
+	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", dWidth3))
+	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dWidth3, dWidth4, dKernel, 1, nn.Same))
+	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
+	d.Valid = add(ls, nn.NewDense("d.valid", dFlat, 1))
+	d.Label = add(ls, nn.NewDense("d.label", dFlat, k))
+	d.layers.initKeras(r)
 	return d
 }
 
 // Params returns every parameter of the discriminator, in network order.
-func (d *Discriminator) Params() []*nn.Param {
-	var ps []*nn.Param
-	ps = append(ps, d.Conv1.Params()...)
-	ps = append(ps, d.Conv2.Params()...)
-	ps = append(ps, d.BN2.Params()...)
-	ps = append(ps, d.Conv3.Params()...)
-	ps = append(ps, d.BN3.Params()...)
-	ps = append(ps, d.Conv4.Params()...)
-	ps = append(ps, d.Valid.Params()...)
-	ps = append(ps, d.Label.Params()...)
-	return ps
-}
+func (d *Discriminator) Params() []*nn.Param { return d.layers.params() }
 
-// States returns the batch-norm moving statistics.
-func (d *Discriminator) States() []*nn.State {
-	return append(d.BN2.States(), d.BN3.States()...)
-}
+// States returns the batch-norm moving statistics, in network order.
+func (d *Discriminator) States() []*nn.State { return d.layers.states() }
 
 // SetFrozen freezes (or thaws) the discriminator as Keras's
 // trainable=False does inside the combined model: Backward then computes
 // only dx (no parameter gradients), and batch norm in training mode still
 // normalises with batch statistics but leaves the moving ones alone.
-func (d *Discriminator) SetFrozen(frozen bool) {
-	for _, c := range []*nn.Conv2D{d.Conv1, d.Conv2, d.Conv3, d.Conv4} {
-		c.Frozen = frozen
-	}
-	d.BN2.Frozen, d.BN3.Frozen = frozen, frozen
-	d.Valid.Frozen, d.Label.Frozen = frozen, frozen
-}
-
-// SetRand makes the dropout layers draw their masks from r.
-func (d *Discriminator) SetRand(r *rand.Rand) {
-	for _, l := range []*nn.Dropout{d.Drop1, d.Drop2, d.Drop3, d.Drop4} {
-		l.R = r
-	}
-}
+func (d *Discriminator) SetFrozen(frozen bool) { d.layers.setFrozen(frozen) }
 
 // Forward computes the validity logits [B] and class logits [B, K] of the
 // images x [B, 1, 28, 28]; training turns dropout on and makes batch norm
 // use batch statistics.
 func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label []float32) {
 	d.n = B
-	h, _, _ := d.Conv1.Forward(x, B, 28, 28)
+	h, _, _ := d.Conv1.Forward(x, B, ImageH, ImageW) // [B, 16, 14, 14]
 	h = d.Act1.Forward(h)
 	h = d.Drop1.Forward(h, training)
-	h, _, _ = d.Conv2.Forward(h, B, 14, 14)
-	h = d.Pad2.Forward(h, B*32, 7, 7)
+	h, _, _ = d.Conv2.Forward(h, B, dSize1, dSize1)  // [B, 32, 7, 7]
+	h = d.Pad2.Forward(h, B*dWidth2, dSize2, dSize2) // [B, 32, 8, 8]
 	h = d.Act2.Forward(h)
 	h = d.Drop2.Forward(h, training)
-	h = d.BN2.Forward(h, B, 8*8, training)
-	h, _, _ = d.Conv3.Forward(h, B, 8, 8)
+	h = d.BN2.Forward(h, B, dSizeP*dSizeP, training)
+	h, _, _ = d.Conv3.Forward(h, B, dSizeP, dSizeP) // [B, 64, 4, 4]
 	h = d.Act3.Forward(h)
 	h = d.Drop3.Forward(h, training)
-	h = d.BN3.Forward(h, B, 4*4, training)
-	h, _, _ = d.Conv4.Forward(h, B, 4, 4)
+	h = d.BN3.Forward(h, B, dSize3*dSize3, training)
+	h, _, _ = d.Conv4.Forward(h, B, dSize3, dSize3) // [B, 128, 4, 4] = [B, 2048]
 	h = d.Act4.Forward(h)
 	h = d.Drop4.Forward(h, training)
 	return d.Valid.Forward(h, B), d.Label.Forward(h, B)
@@ -133,7 +131,7 @@ func (d *Discriminator) Backward(dvalid, dlabel []float32, needDX bool) []float3
 	B := d.n
 	dv := d.Valid.Backward(dvalid, true)
 	dl := d.Label.Backward(dlabel, true)
-	d.dflat = grow(d.dflat, B*2048)
+	d.dflat = grow(d.dflat, B*dFlat) // f feeds both heads: the gradients add
 	for i := range d.dflat {
 		d.dflat[i] = dv[i] + dl[i]
 	}

@@ -1,4 +1,5 @@
-// The generator of the seed's ACGAN.
+// The generator of the Keras program (Keras-GAN acgan.py,
+// build_generator).
 //
 //	z [B, L], label [B]                       L = latent (100)
 //	h   = z ⊙ embed(label)                    [B, L]      embedding (classes, L)
@@ -25,6 +26,23 @@ import (
 	"acgan/pkg/nn"
 )
 
+// The generator's architecture: channels and image sizes of each block
+// (square images) and the last conv's kernel size (the upsampling convs
+// are nn.UpConv2D's 3×3).
+const (
+	gKernel = 3 // conv3 is 3×3
+
+	gWidth0 = 128 // the dense output's channels
+	gWidth1 = 128 // conv1's
+	gWidth2 = 64  // conv2's
+
+	gSize0 = ImageH / 4 // 7: the dense output's side
+	gSize1 = 2 * gSize0 // 14: after the first upsampling
+	gSize2 = 2 * gSize1 // 28 = ImageH: after the second
+
+	gDense = gWidth0 * gSize0 * gSize0 // 6272: the dense layer's outputs
+)
+
 // Generator maps noise and a class label to an image in [-1, 1].
 type Generator struct {
 	Latent, Classes int
@@ -40,6 +58,8 @@ type Generator struct {
 	Conv3 *nn.Conv2D    // g.conv3 64 → 1
 	Tanh  nn.Tanh
 
+	layers layerList // the layers with parameters or state, in network order
+
 	n     int
 	z     []float32 // of the last Forward (not owned)
 	h, dh []float32 // z ⊙ embed, and its gradient
@@ -48,46 +68,27 @@ type Generator struct {
 // NewGenerator returns a generator with Keras's initialisation drawn from r
 // (Glorot-uniform kernels, zero biases, U(±0.05) embeddings, γ = 1, β = 0).
 func NewGenerator(latent, classes int, r *rand.Rand) *Generator {
-	g := &Generator{Latent: latent, Classes: classes,
-		Embed: nn.NewEmbedding("g.embed", classes, latent),
-		Dense: nn.NewDense("g.dense", latent, 128*7*7),
-		BN0:   nn.NewBatchNorm("g.bn0", 128),
-		Conv1: nn.NewUpConv2D("g.conv1", 128, 128),
-		BN1:   nn.NewBatchNorm("g.bn1", 128),
-		Conv2: nn.NewUpConv2D("g.conv2", 128, 64),
-		BN2:   nn.NewBatchNorm("g.bn2", 64),
-		Conv3: nn.NewConv2D("g.conv3", 64, 1, 3, 1, nn.Same),
-	}
-	g.Conv1.ReLU, g.Conv2.ReLU = true, true
-	nn.Uniform(g.Embed.Weight, 0.05, r)
-	for _, w := range []*nn.Param{g.Dense.Weight, g.Conv1.Weight, g.Conv2.Weight, g.Conv3.Weight} {
-		nn.GlorotUniform(w, r)
-	}
+	g := &Generator{Latent: latent, Classes: classes}
+	ls := &g.layers
+	g.Embed = add(ls, nn.NewEmbedding("g.embed", classes, latent))
+	g.Dense = add(ls, nn.NewDense("g.dense", latent, gDense))
+	g.BN0 = add(ls, nn.NewBatchNorm("g.bn0", gWidth0))
+	g.Conv1 = add(ls, nn.NewUpConv2D("g.conv1", gWidth0, gWidth1))
+	g.Conv1.ReLU = true
+	g.BN1 = add(ls, nn.NewBatchNorm("g.bn1", gWidth1))
+	g.Conv2 = add(ls, nn.NewUpConv2D("g.conv2", gWidth1, gWidth2))
+	g.Conv2.ReLU = true
+	g.BN2 = add(ls, nn.NewBatchNorm("g.bn2", gWidth2))
+	g.Conv3 = add(ls, nn.NewConv2D("g.conv3", gWidth2, ImageC, gKernel, 1, nn.Same))
+	g.layers.initKeras(r)
 	return g
 }
 
 // Params returns every parameter of the generator, in network order.
-func (g *Generator) Params() []*nn.Param {
-	var ps []*nn.Param
-	ps = append(ps, g.Embed.Params()...)
-	ps = append(ps, g.Dense.Params()...)
-	ps = append(ps, g.BN0.Params()...)
-	ps = append(ps, g.Conv1.Params()...)
-	ps = append(ps, g.BN1.Params()...)
-	ps = append(ps, g.Conv2.Params()...)
-	ps = append(ps, g.BN2.Params()...)
-	ps = append(ps, g.Conv3.Params()...)
-	return ps
-}
+func (g *Generator) Params() []*nn.Param { return g.layers.params() }
 
-// States returns the batch-norm moving statistics.
-func (g *Generator) States() []*nn.State {
-	var ss []*nn.State
-	for _, bn := range []*nn.BatchNorm{g.BN0, g.BN1, g.BN2} {
-		ss = append(ss, bn.States()...)
-	}
-	return ss
-}
+// States returns the batch-norm moving statistics, in network order.
+func (g *Generator) States() []*nn.State { return g.layers.states() }
 
 // Forward computes images [B, 1, 28, 28] from z [B, Latent] and labels
 // [B] (B = len(labels)); training selects batch statistics in batch norm
@@ -101,14 +102,14 @@ func (g *Generator) Forward(z []float32, labels []int, training bool) []float32 
 	for i := range g.h {
 		g.h[i] = g.z[i] * e[i]
 	}
-	x := g.Dense.Forward(g.h, B)
+	x := g.Dense.Forward(g.h, B) // [B, 6272] = [B, 128, 7, 7]
 	x = g.Relu0.Forward(x)
-	x = g.BN0.Forward(x, B, 7*7, training)
-	x = g.Conv1.Forward(x, B, 7, 7) // relu included
-	x = g.BN1.Forward(x, B, 14*14, training)
-	x = g.Conv2.Forward(x, B, 14, 14) // relu included
-	x = g.BN2.Forward(x, B, 28*28, training)
-	x, _, _ = g.Conv3.Forward(x, B, 28, 28)
+	x = g.BN0.Forward(x, B, gSize0*gSize0, training)
+	x = g.Conv1.Forward(x, B, gSize0, gSize0) // [B, 128, 14, 14], relu included
+	x = g.BN1.Forward(x, B, gSize1*gSize1, training)
+	x = g.Conv2.Forward(x, B, gSize1, gSize1) // [B, 64, 28, 28], relu included
+	x = g.BN2.Forward(x, B, gSize2*gSize2, training)
+	x, _, _ = g.Conv3.Forward(x, B, gSize2, gSize2) // [B, 1, 28, 28]
 	return g.Tanh.Forward(x)
 }
 

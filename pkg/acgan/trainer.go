@@ -1,5 +1,5 @@
-// The training iteration of the seed (Keras-GAN acgan.py, train()), the
-// model's whole state, and generation.
+// The training iteration of the Keras program (Keras-GAN acgan.py,
+// train()), the model's whole state, and generation.
 //
 // One Step, for a real batch of B images and labels:
 //
@@ -39,9 +39,9 @@ type Losses struct {
 
 // Stats are the figures of one training iteration.
 type Stats struct {
-	DLoss         float64 // 0.5·(DReal.Total + DFake.Total), the seed's "D loss"
+	DLoss         float64 // 0.5·(DReal.Total + DFake.Total), the Keras program's "D loss"
 	DReal, DFake  Losses  // the two discriminator steps
-	DValidAcc     float64 // validity accuracy over the real and the generated batch (the seed's "acc")
+	DValidAcc     float64 // validity accuracy over the real and the generated batch (the Keras program's "acc")
 	DClassAcc     float64 // class accuracy on the real batch
 	DClassAccFake float64 // class accuracy on the generated batch (against the fake labels)
 	GLoss         float64 // G.Total

@@ -71,6 +71,9 @@ func (l *BatchNorm) Params() []*Param { return []*Param{l.Gamma, l.Beta} }
 // States returns the moving mean and variance.
 func (l *BatchNorm) States() []*State { return []*State{l.MovingMean, l.MovingVar} }
 
+// SetFrozen sets Frozen.
+func (l *BatchNorm) SetFrozen(frozen bool) { l.Frozen = frozen }
+
 // Forward normalises x [n, C, hw] (hw = H·W) with the batch statistics if
 // training, else with the moving statistics.
 func (l *BatchNorm) Forward(x []float32, n, hw int, training bool) []float32 {

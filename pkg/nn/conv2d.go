@@ -107,6 +107,12 @@ func NewConv2D(name string, cin, cout, k, stride int, pad Padding) *Conv2D {
 // Params returns the weight and the bias.
 func (c *Conv2D) Params() []*Param { return []*Param{c.Weight, c.Bias} }
 
+// States returns nil: the layer has no state besides its parameters.
+func (c *Conv2D) States() []*State { return nil }
+
+// SetFrozen sets Frozen.
+func (c *Conv2D) SetFrozen(frozen bool) { c.Frozen = frozen }
+
 // OutSize returns the output height and width for an h×w input.
 func (c *Conv2D) OutSize(h, w int) (oh, ow int) {
 	oh, ow, _, _ = c.geometry(h, w)

@@ -33,6 +33,12 @@ func NewDense(name string, in, out int) *Dense {
 // Params returns the weight and the bias.
 func (l *Dense) Params() []*Param { return []*Param{l.Weight, l.Bias} }
 
+// States returns nil: the layer has no state besides its parameters.
+func (l *Dense) States() []*State { return nil }
+
+// SetFrozen sets Frozen.
+func (l *Dense) SetFrozen(frozen bool) { l.Frozen = frozen }
+
 // Forward computes y [n, Out] from x [n, In].
 func (l *Dense) Forward(x []float32, n int) []float32 {
 	l.x, l.n = x[:n*l.In], n

@@ -29,6 +29,12 @@ func NewEmbedding(name string, v, d int) *Embedding {
 // Params returns the table.
 func (l *Embedding) Params() []*Param { return []*Param{l.Weight} }
 
+// States returns nil: the layer has no state besides its table.
+func (l *Embedding) States() []*State { return nil }
+
+// SetFrozen sets Frozen.
+func (l *Embedding) SetFrozen(frozen bool) { l.Frozen = frozen }
+
 // Forward returns the rows of the table for labels. A label out of range
 // panics: callers validate labels at their boundary.
 func (l *Embedding) Forward(labels []int) []float32 {

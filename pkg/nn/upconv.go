@@ -109,6 +109,12 @@ func NewUpConv2D(name string, cin, cout int) *UpConv2D {
 // Params returns the weight and the bias.
 func (c *UpConv2D) Params() []*Param { return []*Param{c.Weight, c.Bias} }
 
+// States returns nil: the layer has no state besides its parameters.
+func (c *UpConv2D) States() []*State { return nil }
+
+// SetFrozen sets Frozen.
+func (c *UpConv2D) SetFrozen(frozen bool) { c.Frozen = frozen }
+
 // Forward computes y [n, Cout, 2h, 2w] from x [n, Cin, h, w].
 func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 	c.n, c.h, c.w = n, h, w
