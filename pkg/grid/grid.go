@@ -11,7 +11,8 @@
 // Values become bytes as save_image makes them: v = (x-lo)/(hi-lo) with x
 // first clamped to [lo,hi], then floor(clamp(v·255+0.5, 0, 255)), all in
 // float32 arithmetic. Normalization (Options.Normalize, Range, ScaleEach)
-// only chooses lo and hi; see Options.
+// only chooses lo and hi; see Options. NaN and -Inf are drawn black and
+// +Inf white (also where lo = hi); Images.NonFinite counts them.
 //
 // The package knows nothing about tensor streams: cmd/imgrid reads the
 // stream and hands the pixels over as Images.
@@ -123,7 +124,7 @@ type Options struct {
 	// black..white with lo, hi the minimum and maximum over all images (or
 	// of each image with ScaleEach), or Range when it is set. Without it, lo
 	// and hi are the images' own Lo and Hi. Minimum and maximum ignore NaN
-	// and infinite values; NaN pixels are drawn black.
+	// and infinite values; NaN and -Inf pixels are drawn black, +Inf white.
 	Normalize bool
 	// Range, when not nil, gives lo and hi for Normalize, in the units of
 	// the pixel values; it implies Normalize. torchvision ignores

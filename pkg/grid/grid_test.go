@@ -218,6 +218,26 @@ func TestNormalize(t *testing.T) {
 	equalRows(t, grayRows(t, mustMake(t, odd, Options{Normalize: true})), [][]uint8{{0, 0, 255, 255, 0}})
 }
 
+func TestNonFinite(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	m := Float32Images(2, 1, 1, 4, []float32{nan, 1, inf, -inf, nan, math.MaxFloat32, -math.MaxFloat32, nan}, -1, 1)
+	if n, p, q := m.NonFinite(); n != 3 || p != 1 || q != 1 {
+		t.Errorf("NonFinite = %d NaN, %d +Inf, %d -Inf; want 3, 1, 1", n, p, q)
+	}
+	if n, p, q := Uint8Images(1, 1, 1, 2, []uint8{0, 255}).NonFinite(); n+p+q != 0 {
+		t.Errorf("uint8 images: NonFinite = %d, %d, %d", n, p, q)
+	}
+	// NaN and -Inf are black and +Inf white, also in an image with no
+	// spread of finite values (lo = hi) or none at all.
+	m = Float32Images(2, 1, 1, 4, []float32{nan, 3, inf, -inf, inf, nan, -inf, inf}, -1, 1)
+	for _, opt := range []Options{{}, {Normalize: true}, {ScaleEach: true}, {Range: &Range{0, 1}}} {
+		got := grayRows(t, mustMake(t, m, opt))[0]
+		if got[0] != 0 || got[2] != 255 || got[3] != 0 || !bytes.Equal(got[4:], []uint8{255, 0, 0, 255}) {
+			t.Errorf("%+v: drawn as %v", opt, got)
+		}
+	}
+}
+
 func TestRGB(t *testing.T) {
 	// Two 1×1 RGB images side by side, padding 1 of value 0.5 (128).
 	m := Uint8Images(2, 3, 1, 1, []uint8{10, 20, 30, 40, 50, 60})

@@ -70,9 +70,15 @@ func newLevel(lo, hi float64) level {
 // toByte is save_image's conversion of a value x: norm_ip's clamp to
 // [lo,hi], subtract lo and divide, then mul(255).add(0.5).clamp(0,255) and
 // truncation to uint8, each step rounded to float32 (the explicit
-// conversions keep the compiler from fusing steps). NaN becomes 0.
+// conversions keep the compiler from fusing steps). NaN becomes 0, and the
+// infinities 255 and 0 even when lo = hi (where clamping would make +Inf 0).
 func toByte(x float32, lv level) uint8 {
-	if x != x {
+	switch {
+	case x != x:
+		return 0
+	case x > math.MaxFloat32:
+		return 255
+	case x < -math.MaxFloat32:
 		return 0
 	}
 	if x < lv.lo {
@@ -144,6 +150,23 @@ func (m Images) level(lo, hi float64) level {
 	l := newLevel(lo, hi)
 	l.asIs = m.U8 != nil && lo == 0 && hi == 255
 	return l
+}
+
+// NonFinite counts the pixel values that are NaN, +Inf and -Inf (none for
+// uint8 pixels). Make draws NaN and -Inf black and +Inf white, normalized or
+// not.
+func (m Images) NonFinite() (nan, posInf, negInf int) {
+	for _, v := range m.F32 {
+		switch {
+		case v != v:
+			nan++
+		case v > math.MaxFloat32:
+			posInf++
+		case v < -math.MaxFloat32:
+			negInf++
+		}
+	}
+	return nan, posInf, negInf
 }
 
 // minMax returns the smallest and largest finite value among values
