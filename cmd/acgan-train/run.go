@@ -22,6 +22,7 @@ import (
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
+	"acgan/pkg/dataset"
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
 	"acgan/pkg/gemm"
@@ -78,9 +79,9 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	data, err := train.ReadData(in, "stdin")
+	data, err := dataset.Read(in, dataset.Want{Channels: dataset.MNISTChannels, Height: acgan.ImageH, Width: acgan.ImageW, Classes: m.Cfg.Classes})
 	if err != nil {
-		return err
+		return fmt.Errorf("stdin: %w; acgan-train expects images and labels, e.g. from mnist-fetch", err)
 	}
 
 	opt := train.Options{
@@ -262,6 +263,9 @@ func model(f *flags) (*modelfile.Model, error) {
 	m, err := modelfile.LoadFile(f.Resume)
 	if err != nil {
 		return nil, err
+	}
+	if int64(f.Iters) < m.Iter {
+		return nil, fmt.Errorf("-iters %d: the resumed model has already done %d iterations", f.Iters, m.Iter)
 	}
 	c := m.Cfg
 	conflict := func(flag string, given, kept any) error {

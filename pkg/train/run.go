@@ -18,6 +18,7 @@ import (
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
+	"acgan/pkg/dataset"
 	"acgan/pkg/modelfile"
 )
 
@@ -163,10 +164,14 @@ func diverged(err error, checkpoint string, last int64) error {
 // from the run's RNG, and takes one training step. When a loss becomes
 // non-finite Run stops and returns an error wrapping ErrNonFinite; m is
 // then unusable and must not be saved.
-func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
+func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 	var res Result
 	if int64(opt.Iters) < m.Iter {
-		return res, fmt.Errorf("the model has already done %d iterations, more than -iters %d", m.Iter, opt.Iters)
+		return res, fmt.Errorf("the model has already done %d iterations, more than the %d asked for", m.Iter, opt.Iters)
+	}
+	if data.Channels*data.Height*data.Width != acgan.ImageSize || data.Classes != m.Cfg.Classes {
+		return res, fmt.Errorf("the model is built for %d-value images of %d classes, the data has %d×%d×%d images of %d classes",
+			acgan.ImageSize, m.Cfg.Classes, data.Channels, data.Height, data.Width, data.Classes)
 	}
 	if opt.LogEvery < 1 {
 		opt.LogEvery = 1
@@ -188,7 +193,10 @@ func Run(m *modelfile.Model, data *Data, opt Options) (Result, error) {
 		for b := range idx {
 			idx[b] = m.R.IntN(data.N)
 		}
-		data.Batch(x, y, idx)
+		for b, i := range idx {
+			data.Scaled(x[b*acgan.ImageSize:(b+1)*acgan.ImageSize], i)
+			y[b] = data.Labels[i]
+		}
 		st, err := m.Step(x, y)
 		if err != nil {
 			if opt.Progress != nil {

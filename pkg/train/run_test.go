@@ -10,11 +10,21 @@ import (
 	"testing"
 
 	"acgan/pkg/acgan"
+	"acgan/pkg/dataset"
 	"acgan/pkg/modelfile"
 )
 
-func testData(n int) *Data {
-	d := &Data{N: n, Pixels: images(n).U8, Labels: labels(n).U8}
+// testData returns n MNIST-shaped images whose pixels count up, of classes
+// 0, 1, …, 9, 0, ….
+func testData(n int) *dataset.Set {
+	d := &dataset.Set{N: n, Channels: 1, Height: 28, Width: 28, Classes: 10,
+		Pixels: make([]uint8, n*784), Labels: make([]int, n)}
+	for i := range d.Pixels {
+		d.Pixels[i] = uint8(i)
+	}
+	for i := range d.Labels {
+		d.Labels[i] = i % 10
+	}
 	return d
 }
 
