@@ -29,14 +29,16 @@ import (
 	"io"
 	"maps"
 	"strings"
+
+	"acgan/pkg/dataset"
 )
 
-// Image geometry and class count of MNIST.
+// Image geometry and class count of MNIST (defined in pkg/dataset).
 const (
-	Rows    = 28
-	Cols    = 28
+	Rows    = dataset.MNISTHeight
+	Cols    = dataset.MNISTWidth
 	Pixels  = Rows * Cols // bytes per image
-	Classes = 10
+	Classes = dataset.MNISTClasses
 )
 
 // The two splits of the data set, as named on the command line.
