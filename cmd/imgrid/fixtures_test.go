@@ -151,6 +151,50 @@ func fixtures() map[string][]*tensor.Tensor {
 			tensor.NewFloat32("samples", []int{n, 3, s, s}, pix).SetMeta("range", "0,1"),
 		}
 	}
+	// 4 float32 digits 5..8 in [0,1] (range=0,1) with values that are not
+	// numbers: image 0 is all NaN but for 8 +Inf and 8 -Inf; image 1 has
+	// a 3×4 block of NaN at its top left; image 2 has 6 +Inf and 3 -Inf
+	// across its middle row; image 3 is clean.
+	{
+		const n, s = 4, 28
+		nan, inf := float32(math.NaN()), float32(math.Inf(1))
+		pix := make([]float32, 0, n*s*s)
+		for i := range n {
+			for _, v := range digit(5+i, s, rng) {
+				pix = append(pix, float32(v))
+			}
+		}
+		img := func(i int) []float32 { return pix[i*s*s : (i+1)*s*s] }
+		for j := range img(0) {
+			img(0)[j] = nan
+		}
+		for j := range 8 {
+			img(0)[j*90], img(0)[j*90+45] = inf, -inf
+		}
+		for y := range 3 {
+			for x := range 4 {
+				img(1)[y*s+x] = nan
+			}
+		}
+		for x := range 9 {
+			v := inf
+			if x >= 6 {
+				v = -inf
+			}
+			img(2)[14*s+4+2*x] = v
+		}
+		out["grid-nan.tzst"] = []*tensor.Tensor{
+			tensor.NewFloat32("images", []int{n, 1, s, s}, pix).SetMeta("range", "0,1"),
+		}
+	}
+	// Image records whose metadata breaks docs/stream.md: uint8 images with
+	// a range other than 0,255, and an nrow that is not a positive integer.
+	out["grid-u8-range.tzst"] = []*tensor.Tensor{
+		tensor.NewUint8("images", []int{2, 1, 2, 2}, []uint8{0, 1, 1, 0, 1, 0, 0, 1}).SetMeta("range", "0,1"),
+	}
+	out["grid-bad-nrow.tzst"] = []*tensor.Tensor{
+		tensor.NewFloat32("images", []int{2, 1, 2, 2}, nil).SetMeta("nrow", "two").SetMeta("range", "-1,1"),
+	}
 	return out
 }
 

@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"acgan/pkg/cli"
@@ -13,9 +14,14 @@ import (
 	"acgan/pkg/tensor"
 )
 
-// maxElements bounds one record of the input: 64M values, more than the
+// maxValues bounds the values of the input's image records, and those of
+// its labels records, each taken together: 64M values, more than the
 // 64-Mpixel grid can show (MNIST's 60000 images are 47M).
-const maxElements = 1 << 26
+const maxValues = 1 << 26
+
+// maxRecords bounds the number of image records, and of labels records, that
+// imgrid keeps: a stream of many tiny records must not grow without bound.
+const maxRecords = 1 << 16
 
 // config is the work the flags ask for.
 type config struct {
@@ -37,41 +43,45 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	if err := render(c, in, out); err != nil {
+	if err := render(c, in, out, os.Stderr); err != nil {
 		out.Abort()
 		return err
 	}
 	return out.Commit()
 }
 
-// render reads a tensor stream from in and writes the grid as PNG to out.
-// Nothing is written when it fails before encoding.
-func render(c config, in io.Reader, out io.Writer) error {
-	images, labels, err := readStream(in, c.labels)
+// render reads a tensor stream from in and writes the grid as PNG to out,
+// and warnings (NaN or infinite values) to warn. Nothing is written to out
+// when it fails before encoding.
+func render(c config, in io.Reader, out, warn io.Writer) error {
+	s, err := readStream(in, c.labels, maxValues, maxRecords)
 	if err != nil {
 		return err
 	}
-	m, err := toImages(images)
+	m, hint, err := toImages(s.images, c.opt)
 	if err != nil {
 		return err
 	}
+	n := m.N // before -n
 	if c.first > 0 {
 		if m, err = m.First(c.first); err != nil {
 			return err
 		}
 	}
+	note, err := nonFinite(m)
+	if err != nil {
+		return err
+	}
 	opt := c.opt
 	if opt.NRow == 0 { // no -nrow (it must be ≥ 1)
 		// The stream's hint (acgan-gen: one class, or one walk, a row).
-		if k, ok := images.NRow(); ok {
-			opt.NRow = k
-		}
+		opt.NRow = hint
 	}
 	if c.labels {
-		if labels == nil {
+		if len(s.labels) == 0 {
 			return fmt.Errorf("-labels: the stream has no %q record to take the classes from", tensor.NameLabels)
 		}
-		classes, err := toClasses(labels, images.Shape[0])
+		classes, err := toClasses(s.labels, n)
 		if err != nil {
 			return err
 		}
@@ -88,98 +98,253 @@ func render(c config, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if note != "" {
+		fmt.Fprintf(warn, "imgrid: warning: %s\n", note)
+	}
 	return grid.Encode(out, img)
 }
 
-// readStream reads the whole stream and returns its image record (the first
-// called "images", else the first of rank 4) and, when wantLabels, its first
-// "labels" record. Other records are read (so that a damaged stream is
-// reported) and dropped.
-func readStream(in io.Reader, wantLabels bool) (images, labels *tensor.Tensor, err error) {
+// nonFinite returns a note saying how many values of m are NaN or infinite
+// and how they are drawn ("" when none is), or an error when every value is.
+func nonFinite(m grid.Images) (string, error) {
+	nan, pos, neg := m.NonFinite()
+	bad, all := nan+pos+neg, m.N*m.C*m.H*m.W
+	if bad == 0 {
+		return "", nil
+	}
+	if bad == all {
+		return "", fmt.Errorf("all %d pixel values are NaN or infinite: there is no picture to draw", all)
+	}
+	var how []string
+	if nan > 0 {
+		how = append(how, fmt.Sprintf("%d NaN drawn black", nan))
+	}
+	if pos > 0 {
+		how = append(how, fmt.Sprintf("%d +Inf drawn white", pos))
+	}
+	if neg > 0 {
+		how = append(how, fmt.Sprintf("%d -Inf drawn black", neg))
+	}
+	return fmt.Sprintf("%d of %d pixel values are NaN or infinite (%s)", bad, all, strings.Join(how, ", ")), nil
+}
+
+// record is a tensor of the stream and its place there.
+type record struct {
+	index int // counted from 0 across the whole stream, as the reader counts
+	*tensor.Tensor
+}
+
+// String names the record in messages: record 3 "images".
+func (r record) String() string { return fmt.Sprintf("record %d %q", r.index, r.Name) }
+
+// input is what imgrid takes from a stream.
+type input struct {
+	images []record // every "images" record, else the first of rank 4
+	labels []record // every "labels" record, when asked for
+}
+
+// readStream reads the whole stream and returns its image records (every
+// one called "images", in stream order, else the first of rank 4) and, when
+// wantLabels, its "labels" records. Other records are read (so that a
+// damaged stream is reported) and dropped. The image records together, and
+// the labels records together, may hold at most maxValues values, and there
+// may be at most maxRecords of each.
+func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input, error) {
 	r := tensor.NewReader(in)
-	r.MaxElements = maxElements
-	var fourD *tensor.Tensor
+	r.MaxElements = maxValues
+	var s input
+	var fourD []record
 	var seen []string
-	for {
+	imageValues, labelValues := 0, 0
+	for i := 0; ; i++ {
 		t, err := r.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the stream: %w", err)
+			return input{}, fmt.Errorf("reading the stream: %w", err)
 		}
 		if len(seen) < 8 {
 			seen = append(seen, fmt.Sprintf("%s %s %s", t.Name, t.DType, tensor.ShapeString(t.Shape)))
 		}
+		rec := record{i, t}
 		switch {
-		case t.Name == tensor.NameImages && images == nil:
-			images, fourD = t, nil
-		case t.Name == tensor.NameLabels && wantLabels && labels == nil:
-			labels = t
-		case len(t.Shape) == 4 && images == nil && fourD == nil:
-			fourD = t
+		case t.Name == tensor.NameImages:
+			if len(s.images) == maxRecords {
+				return input{}, fmt.Errorf("%s: the stream has more than %d %q records, over imgrid's limit", rec, maxRecords, tensor.NameImages)
+			}
+			if imageValues += t.Len(); imageValues > maxValues {
+				return input{}, fmt.Errorf("%s brings the %q records to %d values in all, over imgrid's limit of %d", rec, tensor.NameImages, imageValues, maxValues)
+			}
+			s.images, fourD = append(s.images, rec), nil
+		case t.Name == tensor.NameLabels && wantLabels:
+			if len(s.labels) == maxRecords {
+				return input{}, fmt.Errorf("%s: the stream has more than %d %q records, over imgrid's limit", rec, maxRecords, tensor.NameLabels)
+			}
+			if labelValues += t.Len(); labelValues > maxValues {
+				return input{}, fmt.Errorf("%s brings the %q records to %d values in all, over imgrid's limit of %d", rec, tensor.NameLabels, labelValues, maxValues)
+			}
+			s.labels = append(s.labels, rec)
+		case len(t.Shape) == 4 && s.images == nil && fourD == nil:
+			fourD = []record{rec}
 		}
 	}
-	if images == nil {
-		images = fourD
+	if s.images == nil {
+		s.images = fourD
 	}
-	if images == nil {
+	if s.images == nil {
 		has := "no records"
 		if len(seen) > 0 {
 			has = "only " + strings.Join(seen, ", ")
 		}
-		return nil, nil, fmt.Errorf("the stream has no images: want an %q record or another N×C×H×W record, but it has %s", tensor.NameImages, has)
+		return input{}, fmt.Errorf("the stream has no images: want an %q record or another N×C×H×W record, but it has %s", tensor.NameImages, has)
 	}
-	return images, labels, nil
+	return s, nil
 }
 
-// toImages checks that t is a batch of images and wraps its pixels.
-func toImages(t *tensor.Tensor) (grid.Images, error) {
-	where := fmt.Sprintf("record %q", t.Name)
+// toImages checks the image records and joins them, in stream order, into
+// one batch; it also returns their nrow hint (0: none). The records must
+// agree on dtype, C, H and W; on the value range unless opt normalizes
+// (which ignores it); and those with an nrow entry on its value unless opt
+// sets NRow.
+func toImages(recs []record, opt grid.Options) (grid.Images, int, error) {
+	normalize := opt.Normalize || opt.Range != nil || opt.ScaleEach
+	batches := make([]grid.Images, len(recs))
+	var hint int
+	var hintFrom record
+	total := 0
+	for i, r := range recs {
+		m, k, err := toBatch(r)
+		if err != nil {
+			return grid.Images{}, 0, err
+		}
+		if i > 0 {
+			first := recs[0]
+			if m.C != batches[0].C || m.H != batches[0].H || m.W != batches[0].W {
+				return grid.Images{}, 0, fmt.Errorf("%s has shape %s but %s has %s: images drawn together must have the same C×H×W",
+					r, tensor.ShapeString(r.Shape), first, tensor.ShapeString(first.Shape))
+			}
+			if r.DType != first.DType {
+				return grid.Images{}, 0, fmt.Errorf("%s holds %s values but %s holds %s: images drawn together must have one dtype", r, r.DType, first, first.DType)
+			}
+			if !normalize && (m.Lo != batches[0].Lo || m.Hi != batches[0].Hi) {
+				return grid.Images{}, 0, fmt.Errorf("%s is drawn from range %v but %s from %v: images drawn together need one range (or -normalize, or -range LO,HI)",
+					r, grid.Range{Lo: m.Lo, Hi: m.Hi}, first, grid.Range{Lo: batches[0].Lo, Hi: batches[0].Hi})
+			}
+		}
+		if k > 0 {
+			switch {
+			case hint == 0:
+				hint, hintFrom = k, r
+			case k != hint && opt.NRow == 0:
+				return grid.Images{}, 0, fmt.Errorf("%s has metadata %s=%d but %s has %s=%d: images drawn together need one row length (or -nrow K)",
+					r, tensor.MetaNRow, k, hintFrom, tensor.MetaNRow, hint)
+			}
+		}
+		batches[i] = m
+		total += m.N
+	}
+	if total == 0 {
+		if len(recs) == 1 {
+			return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", recs[0], tensor.ShapeString(recs[0].Shape))
+		}
+		return grid.Images{}, 0, fmt.Errorf("the %d %q records hold no images: no pixels to show", len(recs), recs[0].Name)
+	}
+	if len(batches) == 1 {
+		return batches[0], hint, nil
+	}
+	m := batches[0]
+	m.N = total
+	if recs[0].DType == tensor.Uint8 {
+		m.U8 = make([]uint8, 0, total*m.C*m.H*m.W)
+		for _, b := range batches {
+			m.U8 = append(m.U8, b.U8...)
+		}
+	} else {
+		m.F32 = make([]float32, 0, total*m.C*m.H*m.W)
+		for _, b := range batches {
+			m.F32 = append(m.F32, b.F32...)
+		}
+	}
+	return m, hint, nil
+}
+
+// toBatch checks that r is a batch of images and wraps its pixels; it also
+// returns its nrow entry (0: none). The batch may hold no images (N = 0).
+func toBatch(r record) (grid.Images, int, error) {
+	t := r.Tensor
 	if len(t.Shape) != 4 {
-		return grid.Images{}, fmt.Errorf("%s has shape %s; want images N×C×H×W", where, tensor.ShapeString(t.Shape))
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s; want images N×C×H×W", r, tensor.ShapeString(t.Shape))
 	}
 	n, c, h, w := t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]
 	if c != 1 && c != 3 {
-		return grid.Images{}, fmt.Errorf("%s has shape %s: %d channels; want 1 (gray) or 3 (RGB)", where, tensor.ShapeString(t.Shape), c)
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: %d channels; want 1 (gray) or 3 (RGB)", r, tensor.ShapeString(t.Shape), c)
 	}
-	if n == 0 || h == 0 || w == 0 {
-		return grid.Images{}, fmt.Errorf("%s has shape %s: no pixels to show", where, tensor.ShapeString(t.Shape))
+	if h == 0 || w == 0 {
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", r, tensor.ShapeString(t.Shape))
+	}
+	nrow := 0
+	if s, ok := t.Meta[tensor.MetaNRow]; ok {
+		k, ok := t.NRow()
+		if !ok {
+			return grid.Images{}, 0, fmt.Errorf("%s: metadata %s=%q: want a positive integer, the images per row", r, tensor.MetaNRow, s)
+		}
+		nrow = k
+	}
+	var rng *grid.Range
+	if s, ok := t.Meta[tensor.MetaRange]; ok {
+		x, err := grid.ParseRange(s)
+		if err != nil {
+			return grid.Images{}, 0, fmt.Errorf("%s: metadata %s=%q: %w", r, tensor.MetaRange, s, err)
+		}
+		rng = &x
 	}
 	switch t.DType {
 	case tensor.Uint8:
-		return grid.Uint8Images(n, c, h, w, t.U8), nil
-	case tensor.Float32:
-		rng := grid.Range{Lo: -1, Hi: 1}
-		if s, ok := t.Meta[tensor.MetaRange]; ok {
-			var err error
-			if rng, err = grid.ParseRange(s); err != nil {
-				return grid.Images{}, fmt.Errorf("%s: metadata %s=%q: %w", where, tensor.MetaRange, s, err)
-			}
+		// docs/stream.md: uint8 images run from 0 (black) to 255 (white),
+		// and their range entry, if any, says so.
+		if rng != nil && (rng.Lo != 0 || rng.Hi != 255) {
+			return grid.Images{}, 0, fmt.Errorf("%s: metadata %s=%q: uint8 images run from 0 (black) to 255 (white), so their range must be 0,255 or absent",
+				r, tensor.MetaRange, t.Meta[tensor.MetaRange])
 		}
-		return grid.Float32Images(n, c, h, w, t.F32, rng.Lo, rng.Hi), nil
+		return grid.Uint8Images(n, c, h, w, t.U8), nrow, nil
+	case tensor.Float32:
+		if rng == nil {
+			rng = &grid.Range{Lo: -1, Hi: 1}
+		}
+		return grid.Float32Images(n, c, h, w, t.F32, rng.Lo, rng.Hi), nrow, nil
 	}
-	return grid.Images{}, fmt.Errorf("%s holds %s values; want uint8 or float32 images", where, t.DType)
+	return grid.Images{}, 0, fmt.Errorf("%s holds %s values; want uint8 or float32 images", r, t.DType)
 }
 
-// toClasses returns the n class numbers of a labels record.
-func toClasses(t *tensor.Tensor, n int) ([]int, error) {
-	where := fmt.Sprintf("-labels: record %q", t.Name)
-	if len(t.Shape) != 1 || t.Shape[0] != n {
-		return nil, fmt.Errorf("%s has shape %s; want %d labels, one per image", where, tensor.ShapeString(t.Shape), n)
+// toClasses returns the class numbers of the labels records, joined in
+// stream order: n of them, one per image.
+func toClasses(recs []record, n int) ([]int, error) {
+	total := 0
+	for _, r := range recs {
+		t := r.Tensor
+		if len(t.Shape) != 1 || len(recs) == 1 && t.Shape[0] != n {
+			return nil, fmt.Errorf("-labels: %s has shape %s; want %d labels, one per image", r, tensor.ShapeString(t.Shape), n)
+		}
+		if t.DType != tensor.Uint8 && t.DType != tensor.Int32 {
+			return nil, fmt.Errorf("-labels: %s holds %s values; want uint8 or int32 class numbers", r, t.DType)
+		}
+		total += t.Shape[0]
 	}
-	classes := make([]int, n)
-	switch t.DType {
-	case tensor.Uint8:
-		for i, v := range t.U8 {
-			classes[i] = int(v)
+	if total != n {
+		return nil, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, total, n)
+	}
+	classes := make([]int, 0, n)
+	for _, r := range recs {
+		if r.DType == tensor.Uint8 {
+			for _, v := range r.U8 {
+				classes = append(classes, int(v))
+			}
+		} else {
+			for _, v := range r.I32 {
+				classes = append(classes, int(v))
+			}
 		}
-	case tensor.Int32:
-		for i, v := range t.I32 {
-			classes[i] = int(v)
-		}
-	default:
-		return nil, fmt.Errorf("%s holds %s values; want uint8 or int32 class numbers", where, t.DType)
 	}
 	return classes, nil
 }

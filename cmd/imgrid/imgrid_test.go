@@ -6,9 +6,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +28,7 @@ func stream(t *testing.T, ts ...*tensor.Tensor) []byte {
 func renderGray(t *testing.T, c config, in []byte) *image.Gray {
 	t.Helper()
 	var out bytes.Buffer
-	if err := render(c, bytes.NewReader(in), &out); err != nil {
+	if err := render(c, bytes.NewReader(in), &out, io.Discard); err != nil {
 		t.Fatalf("render: %v", err)
 	}
 	img, err := png.Decode(&out)
@@ -99,7 +101,7 @@ func TestWhichRecord(t *testing.T) {
 		{[]*tensor.Tensor{a, c, b}, 22},
 		{[]*tensor.Tensor{a, c}, 11}, // else the first 4-D record
 		{[]*tensor.Tensor{tensor.NewUint8("v", []int{2}, []uint8{1, 2}), c, a}, 33},
-		{[]*tensor.Tensor{b, tensor.NewUint8("images", []int{1, 1, 1, 1}, []uint8{44})}, 22}, // the first "images"
+		{[]*tensor.Tensor{b, tensor.NewUint8("images", []int{1, 1, 1, 1}, []uint8{44})}, 22}, // every "images", in order
 	} {
 		g := renderGray(t, config{}, stream(t, tc.ts...))
 		if g.Pix[0] != tc.want {
@@ -123,7 +125,7 @@ func TestRenderErrors(t *testing.T) {
 		{"truncated", truncated, config{}, "reading the stream"},
 		{"no records", stream(t), config{}, "has no images: want an \"images\" record or another N×C×H×W record, but it has no records"},
 		{"labels only", stream(t, tensor.NewUint8("labels", []int{2}, []uint8{1, 2})), config{}, "but it has only labels uint8 2"},
-		{"rank 3", stream(t, tensor.NewUint8("images", []int{2, 28, 28}, nil)), config{}, `record "images" has shape 2x28x28; want images N×C×H×W`},
+		{"rank 3", stream(t, tensor.NewUint8("images", []int{2, 28, 28}, nil)), config{}, `record 0 "images" has shape 2x28x28; want images N×C×H×W`},
 		{"2 channels", stream(t, tensor.NewUint8("images", []int{2, 2, 4, 4}, nil)), config{}, "2 channels; want 1 (gray) or 3 (RGB)"},
 		{"no images", stream(t, tensor.NewUint8("images", []int{0, 1, 4, 4}, nil)), config{}, "no pixels"},
 		{"int32", stream(t, tensor.NewInt32("images", []int{2, 1, 4, 4}, nil)), config{}, "holds int32 values; want uint8 or float32"},
@@ -137,7 +139,7 @@ func TestRenderErrors(t *testing.T) {
 		{"too big", stream(t, img), config{opt: grid.Options{Pad: 3000}}, "over the limit of 64.0 Mpixel"},
 	} {
 		var out bytes.Buffer
-		err := render(tc.c, bytes.NewReader(tc.in), &out)
+		err := render(tc.c, bytes.NewReader(tc.in), &out, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.msg)
 		}
@@ -203,12 +205,12 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte, flags uint8) {
 		c := config{opt: grid.Options{Pad: int(flags & 3), NRow: int(flags>>2) & 7, Normalize: flags&32 != 0, ScaleEach: flags&64 != 0}, labels: flags&128 != 0}
-		render(c, bytes.NewReader(in), io.Discard)
+		render(c, bytes.NewReader(in), io.Discard, io.Discard)
 	})
 }
 
 // TestNRowHint: a stream's nrow entry sets the images per row unless -nrow
-// is given; a malformed one is ignored.
+// is given; a malformed one is an error, as a malformed range is.
 func TestNRowHint(t *testing.T) {
 	img := func(nrow string) []byte {
 		x := tensor.NewUint8("images", []int{6, 1, 1, 1}, []uint8{1, 2, 3, 4, 5, 6})
@@ -226,12 +228,233 @@ func TestNRowHint(t *testing.T) {
 		{"6", config{}, 6, 1},                           // the hint
 		{"2", config{}, 2, 3},                           // the hint
 		{"2", config{opt: grid.Options{NRow: 3}}, 3, 2}, // -nrow wins
-		{"x", config{}, 3, 2},                           // malformed: ignored
-		{"0", config{}, 3, 2},
 	} {
 		g := renderGray(t, c.c, img(c.nrow))
 		if g.Rect.Dx() != c.dx || g.Rect.Dy() != c.dy {
 			t.Errorf("nrow %q, %+v: grid %v, want %dx%d", c.nrow, c.c, g.Rect.Size(), c.dx, c.dy)
+		}
+	}
+	for _, c := range []struct {
+		nrow string
+		c    config
+	}{
+		{"x", config{}},
+		{"0", config{}},
+		{"-3", config{}},
+		{"2.5", config{}},
+		{"", config{}}, // present but empty
+		{"x", config{opt: grid.Options{NRow: 3}}}, // the stream is wrong whatever -nrow says
+	} {
+		x := tensor.NewUint8("images", []int{6, 1, 1, 1}, nil).SetMeta(tensor.MetaNRow, c.nrow)
+		want := fmt.Sprintf(`record 0 "images": metadata nrow=%q: want a positive integer`, c.nrow)
+		expectError(t, c.c, stream(t, x), want)
+	}
+}
+
+// expectError renders in under c and checks that it fails with an error
+// containing msg, writing no PNG and no warning.
+func expectError(t *testing.T, c config, in []byte, msg string) {
+	t.Helper()
+	var out, warn bytes.Buffer
+	err := render(c, bytes.NewReader(in), &out, &warn)
+	if err == nil || !strings.Contains(err.Error(), msg) {
+		t.Errorf("error %v, want one containing %q", err, msg)
+	}
+	if out.Len() != 0 || warn.Len() != 0 {
+		t.Errorf("wrote %d bytes and the warning %q", out.Len(), warn.String())
+	}
+}
+
+// renderWarn renders in under c and returns the gray grid and what was
+// written to stderr.
+func renderWarn(t *testing.T, c config, in []byte) (*image.Gray, string) {
+	t.Helper()
+	var out, warn bytes.Buffer
+	if err := render(c, bytes.NewReader(in), &out, &warn); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	img, err := png.Decode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img.(*image.Gray), warn.String()
+}
+
+// TestNonFinite: NaN and infinite values are counted and drawn as the help
+// says (NaN black, +Inf white, -Inf black); -normalize ignores them; when
+// nothing else is left there is no picture.
+func TestNonFinite(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	pix := []float32{nan, 0, 0.5, 1, inf, -inf, nan, 0.25}
+	in := stream(t, tensor.NewFloat32("images", []int{2, 1, 1, 4}, pix).SetMeta("range", "0,1"))
+	const note = "imgrid: warning: 4 of 8 pixel values are NaN or infinite (2 NaN drawn black, 1 +Inf drawn white, 1 -Inf drawn black)\n"
+
+	g, warn := renderWarn(t, config{opt: grid.Options{NRow: 4}}, in)
+	if !bytes.Equal(g.Pix, []uint8{0, 0, 128, 255, 255, 0, 0, 64}) {
+		t.Errorf("drawn as %v", g.Pix)
+	}
+	if warn != note {
+		t.Errorf("warning %q, want %q", warn, note)
+	}
+	// -normalize stretches the finite values 0..1, not -Inf..+Inf (which
+	// would leave every finite value black).
+	g, warn = renderWarn(t, config{opt: grid.Options{NRow: 4, Normalize: true}}, in)
+	if !bytes.Equal(g.Pix, []uint8{0, 0, 128, 255, 255, 0, 0, 64}) || warn != note {
+		t.Errorf("-normalize: drawn as %v, warning %q", g.Pix, warn)
+	}
+	// The count is of the images shown.
+	in = stream(t, tensor.NewFloat32("images", []int{3, 1, 1, 2}, []float32{0, 1, nan, 1, inf, inf}))
+	if _, warn = renderWarn(t, config{first: 1}, in); warn != "" {
+		t.Errorf("-n 1 shows no NaN, but warns %q", warn)
+	}
+	if _, warn = renderWarn(t, config{first: 2}, in); warn != "imgrid: warning: 1 of 4 pixel values are NaN or infinite (1 NaN drawn black)\n" {
+		t.Errorf("-n 2: warning %q", warn)
+	}
+	// All of them: an error and nothing written, with or without -normalize.
+	allBad := stream(t, tensor.NewFloat32("images", []int{2, 1, 1, 2}, []float32{nan, nan, inf, -inf}))
+	for _, c := range []config{{}, {opt: grid.Options{Normalize: true}}, {opt: grid.Options{ScaleEach: true}}} {
+		expectError(t, c, allBad, "all 4 pixel values are NaN or infinite")
+	}
+	in = stream(t, tensor.NewFloat32("images", []int{3, 1, 1, 2}, []float32{nan, inf, nan, nan, 0, 1}))
+	expectError(t, config{first: 2}, in, "all 4 pixel values are NaN or infinite")
+}
+
+// TestUint8Range: docs/stream.md gives uint8 images an optional range=0,255
+// and draws them 0 (black) to 255 (white); another range is an error.
+func TestUint8Range(t *testing.T) {
+	img := func(rng string) []byte {
+		x := tensor.NewUint8("images", []int{1, 1, 1, 3}, []uint8{0, 100, 255})
+		if rng != "" {
+			x.SetMeta(tensor.MetaRange, rng)
+		}
+		return stream(t, x)
+	}
+	for _, rng := range []string{"", "0,255", "0, 255", "0,255.0"} {
+		if g := renderGray(t, config{}, img(rng)); !bytes.Equal(g.Pix, []uint8{0, 100, 255}) {
+			t.Errorf("range %q: drawn as %v", rng, g.Pix)
+		}
+	}
+	for _, rng := range []string{"0,1", "-1,1", "0,256", "10,200"} {
+		expectError(t, config{}, img(rng), fmt.Sprintf(`record 0 "images": metadata range=%q: uint8 images run from 0 (black) to 255 (white), so their range must be 0,255 or absent`, rng))
+	}
+	expectError(t, config{}, img("0;255"), `record 0 "images": metadata range="0;255": range "0;255": want two numbers`)
+}
+
+// TestBatches: several "images" records are drawn as one set, in stream
+// order, with their labels records joined likewise.
+func TestBatches(t *testing.T) {
+	u8 := func(n int, first uint8) *tensor.Tensor {
+		pix := make([]uint8, n)
+		for i := range pix {
+			pix[i] = first + uint8(i)
+		}
+		return tensor.NewUint8("images", []int{n, 1, 1, 1}, pix)
+	}
+	labels := func(c ...uint8) *tensor.Tensor { return tensor.NewUint8("labels", []int{len(c)}, c) }
+
+	in := stream(t, u8(2, 10), labels(1, 1), u8(0, 0), labels(), tensor.NewUint8("other", []int{1, 1, 1, 1}, []uint8{99}), u8(3, 20), tensor.NewInt32("labels", []int{3}, []int32{2, 2, 3}))
+	g := renderGray(t, config{opt: grid.Options{NRow: 2}}, in)
+	if !bytes.Equal(g.Pix, []uint8{10, 11, 20, 21, 22, 0}) {
+		t.Errorf("drawn as %v", g.Pix)
+	}
+	// -labels: rows of classes 1, 2 and 3.
+	g = renderGray(t, config{opt: grid.Options{NRow: 2}, labels: true}, in)
+	if g.Rect.Dx() <= 2 || g.Rect.Dy() != 3 {
+		t.Errorf("-labels: %v", g.Rect.Size())
+	}
+	// -n counts across the batches.
+	if g = renderGray(t, config{opt: grid.Options{NRow: 2}, first: 3}, in); !bytes.Equal(g.Pix, []uint8{10, 11, 20, 0}) {
+		t.Errorf("-n 3: drawn as %v", g.Pix)
+	}
+
+	// nrow entries: one batch's is the hint; equal ones agree.
+	in = stream(t, u8(3, 1), u8(3, 4).SetMeta(tensor.MetaNRow, "3"), u8(3, 7).SetMeta(tensor.MetaNRow, "3"))
+	if g := renderGray(t, config{}, in); g.Rect.Dx() != 3 || g.Rect.Dy() != 3 {
+		t.Errorf("nrow 3 in two of three batches: grid %v, want 3x3", g.Rect.Size())
+	}
+	// Differing ones are an error, unless -nrow decides.
+	in = stream(t, u8(3, 1).SetMeta(tensor.MetaNRow, "3"), u8(2, 4).SetMeta(tensor.MetaNRow, "2"))
+	expectError(t, config{}, in, `record 1 "images" has metadata nrow=2 but record 0 "images" has nrow=3`)
+	if g := renderGray(t, config{opt: grid.Options{NRow: 5}}, in); g.Rect.Dx() != 5 {
+		t.Errorf("-nrow 5: grid %v", g.Rect.Size())
+	}
+
+	// Float batches: one range (absent means -1,1), unless normalized.
+	f32 := func(rng string, pix ...float32) *tensor.Tensor {
+		x := tensor.NewFloat32("images", []int{len(pix), 1, 1, 1}, pix)
+		if rng != "" {
+			x.SetMeta(tensor.MetaRange, rng)
+		}
+		return x
+	}
+	// An empty first batch takes no place, whatever the dtype.
+	if g := renderGray(t, config{}, stream(t, u8(0, 0), u8(2, 10))); !bytes.Equal(g.Pix, []uint8{10, 11}) {
+		t.Errorf("uint8 after an empty batch: drawn as %v", g.Pix)
+	}
+	if g := renderGray(t, config{}, stream(t, f32(""), f32("", -1, 1))); !bytes.Equal(g.Pix, []uint8{0, 255}) {
+		t.Errorf("float32 after an empty batch: drawn as %v", g.Pix)
+	}
+	in = stream(t, f32("-1,1", -1, 0), f32("", 1))
+	if g := renderGray(t, config{}, in); !bytes.Equal(g.Pix, []uint8{0, 128, 255, 0}) {
+		t.Errorf("range -1,1 and none: drawn as %v", g.Pix)
+	}
+	in = stream(t, f32("", -1, 0), f32("0,1", 1))
+	expectError(t, config{}, in, `record 1 "images" is drawn from range 0,1 but record 0 "images" from -1,1: images drawn together need one range`)
+	for _, opt := range []grid.Options{{Normalize: true}, {Range: &grid.Range{Lo: -1, Hi: 1}}, {ScaleEach: true}} {
+		renderGray(t, config{opt: opt}, in)
+	}
+
+	// Batches that cannot be drawn together.
+	for _, tc := range []struct {
+		name string
+		ts   []*tensor.Tensor
+		c    config
+		msg  string
+	}{
+		{"shape", []*tensor.Tensor{u8(1, 0), tensor.NewUint8("images", []int{1, 1, 1, 2}, nil)}, config{},
+			`record 1 "images" has shape 1x1x1x2 but record 0 "images" has 1x1x1x1: images drawn together must have the same C×H×W`},
+		{"channels", []*tensor.Tensor{u8(1, 0), tensor.NewUint8("images", []int{1, 3, 1, 1}, nil)}, config{}, "must have the same C×H×W"},
+		{"dtype", []*tensor.Tensor{u8(1, 0), f32("", 0)}, config{opt: grid.Options{Normalize: true}},
+			`record 1 "images" holds float32 values but record 0 "images" holds uint8: images drawn together must have one dtype`},
+		{"bad second", []*tensor.Tensor{u8(1, 0), tensor.NewUint8("images", []int{1, 2, 1, 1}, nil)}, config{}, `record 1 "images" has shape 1x2x1x1: 2 channels`},
+		{"bad range in second", []*tensor.Tensor{f32("", 0), f32("1,0", 0)}, config{}, `record 1 "images": metadata range="1,0"`},
+		{"no images at all", []*tensor.Tensor{u8(0, 0), u8(0, 0)}, config{}, `the 2 "images" records hold no images`},
+		{"labels short", []*tensor.Tensor{u8(2, 0), labels(1), u8(2, 0), labels(1, 2)}, config{labels: true},
+			`-labels: the 2 "labels" records hold 3 labels; want 4, one per image`},
+		{"labels long", []*tensor.Tensor{u8(2, 0), labels(1, 1, 1), u8(2, 0), labels(1, 2)}, config{labels: true},
+			`-labels: the 2 "labels" records hold 5 labels; want 4`},
+		{"labels rank", []*tensor.Tensor{u8(2, 0), labels(1, 1), tensor.NewUint8("labels", []int{1, 2}, nil)}, config{labels: true},
+			`-labels: record 2 "labels" has shape 1x2; want 2 labels`},
+		{"labels dtype", []*tensor.Tensor{u8(2, 0), labels(1), tensor.NewFloat32("labels", []int{1}, nil)}, config{labels: true},
+			`-labels: record 2 "labels" holds float32 values`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { expectError(t, tc.c, stream(t, tc.ts...), tc.msg) })
+	}
+}
+
+// TestReadLimits: the image records together, and the labels records
+// together, may not hold more values or be more records than the limits.
+func TestReadLimits(t *testing.T) {
+	img := func(n int) *tensor.Tensor { return tensor.NewUint8("images", []int{n, 1, 2, 2}, nil) }
+	lab := func(n int) *tensor.Tensor { return tensor.NewUint8("labels", []int{n}, nil) }
+	for _, tc := range []struct {
+		name       string
+		ts         []*tensor.Tensor
+		values     int
+		records    int
+		wantLabels bool
+		msg        string // "" for no error
+	}{
+		{"at the limit", []*tensor.Tensor{img(2), img(3)}, 20, 2, false, ""},
+		{"values", []*tensor.Tensor{img(2), img(3), img(1)}, 20, 10, false, `record 2 "images" brings the "images" records to 24 values in all, over imgrid's limit of 20`},
+		{"records", []*tensor.Tensor{img(1), img(0), img(1)}, 20, 2, false, `record 2 "images": the stream has more than 2 "images" records, over imgrid's limit`},
+		{"labels values", []*tensor.Tensor{img(1), lab(15), lab(6)}, 20, 10, true, `record 2 "labels" brings the "labels" records to 21 values in all`},
+		{"labels records", []*tensor.Tensor{img(1), lab(1), lab(1), lab(1)}, 20, 2, true, `record 3 "labels": the stream has more than 2 "labels" records`},
+		{"labels not wanted", []*tensor.Tensor{img(1), lab(15), lab(6), lab(1)}, 20, 2, false, ""},
+	} {
+		_, err := readStream(bytes.NewReader(stream(t, tc.ts...)), tc.wantLabels, tc.values, tc.records)
+		if tc.msg == "" && err != nil || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
 		}
 	}
 }

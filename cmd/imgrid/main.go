@@ -15,25 +15,42 @@ import (
 
 const description = `Tile a stream of images into a PNG grid (stdin → stdout, or -o FILE).
 
-The images are the stream's "images" record (else its first 4-D record):
-N×C×H×W with C = 1 (a gray PNG) or 3 (RGB), uint8 drawn as it is, float32
-mapped from the record's range=lo,hi metadata (default -1,1) to black..white.
+The images are the stream's "images" records (else its first record of rank
+4), each N×C×H×W with C = 1 (a gray PNG) or 3 (RGB), of one of two dtypes:
+
+  uint8    drawn as it is, 0 black to 255 white; a range entry, if any,
+           must be range=0,255.
+  float32  drawn from lo (black) to hi (white) of the record's range=lo,hi
+           entry (default -1,1); values outside clamp. NaN is drawn black,
+           +Inf white and -Inf black: imgrid warns on stderr how many there
+           are, and stops with an error when every value shown is one.
+
+Several "images" records (a generator's batches, or streams joined with
+cat) are drawn in stream order as one set: they must agree on dtype, C, H
+and W, and on their range unless -normalize, -range or -scale-each sets it.
+A record's nrow=K entry (a positive integer) sets the images per row unless
+-nrow is given; records that give different K need -nrow. A malformed range
+or nrow entry is an error.
+
 Options mean what they mean to torchvision's make_grid/save_image users: the
 grid has -pad pixels of -pad-value around every image, the outer border
 included; pixels become bytes as floor(clamp(v·255+0.5, 0, 255)); a single
 image is written as it is, without padding.
 
 -normalize stretches the values from the minimum to the maximum of all the
-images (of each with -scale-each) to black..white; -range LO,HI stretches
-LO..HI instead, in the units of the data (0..255 for uint8). Unlike in
-torchvision, -range and -scale-each imply -normalize.
+images (of each with -scale-each) to black..white, ignoring NaN and ±Inf;
+-range LO,HI stretches LO..HI instead, in the units of the data (0..255 for
+uint8). Unlike in torchvision, -range and -scale-each imply -normalize.
 
 -labels writes each row's class at its left. It needs the stream's "labels"
-record and rows of one class each (acgan-gen's streams say how many images
-make a row; otherwise choose -nrow to match the runs of classes); otherwise
-imgrid stops with an error and writes nothing.
+records (uint8 or int32, of shape N: one class per image, in the order of
+the images, several records joined like the images) and rows of one class
+each (acgan-gen's streams say how many images make a row; otherwise choose
+-nrow to match the runs of classes); otherwise imgrid stops with an error
+and writes nothing.
 
-The grid may have at most 64 Mpixel (after -scale and labels).`
+The images may hold at most 64M values in all, and the grid at most 64
+Mpixel (after -scale and labels).`
 
 // example is shown when stdin is a terminal.
 const example = "mnist-fetch -n 64 | imgrid > grid.png"

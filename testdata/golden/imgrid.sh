@@ -24,6 +24,14 @@ grid() {
   echo "imgrid${*:+ $*} < $in: $(pnginfo "$TMPDIR/grid.png")"
 }
 
+# warns STREAM ARGS...: like grid, and print what imgrid wrote on stderr.
+warns() {
+  local in=$1; shift
+  imgrid "$@" < "$s/$in" > "$TMPDIR/grid.png" 2> "$TMPDIR/grid.err"
+  echo "imgrid${*:+ $*} < $in: $(pnginfo "$TMPDIR/grid.png")"
+  sed 's/^/  /' "$TMPDIR/grid.err"
+}
+
 # fails FILE ARGS...: imgrid ARGS < FILE must fail without output.
 fails() {
   local in=$1; shift
@@ -102,3 +110,39 @@ head -c 1000 $s/grid-u8.tzst > "$TMPDIR/truncated"
 fails "$TMPDIR/truncated"
 fails $s/grid-bad-header.tzst
 fails $s/grid-huge-record.tzst
+
+echo "## NaN and infinite values: float32 digits in [0,1], 4×1×28×28; image 0 has nothing else"
+warns grid-nan.tzst
+warns grid-nan.tzst -normalize
+warns grid-nan.tzst -range 0.25,0.75
+warns grid-nan.tzst -scale-each
+warns grid-nan.tzst -n 2 -range 0,2
+fails $s/grid-nan.tzst -n 1
+fails $s/grid-nan.tzst -n 1 -normalize
+
+echo "## image metadata that breaks the stream format"
+fails $s/grid-u8-range.tzst
+fails $s/grid-u8-range.tzst -range 0,1
+fails $s/grid-bad-nrow.tzst
+fails $s/grid-bad-nrow.tzst -nrow 2
+
+echo "## several image records (here streams joined with cat) are drawn as one set"
+# joined A B ARGS...: cat A B | imgrid ARGS must succeed; print the PNG's
+# info and what imgrid wrote on stderr.
+joined() {
+  local a=$1 b=$2; shift 2
+  cat "$s/$a" "$s/$b" | imgrid "$@" > "$TMPDIR/grid.png" 2> "$TMPDIR/grid.err"
+  echo "cat $a $b | imgrid${*:+ $*}: $(pnginfo "$TMPDIR/grid.png")"
+  sed 's/^/  /' "$TMPDIR/grid.err"
+}
+joined grid-u8.tzst grid-u8.tzst
+joined grid-u8.tzst grid-u8.tzst -nrow 4 -labels
+joined grid-f32.tzst grid-nan.tzst -normalize -n 18 -nrow 6
+cat $s/grid-f32.tzst $s/grid-u8.tzst > "$TMPDIR/f32-u8.tzst"
+fails "$TMPDIR/f32-u8.tzst"
+cat $s/grid-f32.tzst $s/grid-nan.tzst > "$TMPDIR/f32-nan.tzst"
+fails "$TMPDIR/f32-nan.tzst"
+cat $s/grid-u8.tzst $s/grid-u8-range.tzst > "$TMPDIR/u8-u8range.tzst"
+fails "$TMPDIR/u8-u8range.tzst"
+cat $s/grid-u8.tzst $s/grid-f32.tzst > "$TMPDIR/u8-f32.tzst"
+fails "$TMPDIR/u8-f32.tzst" -labels -nrow 4
