@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"strconv"
 
 	"acgan/pkg/acgan"
@@ -31,12 +30,7 @@ const noiseStream = 0x67656e // "gen"
 // Noise returns n noise vectors of size latent, N(0, 1), drawn in order from
 // seed: the first k vectors of a call are the same for every n ≥ k.
 func Noise(seed uint64, n, latent int) []float32 {
-	r := rand.New(rand.NewPCG(seed, noiseStream))
-	z := make([]float32, n*latent)
-	for i := range z {
-		z[i] = float32(r.NormFloat64())
-	}
-	return z
+	return acgan.SeededNoise(seed, noiseStream, n, latent)
 }
 
 // Labels returns the labels of n images of class label (label ≥ 0), or,
@@ -51,11 +45,7 @@ func Labels(label, n, classes int) []int {
 		}
 		return y
 	}
-	y := make([]int, n*classes)
-	for i := range y {
-		y[i] = i / n
-	}
-	return y
+	return acgan.ClassRows(n, classes)
 }
 
 // Generate returns images [N, 1, 28, 28] in [-1, 1] for noise z [N, latent]

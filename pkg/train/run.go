@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"acgan/pkg/acgan"
@@ -104,17 +103,8 @@ const sampleNoiseStream = 0x73616d706c65 // "sample"
 // SampleRows·SampleCols noise vectors drawn from seed and the labels
 // 0,…,0 (SampleCols times), 1,…, so row r shows class r.
 func SampleNoise(seed uint64, latent int) ([]float32, []int) {
-	r := rand.New(rand.NewPCG(seed, sampleNoiseStream))
-	n := SampleRows * SampleCols
-	z := make([]float32, n*latent)
-	for i := range z {
-		z[i] = float32(r.NormFloat64())
-	}
-	y := make([]int, n)
-	for i := range y {
-		y[i] = i / SampleCols
-	}
-	return z, y
+	z := acgan.SeededNoise(seed, sampleNoiseStream, SampleRows*SampleCols, latent)
+	return z, acgan.ClassRows(SampleCols, SampleRows)
 }
 
 // window accumulates the stats of the iterations since the last record.
