@@ -16,12 +16,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
-	"acgan/pkg/gemm"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
@@ -84,13 +82,8 @@ func (f *flags) Validate() error {
 }
 
 func run(ctx context.Context, f *flags) error {
-	n := f.Threads
-	if n == 0 {
-		n = runtime.NumCPU()
-	}
-	runtime.GOMAXPROCS(n)
-	nn.SetThreads(n)
-	gemm.SetThreads(n)
+	cli.SetThreads(f.Threads)
+	nn.SetThreads(f.Threads)
 
 	notes := &eval.Notes{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Prefix: "acgan-eval: "}
 	cfg := mnist.Config{Dir: f.Dir, Offline: f.Offline,

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -25,7 +24,6 @@ import (
 	"acgan/pkg/dataset"
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
-	"acgan/pkg/gemm"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
@@ -42,17 +40,9 @@ type exitStatus int
 
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
-func setThreads(n int) {
-	if n == 0 {
-		n = runtime.NumCPU()
-	}
-	runtime.GOMAXPROCS(n)
-	nn.SetThreads(n)
-	gemm.SetThreads(n)
-}
-
 func run(f *flags) error {
-	setThreads(f.Threads)
+	cli.SetThreads(f.Threads)
+	nn.SetThreads(f.Threads)
 	out, err := cli.Create(f.Output)
 	if err != nil {
 		return err

@@ -4,29 +4,16 @@
 package gemm
 
 import (
-	"runtime"
 	"sync"
-	"sync/atomic"
+
+	"acgan/pkg/parallel"
 )
 
-// threads bounds the goroutines one product uses (the caller's included).
-var threads atomic.Int32
-
-func init() { threads.Store(int32(runtime.GOMAXPROCS(0))) }
-
-// SetThreads bounds the number of goroutines (the caller's included) that
-// share one product; n < 1 means runtime.GOMAXPROCS(0). Results do not
+// Threads returns how many goroutines (the caller's included) may share one
+// product: the process's thread count, parallel.Threads. Results do not
 // depend on it: every element of C is computed by one goroutine, summing
 // over k in the same order.
-func SetThreads(n int) {
-	if n < 1 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	threads.Store(int32(n))
-}
-
-// Threads returns the bound set by SetThreads.
-func Threads() int { return int(threads.Load()) }
+func Threads() int { return parallel.Threads() }
 
 // workspace is one goroutine's scratch memory.
 type workspace struct {

@@ -10,6 +10,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"acgan/pkg/parallel"
 )
 
 // useArch makes the implementation called name active for the rest of the
@@ -27,8 +29,8 @@ func useArch(t testing.TB, name string) {
 
 func useThreads(t testing.TB, n int) {
 	old := Threads()
-	SetThreads(n)
-	t.Cleanup(func() { SetThreads(old) })
+	parallel.SetThreads(n)
+	t.Cleanup(func() { parallel.SetThreads(old) })
 }
 
 // problem is one product with its operands laid out with padded strides.
@@ -363,7 +365,7 @@ func TestSgemmThreadsBitIdentical(t *testing.T) {
 	useThreads(t, 1)
 	one := p.run(t)
 	for _, n := range []int{2, 3, 5} {
-		SetThreads(n)
+		parallel.SetThreads(n)
 		got := p.run(t)
 		for i := range got {
 			if math.Float32bits(got[i]) != math.Float32bits(one[i]) {
