@@ -113,9 +113,9 @@ func (r *Reader) next() (*Tensor, error) {
 				return nil, fmt.Errorf("tensor stream: %w", errf(ErrTruncated,
 					"truncated after the stream header: no end marker (did the writer stop early?)"))
 			}
-			if n == 0 && zstdCut(err) && r.index > 0 {
-				// Between records: name the last one read.
-				return nil, fmt.Errorf("tensor stream: after record %d %q: %w", r.index-1, r.lastName, err)
+			if n == 0 {
+				// The zstd data failed between records.
+				return nil, r.between(zstdErr(err))
 			}
 			return nil, r.readErr(err, n, 4, "a record tag")
 		}
@@ -125,10 +125,10 @@ func (r *Reader) next() (*Tensor, error) {
 		case endTag:
 			cnt := r.buf(8)
 			if n, err := r.readFull(cnt); err != nil {
-				return nil, r.readErr(err, n, 8, "the end marker")
+				return nil, r.between(readFailure(err, n, 8, "the end marker"))
 			}
 			if c := binary.LittleEndian.Uint64(cnt); c != r.inStream {
-				return nil, r.errAt(ErrCorrupt, "end marker counts %d records but the stream has %d", c, r.inStream)
+				return nil, r.between(errf(ErrCorrupt, "end marker counts %d records but the stream has %d", c, r.inStream))
 			}
 			r.state = wantHeader
 		default:
@@ -302,12 +302,18 @@ func (r *Reader) readFull(b []byte) (int, error) {
 }
 
 // readErr turns a failed read of want bytes (got of them arrived) of what
-// into an error.
+// into an error about the record being read.
 func (r *Reader) readErr(err error, got, want int, what string) error {
+	return r.wrapAt("", readFailure(err, got, want, what))
+}
+
+// readFailure describes a failed read of want bytes (got of them arrived)
+// of what.
+func readFailure(err error, got, want int, what string) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return r.errAt(ErrTruncated, "truncated inside %s (%d of %d bytes)", what, got, want)
+		return errf(ErrTruncated, "truncated inside %s (%d of %d bytes)", what, got, want)
 	}
-	return r.wrapAt("", zstdErr(err))
+	return zstdErr(err)
 }
 
 // zstdCutError reports an input that ends inside a zstd frame.
@@ -359,6 +365,15 @@ func zstdErr(err error) error {
 		return err
 	}
 	return errf(ErrCorrupt, "corrupt zstd data: %v", err)
+}
+
+// between adds to err, an error between two records (where a tag or an end
+// marker is), the position: after the last record read.
+func (r *Reader) between(err error) error {
+	if r.index == 0 {
+		return fmt.Errorf("tensor stream: %w", err)
+	}
+	return fmt.Errorf("tensor stream: after record %d %q: %w", r.index-1, r.lastName, err)
 }
 
 // errAt makes an error about the record being read.
