@@ -4,13 +4,17 @@
 // or command lines; the model file and the tools live elsewhere.
 package acgan
 
-import "fmt"
+import (
+	"fmt"
 
-// Image geometry of the model: MNIST digits, one channel.
+	"acgan/pkg/dataset"
+)
+
+// Image geometry of the model: MNIST's (pkg/dataset), gray 28×28.
 const (
-	ImageC    = 1
-	ImageH    = 28
-	ImageW    = 28
+	ImageC    = dataset.MNISTChannels
+	ImageH    = dataset.MNISTHeight
+	ImageW    = dataset.MNISTWidth
 	ImageSize = ImageC * ImageH * ImageW // values per image
 )
 
@@ -65,7 +69,7 @@ type Config struct {
 
 // DefaultConfig returns the Keras program's configuration.
 func DefaultConfig() Config {
-	return Config{Objective: FakeClass, Latent: 100, Classes: 10, Batch: 32,
+	return Config{Objective: FakeClass, Latent: 100, Classes: dataset.MNISTClasses, Batch: 32,
 		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25}
 }
 
