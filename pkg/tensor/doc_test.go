@@ -1,7 +1,8 @@
 // Tests that keep docs/stream.md true: its worked example (an annotated
 // dump made here by a second, independent walk over the bytes) and its
-// Python reader (run against streams this package writes, when python3 with
-// numpy and zstandard is installed). Rewrite the example with
+// Python reader (run against streams this package writes and against the
+// corpus in testdata/streams, when python3 with numpy and zstandard is
+// installed). Rewrite the example with
 //
 //	go test ./pkg/tensor -run TestDocExample -update-doc
 
@@ -175,7 +176,7 @@ func docExample(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("```\n%s```\n\nCompressed, this stream is %d bytes (`testdata/streams/example.tzst`):\n\n```\n%s```\n",
+	return fmt.Sprintf("```\n%s```\n\nCompressed, this stream is %d bytes (`testdata/streams/valid/example.tzst`):\n\n```\n%s```\n",
 		dump, len(compressed), hexLines(compressed))
 }
 
@@ -215,12 +216,11 @@ func TestDocExample(t *testing.T) {
 	}
 }
 
-// TestPythonSnippet runs the Python reader of docs/stream.md on streams
-// written here and checks it reads the same arrays as WriteNPY writes.
-func TestPythonSnippet(t *testing.T) {
-	// The first python3 on PATH, or Debian's, that has numpy and zstandard.
-	py := ""
-	for _, c := range []string{"python3", "/usr/bin/python3"} {
+// python returns a python3 that has numpy and zstandard (Debian's first,
+// then the first on PATH), and the Python reader of docs/stream.md (its
+// first python block). It skips the test when there is no such python3.
+func python(t *testing.T) (py, code string) {
+	for _, c := range []string{"/usr/bin/python3", "python3"} {
 		p, err := exec.LookPath(c)
 		if err != nil {
 			continue
@@ -242,8 +242,14 @@ func TestPythonSnippet(t *testing.T) {
 	if i < 0 {
 		t.Fatal("no ```python block in " + docPath)
 	}
-	code := s[i+len("```python\n"):]
-	code = code[:strings.Index(code, "```")]
+	code = s[i+len("```python\n"):]
+	return py, code[:strings.Index(code, "```")]
+}
+
+// TestPythonSnippet runs the Python reader of docs/stream.md on streams
+// written here and checks it reads the same arrays as WriteNPY writes.
+func TestPythonSnippet(t *testing.T) {
+	py, code := python(t)
 
 	dir := t.TempDir()
 	ts := append(smallStream(), exampleStream()...)
@@ -305,4 +311,89 @@ func sortedMeta(m map[string]string) string {
 		parts = append(parts, fmt.Sprintf("('%s', '%s')", k, m[k]))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// pythonCorpusCheck, run after the reader, reads every file of the corpus
+// (argv[1]) that MANIFEST lists and prints how reading it ends: a line
+// "path outcome records", then a line per record as recordLine makes it.
+// Any exception but StreamError fails the run.
+const pythonCorpusCheck = `
+import hashlib, os, sys
+
+root = sys.argv[1]
+for line in open(os.path.join(root, "MANIFEST"), encoding="utf-8"):
+    if line.startswith("#") or not line.strip():
+        continue
+    path, records, outcome = line.split()[0], [], "ok"
+    try:
+        with open(os.path.join(root, path), "rb") as f:
+            for name, a, meta in read_stream(f):
+                m = "\n".join(f"{k}={v}" for k, v in meta.items()).encode().hex() or "-"
+                shape = "x".join(str(d) for d in a.shape) or "scalar"
+                dtype = {"u1": 1, "i4": 2, "f4": 3}[a.dtype.str[1:]]
+                data = hashlib.sha256(a.tobytes()).hexdigest()
+                records.append(f"{name.encode().hex()} {dtype} {shape} {m} {data}")
+    except StreamError as e:
+        outcome = e.kind
+    print(path, outcome, len(records))
+    for r in records:
+        print(" ", r)
+`
+
+// TestPythonCorpus runs the Python reader of docs/stream.md on every file
+// of the corpus in testdata/streams: it must end as MANIFEST says, and read
+// the records the Go reader reads.
+func TestPythonCorpus(t *testing.T) {
+	py, code := python(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "check.py")
+	if err := os.WriteFile(script, []byte(code+pythonCorpusCheck), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, script, corpusDir).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("python: %v\n%s", err, stderr)
+	}
+	got := map[string]reading{}
+	var path string
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if rec, ok := strings.CutPrefix(line, "  "); ok {
+			r := got[path]
+			r.records = append(r.records, rec)
+			got[path] = r
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			t.Fatalf("python printed %q", line)
+		}
+		path = f[0]
+		got[path] = reading{outcome: f[1]}
+	}
+	es := readManifest(t)
+	if len(got) != len(es) {
+		t.Errorf("python read %d files, MANIFEST lists %d", len(got), len(es))
+	}
+	for _, e := range es {
+		p, ok := got[e.path]
+		if !ok {
+			t.Errorf("%s: python did not read it", e.path)
+			continue
+		}
+		if !e.allows(p.outcome, len(p.records)) {
+			t.Errorf("%s: python: %s after %d records, want %s after %d", e.path, p.outcome, len(p.records), e.outcome, e.records)
+			continue
+		}
+		g := goReading(t, e.path)
+		for i, rec := range p.records {
+			if i >= len(g.records) || rec != g.records[i] {
+				t.Errorf("%s: record %d: python read\n\t%s\nGo read\n\t%s", e.path, i, rec, strings.Join(g.records[i:min(i+1, len(g.records))], ""))
+				break
+			}
+		}
+	}
 }
