@@ -176,7 +176,7 @@ func docExample(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("```\n%s```\n\nCompressed, this stream is %d bytes (`testdata/streams/valid/example.tzst`):\n\n```\n%s```\n",
+	return fmt.Sprintf("```\n%s```\n\nCompressed by `pkg/tensor` (see \"What is reproducible\"), this stream is %d bytes (`testdata/streams/valid/example.tzst`):\n\n```\n%s```\n",
 		dump, len(compressed), hexLines(compressed))
 }
 
