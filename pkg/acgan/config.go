@@ -18,6 +18,14 @@ const (
 	ImageSize = ImageC * ImageH * ImageW // values per image
 )
 
+// MaxLatent and MaxClasses bound the configuration, and so the memory of
+// the generator's dense layer and class embedding (at most about 100 MB
+// for g.dense.w, its gradient and its Adam moments).
+const (
+	MaxLatent  = 1024
+	MaxClasses = 1024
+)
+
 // Objective selects the discriminator's class head and what the generated
 // images are labelled in the discriminator's class loss.
 type Objective int
@@ -87,10 +95,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.Objective != FakeClass && c.Objective != Paper:
 		return fmt.Errorf("acgan: config: unknown objective %d", int(c.Objective))
-	case c.Latent < 1 || c.Latent > 1<<16:
-		return fmt.Errorf("acgan: config: latent size %d out of range [1, 65536]", c.Latent)
-	case c.Classes < 2 || c.Classes > 1<<16:
-		return fmt.Errorf("acgan: config: %d classes out of range [2, 65536]", c.Classes)
+	case c.Latent < 1 || c.Latent > MaxLatent:
+		return fmt.Errorf("acgan: config: latent size %d out of range [1, %d]", c.Latent, MaxLatent)
+	case c.Classes < 2 || c.Classes > MaxClasses:
+		return fmt.Errorf("acgan: config: %d classes out of range [2, %d]", c.Classes, MaxClasses)
 	case c.Batch < 1 || c.Batch > MaxBatch:
 		return fmt.Errorf("acgan: config: batch %d out of range [1, %d]", c.Batch, MaxBatch)
 	case !(c.LR > 0 && c.LR < 1):

@@ -34,12 +34,6 @@ const (
 	RNGName = "rng"
 	// RNGAlgorithm is the value of the RNG record's "algorithm" entry.
 	RNGAlgorithm = "pcg-dxsm-128"
-
-	// MaxLatent and MaxClasses bound the configuration a file may ask for,
-	// and so the memory loading it takes (at most about 100 MB for
-	// g.dense.w, its gradient and its Adam moments), whatever the file says.
-	MaxLatent  = 1024
-	MaxClasses = 1024
 )
 
 // Model is a training run: the trainer (networks, optimisers, iteration
@@ -153,8 +147,7 @@ func LoadFile(path string) (*Model, error) {
 // finite noise.
 func Load(r io.Reader, name string) (*Model, error) {
 	tr := tensor.NewReader(r)
-	// The largest tensor of the model is g.dense.w, 6272·latent values.
-	tr.MaxElements = 6272 * MaxLatent
+	tr.MaxElements = 1024 // the header holds no values
 	h, err := tr.Next()
 	if err != nil {
 		return nil, readError(name, err)
@@ -171,6 +164,11 @@ func Load(r io.Reader, name string) (*Model, error) {
 	m, err := fromHeader(h.Meta)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// No record may be larger than the largest tensor of the model.
+	tr.MaxElements = 0
+	for _, p := range m.Params() {
+		tr.MaxElements = max(tr.MaxElements, len(p.W))
 	}
 
 	// What the configuration calls for, by name.
@@ -303,8 +301,8 @@ func fromHeader(meta map[string]string) (*Model, error) {
 		}
 		cfg.Objective = o
 	}
-	cfg.Latent = int(integer("latent", 1, MaxLatent))
-	cfg.Classes = int(integer("classes", 2, MaxClasses))
+	cfg.Latent = int(integer("latent", 1, acgan.MaxLatent))
+	cfg.Classes = int(integer("classes", 2, acgan.MaxClasses))
 	cfg.Batch = int(integer("batch", 1, acgan.MaxBatch))
 	cfg.LR = float("lr")
 	cfg.Beta1 = float("beta1")
