@@ -1,7 +1,10 @@
-// Parity with the reference dump of the seed's Keras ACGAN
+// Parity with the reference dump of the Keras program's ACGAN
 // (../shared/reference/acgan-parity, computed in float64 with Keras
 // semantics): every forward output, loss and loss part, every gradient, and
-// one Adam step.
+// one Adam step. This is the external check that our networks are the
+// Keras program's; reference_test.go checks them, at other batch sizes and
+// modes, against float64 twins built from pkg/nn/nnref, with nothing from
+// outside the repository.
 //
 // The dump's files are copied, as they are, into testdata/parity so the
 // test runs on a fresh clone. To refresh them from the shared reference:

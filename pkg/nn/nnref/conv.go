@@ -46,13 +46,19 @@ func (c Conv) Forward(x []float64, n, h, w int, wt, b []float64) (y []float64, o
 				for ox := 0; ox < ow; ox++ {
 					acc := b[co]
 					for ci := 0; ci < c.Cin; ci++ {
+						xc := x[(s*c.Cin+ci)*h*w : (s*c.Cin+ci+1)*h*w]            // x[s, ci]
+						wc := wt[(co*c.Cin+ci)*c.K*c.K : (co*c.Cin+ci+1)*c.K*c.K] // w[co, ci]
 						for ky := 0; ky < c.K; ky++ {
+							iy := oy*c.S - top + ky
+							if iy < 0 || iy >= h {
+								continue
+							}
 							for kx := 0; kx < c.K; kx++ {
-								iy, ix := oy*c.S-top+ky, ox*c.S-left+kx
-								if iy < 0 || iy >= h || ix < 0 || ix >= w {
+								ix := ox*c.S - left + kx
+								if ix < 0 || ix >= w {
 									continue
 								}
-								acc += c.weight(wt, co, ci, ky, kx) * x[((s*c.Cin+ci)*h+iy)*w+ix]
+								acc += wc[ky*c.K+kx] * xc[iy*w+ix]
 							}
 						}
 					}
@@ -79,16 +85,22 @@ func (c Conv) Backward(x []float64, n, h, w int, wt, dy []float64) (dx, dw, db [
 					d := dy[((s*c.Cout+co)*oh+oy)*ow+ox]
 					db[co] += d
 					for ci := 0; ci < c.Cin; ci++ {
+						xc := x[(s*c.Cin+ci)*h*w : (s*c.Cin+ci+1)*h*w]
+						dxc := dx[(s*c.Cin+ci)*h*w : (s*c.Cin+ci+1)*h*w]
+						wc := wt[(co*c.Cin+ci)*c.K*c.K : (co*c.Cin+ci+1)*c.K*c.K]
+						dwc := dw[(co*c.Cin+ci)*c.K*c.K : (co*c.Cin+ci+1)*c.K*c.K]
 						for ky := 0; ky < c.K; ky++ {
+							iy := oy*c.S - top + ky
+							if iy < 0 || iy >= h {
+								continue
+							}
 							for kx := 0; kx < c.K; kx++ {
-								iy, ix := oy*c.S-top+ky, ox*c.S-left+kx
-								if iy < 0 || iy >= h || ix < 0 || ix >= w {
+								ix := ox*c.S - left + kx
+								if ix < 0 || ix >= w {
 									continue
 								}
-								xi := ((s*c.Cin+ci)*h+iy)*w + ix
-								wi := ((co*c.Cin+ci)*c.K+ky)*c.K + kx
-								dx[xi] += wt[wi] * d
-								dw[wi] += x[xi] * d
+								dxc[iy*w+ix] += wc[ky*c.K+kx] * d
+								dwc[ky*c.K+kx] += xc[iy*w+ix] * d
 							}
 						}
 					}
@@ -97,10 +109,6 @@ func (c Conv) Backward(x []float64, n, h, w int, wt, dy []float64) (dx, dw, db [
 		}
 	}
 	return dx, dw, db
-}
-
-func (c Conv) weight(wt []float64, co, ci, ky, kx int) float64 {
-	return wt[((co*c.Cin+ci)*c.K+ky)*c.K+kx]
 }
 
 // UpConv is nn.UpConv2D: Upsample2x, then a 3×3 stride-1 "same"

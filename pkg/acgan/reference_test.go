@@ -1,0 +1,364 @@
+// The whole generator and discriminator against float64 twins built from
+// acgan/pkg/nn/nnref: forward, backward, every parameter gradient, dx and
+// the batch-norm moving statistics, in training mode (with dropout),
+// inference mode and frozen, at batch 1 and more. The twins below spell
+// out the Keras program's architecture with their own numbers, so a change
+// to the networks is checked by changing the twin and running go test;
+// the parity test (parity_test.go) checks the twins' architecture against
+// the Keras program itself.
+//
+// Errors are max|got − want| / max|want| per tensor (as in pkg/nn's
+// reference tests), held to tolNet = 2e-4: a float32 network of a dozen
+// layers, with sums of up to 2048 products and batch norm in between. The
+// worst seen is 3e-5 (the generator in inference mode: its image and the
+// embedding's gradient), 5e-6 in training mode, 4e-6 for the
+// discriminator.
+
+package acgan
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"acgan/pkg/nn"
+	"acgan/pkg/nn/nnref"
+)
+
+const tolNet = 2e-4
+
+func f64(x []float32) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
+}
+
+// netErr is max|got − want| / max|want|, or max|got| if want is all zero.
+func netErr(got []float32, want []float64) float64 {
+	var d, w float64
+	for i, v := range want {
+		d = max(d, math.Abs(float64(got[i])-v))
+		w = max(w, math.Abs(v))
+	}
+	if math.IsNaN(d) {
+		return math.NaN()
+	}
+	if w == 0 {
+		return d
+	}
+	return d / w
+}
+
+func matchNet(t *testing.T, what string, got []float32, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d values, reference %d", what, len(got), len(want))
+		return
+	}
+	if e := netErr(got, want); !(e <= tolNet) {
+		t.Errorf("%s: relative error %.3g > %g", what, e, tolNet)
+	}
+}
+
+// refNet is a network's parameters and batch-norm statistics in float64,
+// by name, and what a twin computes: the gradients of the parameters and
+// the moving statistics after its forward pass.
+type refNet struct {
+	w, mov map[string][]float64
+	grad   map[string][]float64
+}
+
+func newRefNet(ps []*nn.Param, ss []*nn.State) *refNet {
+	n := &refNet{w: map[string][]float64{}, mov: map[string][]float64{}, grad: map[string][]float64{}}
+	for _, p := range ps {
+		n.w[p.Name] = f64(p.W)
+	}
+	for _, s := range ss {
+		n.mov[s.Name] = f64(s.Data)
+	}
+	return n
+}
+
+// bnForward is batch norm name over c channels: batch statistics (and
+// the moving ones updated unless frozen) if training, else the moving ones.
+func (n *refNet) bnForward(name string, c int, x []float64, B, hw int, training, frozen bool) []float64 {
+	l := nnref.BatchNorm{C: c, Eps: 1e-3, Momentum: 0.8}
+	g, b := n.w[name+".gamma"], n.w[name+".beta"]
+	mm, mv := n.mov[name+".moving_mean"], n.mov[name+".moving_var"]
+	if !training {
+		return l.Infer(x, B, hw, g, b, mm, mv)
+	}
+	y, nm, nv := l.Train(x, B, hw, g, b, mm, mv)
+	if !frozen {
+		n.mov[name+".moving_mean"], n.mov[name+".moving_var"] = nm, nv
+	}
+	return y
+}
+
+// bnBackward returns dx for dy of bnForward and records dγ, dβ. It must
+// run before the forward's moving statistics are needed again: in
+// inference it reads them.
+func (n *refNet) bnBackward(name string, c int, x []float64, B, hw int, training bool, dy []float64) []float64 {
+	l := nnref.BatchNorm{C: c, Eps: 1e-3, Momentum: 0.8}
+	var dx, dg, db []float64
+	if training {
+		dx, dg, db = l.TrainBackward(x, B, hw, n.w[name+".gamma"], dy)
+	} else {
+		dx, dg, db = l.InferBackward(x, B, hw, n.w[name+".gamma"], n.mov[name+".moving_mean"], n.mov[name+".moving_var"], dy)
+	}
+	n.grad[name+".gamma"], n.grad[name+".beta"] = dg, db
+	return dx
+}
+
+func (n *refNet) convForward(name string, c nnref.Conv, x []float64, B, h, w int) ([]float64, int, int) {
+	return c.Forward(x, B, h, w, n.w[name+".w"], n.w[name+".b"])
+}
+
+func (n *refNet) convBackward(name string, c nnref.Conv, x []float64, B, h, w int, dy []float64) []float64 {
+	dx, dw, db := c.Backward(x, B, h, w, n.w[name+".w"], dy)
+	n.grad[name+".w"], n.grad[name+".b"] = dw, db
+	return dx
+}
+
+func (n *refNet) denseForward(name string, l nnref.Dense, x []float64, B int) []float64 {
+	return l.Forward(x, B, n.w[name+".w"], n.w[name+".b"])
+}
+
+func (n *refNet) denseBackward(name string, l nnref.Dense, x []float64, B int, dy []float64) []float64 {
+	dx, dw, db := l.Backward(x, B, n.w[name+".w"], dy)
+	n.grad[name+".w"], n.grad[name+".b"] = dw, db
+	return dx
+}
+
+// refDiscriminator is the discriminator (see discriminator.go) in float64:
+// forward on x [B, 1, 28, 28], with dropout's keep masks if training (nil
+// for a rate of 0), then backward from dvalid [B] and dlabel [B, K].
+func refDiscriminator(n *refNet, x []float64, B, K int, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel []float64) (valid, label, dx []float64) {
+	const alpha = 0.2
+	conv1 := nnref.Conv{Cin: 1, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
+	conv2 := nnref.Conv{Cin: 16, Cout: 32, K: 3, S: 2, Pad: nnref.Same}
+	conv3 := nnref.Conv{Cin: 32, Cout: 64, K: 3, S: 2, Pad: nnref.Same}
+	conv4 := nnref.Conv{Cin: 64, Cout: 128, K: 3, S: 1, Pad: nnref.Same}
+	drop := func(i int, h []float64) []float64 {
+		if !training || keep[i] == nil {
+			return h
+		}
+		return nnref.Dropout(h, keep[i], rate)
+	}
+
+	// forward
+	c1, h1, w1 := n.convForward("d.conv1", conv1, x, B, 28, 28)
+	a1 := drop(0, nnref.LeakyReLU(c1, alpha))
+	c2, h2, w2 := n.convForward("d.conv2", conv2, a1, B, h1, w1)
+	p2 := nnref.ZeroPad(c2, B*32, h2, w2, 0, 1, 0, 1)
+	l2 := drop(1, nnref.LeakyReLU(p2, alpha))
+	a2 := n.bnForward("d.bn2", 32, l2, B, (h2+1)*(w2+1), training, frozen)
+	c3, h3, w3 := n.convForward("d.conv3", conv3, a2, B, h2+1, w2+1)
+	l3 := drop(2, nnref.LeakyReLU(c3, alpha))
+	a3 := n.bnForward("d.bn3", 64, l3, B, h3*w3, training, frozen)
+	c4, h4, w4 := n.convForward("d.conv4", conv4, a3, B, h3, w3)
+	f := drop(3, nnref.LeakyReLU(c4, alpha))
+	vl, ll := nnref.Dense{In: 128 * h4 * w4, Out: 1}, nnref.Dense{In: 128 * h4 * w4, Out: K}
+	valid = n.denseForward("d.valid", vl, f, B)
+	label = n.denseForward("d.label", ll, f, B)
+
+	// backward
+	df := n.denseBackward("d.valid", vl, f, B, dvalid)
+	dfl := n.denseBackward("d.label", ll, f, B, dlabel)
+	for i := range df {
+		df[i] += dfl[i]
+	}
+	d := nnref.LeakyReLUBackward(c4, alpha, drop(3, df))
+	d = n.convBackward("d.conv4", conv4, a3, B, h3, w3, d)
+	d = n.bnBackward("d.bn3", 64, l3, B, h3*w3, training, d)
+	d = nnref.LeakyReLUBackward(c3, alpha, drop(2, d))
+	d = n.convBackward("d.conv3", conv3, a2, B, h2+1, w2+1, d)
+	d = n.bnBackward("d.bn2", 32, l2, B, (h2+1)*(w2+1), training, d)
+	d = nnref.LeakyReLUBackward(p2, alpha, drop(1, d))
+	d = nnref.ZeroPadBackward(d, B*32, h2, w2, 0, 1, 0, 1)
+	d = n.convBackward("d.conv2", conv2, a1, B, h1, w1, d)
+	d = nnref.LeakyReLUBackward(c1, alpha, drop(0, d))
+	dx = n.convBackward("d.conv1", conv1, x, B, 28, 28, d)
+	return valid, label, dx
+}
+
+// refGenerator is the generator (see generator.go) in float64: forward on
+// z [B, latent] and labels [B], then backward from dimg [B, 1, 28, 28].
+func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, training bool, dimg []float64) (img []float64) {
+	B := len(labels)
+	emb := nnref.Embedding{V: classes, D: latent}
+	dense := nnref.Dense{In: latent, Out: 128 * 7 * 7}
+	up1 := nnref.UpConv{Cin: 128, Cout: 128, ReLU: true}
+	up2 := nnref.UpConv{Cin: 128, Cout: 64, ReLU: true}
+	conv3 := nnref.Conv{Cin: 64, Cout: 1, K: 3, S: 1, Pad: nnref.Same}
+
+	// forward
+	e := emb.Forward(n.w["g.embed"], labels)
+	h := make([]float64, len(e))
+	for i := range h {
+		h[i] = z[i] * e[i]
+	}
+	d0 := n.denseForward("g.dense", dense, h, B)
+	r0 := nnref.ReLU(d0)
+	b0 := n.bnForward("g.bn0", 128, r0, B, 7*7, training, false)
+	u1 := up1.Forward(b0, B, 7, 7, n.w["g.conv1.w"], n.w["g.conv1.b"])
+	b1 := n.bnForward("g.bn1", 128, u1, B, 14*14, training, false)
+	u2 := up2.Forward(b1, B, 14, 14, n.w["g.conv2.w"], n.w["g.conv2.b"])
+	b2 := n.bnForward("g.bn2", 64, u2, B, 28*28, training, false)
+	c3, _, _ := n.convForward("g.conv3", conv3, b2, B, 28, 28)
+	img = nnref.Tanh(c3)
+
+	// backward
+	d := nnref.TanhBackward(c3, dimg)
+	d = n.convBackward("g.conv3", conv3, b2, B, 28, 28, d)
+	d = n.bnBackward("g.bn2", 64, u2, B, 28*28, training, d)
+	d, n.grad["g.conv2.w"], n.grad["g.conv2.b"] = up2.Backward(b1, B, 14, 14, n.w["g.conv2.w"], n.w["g.conv2.b"], d)
+	d = n.bnBackward("g.bn1", 128, u1, B, 14*14, training, d)
+	d, n.grad["g.conv1.w"], n.grad["g.conv1.b"] = up1.Backward(b0, B, 7, 7, n.w["g.conv1.w"], n.w["g.conv1.b"], d)
+	d = n.bnBackward("g.bn0", 128, r0, B, 7*7, training, d)
+	d = nnref.ReLUBackward(d0, d)
+	d = n.denseBackward("g.dense", dense, h, B, d)
+	for i := range d {
+		d[i] *= z[i] // h = z ⊙ e
+	}
+	n.grad["g.embed"] = emb.Backward(labels, d)
+	return img
+}
+
+// perturb moves every parameter and moving statistic away from its
+// initial value (zero biases, γ = 1, …), so that each one matters.
+func perturb(r *rand.Rand, ps []*nn.Param, ss []*nn.State) {
+	for _, p := range ps {
+		for i := range p.W {
+			p.W[i] += float32(0.1 * r.NormFloat64())
+		}
+	}
+	for _, s := range ss {
+		for i := range s.Data {
+			s.Data[i] = float32(0.5 + r.Float64()) // a valid variance, and a mean
+		}
+	}
+}
+
+func randNormal(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+	}
+	return v
+}
+
+// TestDiscriminatorAgainstReference checks Forward and Backward in
+// training mode with and without dropout, in inference mode, and frozen
+// (training mode; dx only, moving statistics untouched).
+func TestDiscriminatorAgainstReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("float64 reference network")
+	}
+	r := rand.New(rand.NewPCG(31, 1))
+	for _, c := range []struct {
+		B, K             int
+		rate             float32
+		training, frozen bool
+	}{
+		{3, 11, 0.25, true, false},
+		{1, 11, 0.25, true, false},
+		{2, 10, 0, true, false},
+		{3, 11, 0.25, false, false},
+		{2, 11, 0.25, true, true},
+	} {
+		name := fmt.Sprintf("discriminator %+v", c)
+		D := NewDiscriminator(c.K, c.rate, r)
+		perturb(r, D.Params(), D.States())
+		// Each dropout layer draws from its own source, and the twin gets
+		// the masks a layer drawing from a copy of it makes.
+		drops := []*nn.Dropout{D.Drop1, D.Drop2, D.Drop3, D.Drop4}
+		sizes := []int{16 * 14 * 14, 32 * 8 * 8, 64 * 4 * 4, 128 * 4 * 4}
+		var keep [4][]bool
+		for i, l := range drops {
+			l.R = rand.New(rand.NewPCG(uint64(i), 7))
+			if c.rate == 0 {
+				continue
+			}
+			probe := nn.NewDropout(c.rate, rand.New(rand.NewPCG(uint64(i), 7)))
+			ones := make([]float32, c.B*sizes[i])
+			for j := range ones {
+				ones[j] = 1
+			}
+			keep[i] = make([]bool, len(ones))
+			for j, v := range probe.Forward(ones, true) {
+				keep[i][j] = v != 0
+			}
+		}
+		ref := newRefNet(D.Params(), D.States())
+		D.SetFrozen(c.frozen)
+		for _, p := range D.Params() {
+			for i := range p.G {
+				p.G[i] = float32(math.NaN())
+			}
+		}
+		x := randNormal(r, c.B*ImageSize)
+		dv, dl := randNormal(r, c.B), randNormal(r, c.B*c.K)
+		valid, label := D.Forward(x, c.B, c.training)
+		valid, label = append([]float32(nil), valid...), append([]float32(nil), label...)
+		dx := D.Backward(dv, dl, true)
+		rv, rl, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl))
+
+		matchNet(t, name+" valid", valid, rv)
+		matchNet(t, name+" label", label, rl)
+		matchNet(t, name+" dx", dx, rdx)
+		for _, p := range D.Params() {
+			if c.frozen {
+				if !math.IsNaN(float64(p.G[0])) {
+					t.Errorf("%s: frozen, but %s's gradient was written", name, p.Name)
+				}
+				continue
+			}
+			matchNet(t, name+" d/d"+p.Name, p.G, ref.grad[p.Name])
+		}
+		for _, s := range D.States() {
+			matchNet(t, name+" "+s.Name, s.Data, ref.mov[s.Name])
+		}
+	}
+}
+
+// TestGeneratorAgainstReference checks Forward and Backward in training
+// mode (batch statistics, moving statistics updated) and inference mode.
+func TestGeneratorAgainstReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("float64 reference network")
+	}
+	r := rand.New(rand.NewPCG(32, 1))
+	for _, c := range []struct {
+		B, latent, classes int
+		training           bool
+	}{
+		{2, 100, 10, true},
+		{1, 7, 3, false},
+	} {
+		name := fmt.Sprintf("generator %+v", c)
+		G := NewGenerator(c.latent, c.classes, r)
+		perturb(r, G.Params(), G.States())
+		ref := newRefNet(G.Params(), G.States())
+		z := randNormal(r, c.B*c.latent)
+		labels := make([]int, c.B)
+		for i := range labels {
+			labels[i] = r.IntN(c.classes)
+		}
+		dimg := randNormal(r, c.B*ImageSize)
+		img := append([]float32(nil), G.Forward(z, labels, c.training)...)
+		G.Backward(dimg)
+		rimg := refGenerator(ref, f64(z), labels, c.latent, c.classes, c.training, f64(dimg))
+
+		matchNet(t, name+" image", img, rimg)
+		for _, p := range G.Params() {
+			matchNet(t, name+" d/d"+p.Name, p.G, ref.grad[p.Name])
+		}
+		for _, s := range G.States() {
+			matchNet(t, name+" "+s.Name, s.Data, ref.mov[s.Name])
+		}
+	}
+}
