@@ -20,9 +20,11 @@ import (
 
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
+	"acgan/pkg/status"
 )
 
 const description = `Judge a trained ACGAN model (docs/eval.md): generate -n digits of each
@@ -85,9 +87,9 @@ func run(ctx context.Context, f *flags) error {
 	cli.SetThreads(f.Threads)
 	nn.SetThreads(f.Threads)
 
-	notes := &eval.Notes{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Prefix: "acgan-eval: "}
+	line := status.New(os.Stderr, cli.IsTerminal(os.Stderr), "acgan-eval: ")
 	cfg := mnist.Config{Dir: f.Dir, Offline: f.Offline,
-		Progress: &mnist.Progress{W: os.Stderr, Live: notes.Live, Prefix: "acgan-eval: "}}
+		Progress: &mnist.Progress{Line: line}}
 	if f.Sums != "" {
 		file, err := os.Open(f.Sums)
 		if err != nil {
@@ -99,11 +101,11 @@ func run(ctx context.Context, f *flags) error {
 			return fmt.Errorf("-sums: %w", err)
 		}
 	}
-	judge := f.Judge
-	if judge == "" {
+	judgePath := f.Judge
+	if judgePath == "" {
 		var err error
-		if judge, err = eval.DefaultJudgePath(); err != nil {
-			return err
+		if judgePath, err = judge.DefaultPath(); err != nil {
+			return fmt.Errorf("%w; name a judge file with -judge", err)
 		}
 	}
 
@@ -111,16 +113,16 @@ func run(ctx context.Context, f *flags) error {
 	if err != nil {
 		return err
 	}
-	if m.Cfg.Classes != eval.Classes {
-		return fmt.Errorf("%s: a model of %d classes; the judge reads the %d MNIST digits", f.Model, m.Cfg.Classes, eval.Classes)
+	if m.Cfg.Classes != judge.Classes {
+		return fmt.Errorf("%s: a model of %d classes; the judge reads the %d MNIST digits", f.Model, m.Cfg.Classes, judge.Classes)
 	}
 	real, err := readStdin()
 	if err != nil {
 		return err
 	}
 	rep, err := eval.Evaluate(ctx, m.G, m.Cfg.Latent, eval.Options{
-		PerClass: f.N, Seed: f.Seed, JudgePath: judge, Real: real,
-		Fetcher: mnist.New(cfg), Notes: notes,
+		PerClass: f.N, Seed: f.Seed, JudgePath: judgePath, Real: real,
+		Fetcher: mnist.New(cfg), Status: line,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -137,7 +139,7 @@ func run(ctx context.Context, f *flags) error {
 
 // readStdin returns the real digits on stdin, or nil when stdin is a
 // terminal or empty.
-func readStdin() (map[string]*eval.Digits, error) {
+func readStdin() (map[string]*judge.Digits, error) {
 	if cli.IsTerminal(os.Stdin) {
 		return nil, nil
 	}

@@ -24,9 +24,11 @@ import (
 	"acgan/pkg/dataset"
 	"acgan/pkg/cli"
 	"acgan/pkg/eval"
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
 	"acgan/pkg/nn"
+	"acgan/pkg/status"
 	"acgan/pkg/train"
 	"acgan/pkg/trainview"
 )
@@ -81,10 +83,10 @@ func run(f *flags) error {
 		SampleEvery:     f.SampleEvery,
 		Checkpoint:      f.Checkpoint,
 		CheckpointEvery: f.CheckpointEvery,
-		Progress:        &train.Progress{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Total: f.Iters},
+		Progress:        &train.Progress{Line: status.New(os.Stderr, cli.IsTerminal(os.Stderr), ""), Total: f.Iters},
 	}
 	if f.EvalEvery > 0 {
-		if opt.Eval, err = judge(f, opt.Progress); err != nil {
+		if opt.Eval, err = evaluation(f, opt.Progress.Line.WithPrefix("acgan-train: ")); err != nil {
 			return err
 		}
 	}
@@ -276,27 +278,22 @@ func model(f *flags) (*modelfile.Model, error) {
 	return m, nil
 }
 
-// judge returns the -eval-every evaluation: the judge of -judge (or of the
-// user cache, trained there on first use with MNIST from the sources
-// mnist-fetch uses), on QuickPerClass digits per class with noise drawn
-// from the run's seed, the same at every evaluation.
-func judge(f *flags, p *train.Progress) (func(*modelfile.Model) (train.Eval, error), error) {
+// evaluation returns the -eval-every evaluation: the judge of -judge (or
+// of the user cache, trained there on first use with MNIST from the
+// sources mnist-fetch uses), on QuickPerClass digits per class with noise
+// drawn from the run's seed, the same at every evaluation.
+func evaluation(f *flags, line *status.Line) (func(*modelfile.Model) (train.Eval, error), error) {
 	path := f.Judge
 	if path == "" {
 		var err error
-		if path, err = eval.DefaultJudgePath(); err != nil {
-			return nil, err
+		if path, err = judge.DefaultPath(); err != nil {
+			return nil, fmt.Errorf("-eval-every: %w; name a judge file with -judge", err)
 		}
 	}
-	notes := &eval.Notes{W: p.W, Live: p.Live, Prefix: "acgan-train: "}
-	fetch := mnist.New(mnist.Config{Dir: os.Getenv("MNIST_DIR"),
-		Progress: &mnist.Progress{W: p.W, Live: p.Live, Prefix: "acgan-train: "}})
-	ref, err := eval.OpenReference(context.Background(), path, fetch, notes)
+	fetch := mnist.New(mnist.Config{Dir: os.Getenv("MNIST_DIR"), Progress: &mnist.Progress{Line: line}})
+	ref, err := eval.OpenReference(context.Background(), path, fetch, line)
 	if err != nil {
 		return nil, fmt.Errorf("-eval-every: %w", err)
-	}
-	if a := ref.Judge.TestAccuracy; a < eval.MinJudgeAccuracy {
-		notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*a, 100*eval.MinJudgeAccuracy)
 	}
 	return func(m *modelfile.Model) (train.Eval, error) {
 		// m (its Trainer) generates a training batch at a time: memory.

@@ -16,6 +16,7 @@ import (
 
 	"acgan/pkg/cli"
 	"acgan/pkg/mnist"
+	"acgan/pkg/status"
 )
 
 const description = `Write MNIST digits as a tensor stream (stdout, or -o FILE).
@@ -69,7 +70,7 @@ func (f *flags) config() (mnist.Config, error) {
 		CacheDir: f.CacheDir,
 		NoCache:  f.NoCache,
 		Offline:  f.Offline,
-		Progress: &mnist.Progress{W: os.Stderr, Live: cli.IsTerminal(os.Stderr), Prefix: "mnist-fetch: "},
+		Progress: &mnist.Progress{Line: status.New(os.Stderr, cli.IsTerminal(os.Stderr), "mnist-fetch: ")},
 	}
 	if len(f.Mirror) > 0 {
 		cfg.Mirrors = f.Mirror // else the defaults

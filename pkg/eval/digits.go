@@ -1,6 +1,6 @@
-// Real digits: sets of labelled images scaled to [-1, 1] as the judge and
-// the generator see them, made from MNIST data sets or read from tensor
-// streams (what mnist-fetch writes, one split or several concatenated).
+// Real digits, as the judge reads them (judge.Digits), made from MNIST
+// data sets or read from tensor streams (what mnist-fetch writes, one split
+// or several concatenated).
 
 package eval
 
@@ -10,28 +10,16 @@ import (
 	"io"
 	"strconv"
 
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/tensor"
 )
 
-// Digits is a set of labelled images.
-type Digits struct {
-	Split  string    // "train", "test" or "" (unknown)
-	Images []float32 // N×1×28×28 in [-1, 1]
-	Labels []int     // N classes in [0, 10)
-}
-
-// Len returns the number of digits.
-func (d *Digits) Len() int { return len(d.Labels) }
-
-// scale maps a pixel in [0, 255] to [-1, 1] as the training does.
-func scale(p uint8) float32 { return (float32(p) - 127.5) / 127.5 }
-
 // FromDataset returns the digits of an MNIST data set.
-func FromDataset(ds *mnist.Dataset) *Digits {
-	d := &Digits{Split: ds.Split, Images: make([]float32, ds.N*Pixels), Labels: make([]int, ds.N)}
-	for i, p := range ds.Images[:ds.N*Pixels] {
-		d.Images[i] = scale(p)
+func FromDataset(ds *mnist.Dataset) *judge.Digits {
+	d := &judge.Digits{Split: ds.Split, Images: make([]float32, ds.N*judge.Pixels), Labels: make([]int, ds.N)}
+	for i, p := range ds.Images[:ds.N*judge.Pixels] {
+		d.Images[i] = judge.Scale(p)
 	}
 	for i, c := range ds.Labels[:ds.N] {
 		d.Labels[i] = int(c)
@@ -41,34 +29,18 @@ func FromDataset(ds *mnist.Dataset) *Digits {
 
 // firstPerClass returns the first n digits of each class of an MNIST data
 // set (converting only those).
-func firstPerClass(ds *mnist.Dataset, n int) *Digits {
-	out := &Digits{Split: ds.Split}
-	var count [Classes]int
+func firstPerClass(ds *mnist.Dataset, n int) *judge.Digits {
+	out := &judge.Digits{Split: ds.Split}
+	var count [judge.Classes]int
 	for i, c := range ds.Labels[:ds.N] {
-		if c >= Classes || count[c] >= n {
+		if c >= judge.Classes || count[c] >= n {
 			continue
 		}
 		count[c]++
-		for _, p := range ds.Images[i*Pixels : (i+1)*Pixels] {
-			out.Images = append(out.Images, scale(p))
+		for _, p := range ds.Images[i*judge.Pixels : (i+1)*judge.Pixels] {
+			out.Images = append(out.Images, judge.Scale(p))
 		}
 		out.Labels = append(out.Labels, int(c))
-	}
-	return out
-}
-
-// FirstPerClass returns the first n digits of each class, in the order
-// of d (all of a class if it has fewer).
-func (d *Digits) FirstPerClass(n int) *Digits {
-	out := &Digits{Split: d.Split}
-	var count [Classes]int
-	for i, c := range d.Labels {
-		if count[c] >= n {
-			continue
-		}
-		count[c]++
-		out.Images = append(out.Images, d.Images[i*Pixels:(i+1)*Pixels]...)
-		out.Labels = append(out.Labels, c)
 	}
 	return out
 }
@@ -81,9 +53,9 @@ func (d *Digits) FirstPerClass(n int) *Digits {
 // returns the digits by split name ("train", "test"); a split given twice,
 // an images record without its labels, or one without a split entry is an
 // error. Other records are skipped. source names the stream in errors.
-func ReadReal(r io.Reader, source string) (map[string]*Digits, error) {
+func ReadReal(r io.Reader, source string) (map[string]*judge.Digits, error) {
 	tr := tensor.NewReader(r)
-	out := map[string]*Digits{}
+	out := map[string]*judge.Digits{}
 	var images *tensor.Tensor
 	for i := 0; ; i++ {
 		t, err := tr.Next()
@@ -134,9 +106,9 @@ func ReadReal(r io.Reader, source string) (map[string]*Digits, error) {
 }
 
 // digitsOf checks an images record and its labels and converts them.
-func digitsOf(images, labels *tensor.Tensor) (*Digits, error) {
+func digitsOf(images, labels *tensor.Tensor) (*judge.Digits, error) {
 	s := images.Shape
-	if len(s) != 4 || s[1] != 1 || s[2] != ImageH || s[3] != ImageW {
+	if len(s) != 4 || s[1] != 1 || s[2] != judge.ImageH || s[3] != judge.ImageW {
 		return nil, fmt.Errorf("images have shape %s; want N×1×28×28", tensor.ShapeString(s))
 	}
 	n := s[0]
@@ -146,14 +118,14 @@ func digitsOf(images, labels *tensor.Tensor) (*Digits, error) {
 	if len(labels.Shape) != 1 || labels.Shape[0] != n {
 		return nil, fmt.Errorf("labels have shape %s; want %d (one per image)", tensor.ShapeString(labels.Shape), n)
 	}
-	if v, ok := labels.Meta[tensor.MetaClasses]; ok && v != strconv.Itoa(Classes) {
-		return nil, fmt.Errorf("labels have classes=%s; the judge reads %d classes", v, Classes)
+	if v, ok := labels.Meta[tensor.MetaClasses]; ok && v != strconv.Itoa(judge.Classes) {
+		return nil, fmt.Errorf("labels have classes=%s; the judge reads %d classes", v, judge.Classes)
 	}
-	d := &Digits{Split: images.Meta["split"], Images: make([]float32, n*Pixels), Labels: make([]int, n)}
+	d := &judge.Digits{Split: images.Meta["split"], Images: make([]float32, n*judge.Pixels), Labels: make([]int, n)}
 	switch images.DType {
 	case tensor.Uint8:
 		for i, p := range images.U8 {
-			d.Images[i] = scale(p)
+			d.Images[i] = judge.Scale(p)
 		}
 	case tensor.Float32:
 		lo, hi, ok := images.Range()
@@ -162,7 +134,7 @@ func digitsOf(images, labels *tensor.Tensor) (*Digits, error) {
 		}
 		for i, v := range images.F32 {
 			if !(v >= -1 && v <= 1) {
-				return nil, fmt.Errorf("image %d: value %g outside the range -1,1", i/Pixels, v)
+				return nil, fmt.Errorf("image %d: value %g outside the range -1,1", i/judge.Pixels, v)
 			}
 			d.Images[i] = v
 		}
@@ -179,8 +151,8 @@ func digitsOf(images, labels *tensor.Tensor) (*Digits, error) {
 		default:
 			return nil, fmt.Errorf("labels are %s; want uint8 or int32 class numbers", labels.DType)
 		}
-		if c < 0 || c >= Classes {
-			return nil, fmt.Errorf("label %d (of image %d) is outside 0..%d", c, i, Classes-1)
+		if c < 0 || c >= judge.Classes {
+			return nil, fmt.Errorf("label %d (of image %d) is outside 0..%d", c, i, judge.Classes-1)
 		}
 		d.Labels[i] = c
 	}

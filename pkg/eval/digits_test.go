@@ -129,27 +129,6 @@ func TestReadReal(t *testing.T) {
 	}
 }
 
-func TestFirstPerClass(t *testing.T) {
-	d := &Digits{Labels: []int{1, 2, 1, 1, 2, 3}, Images: make([]float32, 6*Pixels)}
-	for i := range 6 {
-		d.Images[i*Pixels] = float32(i)
-	}
-	s := d.FirstPerClass(2)
-	if got := s.Labels; len(got) != 5 || got[0] != 1 || got[2] != 1 || got[4] != 3 {
-		t.Fatalf("labels %v, want [1 2 1 2 3]", got)
-	}
-	if s.Images[2*Pixels] != 2 || s.Images[3*Pixels] != 4 {
-		t.Errorf("images not the first of each class")
-	}
-}
-
-func writeFile(t *testing.T, path string, b []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestFirstPerClassDataset(t *testing.T) {
 	train, _ := fixtures(t)
 	a, b := firstPerClass(train, 3), FromDataset(train).FirstPerClass(3)

@@ -1,5 +1,5 @@
 // Package eval judges a class-conditional generator of MNIST digits: a
-// small classifier (the judge, judge.go) trained once on real MNIST reads
+// small classifier (the judge, pkg/judge) trained once on real MNIST reads
 // the generated digits, and three figures come out of its readings and of
 // its penultimate-layer features:
 //
@@ -7,8 +7,8 @@
 //     the class it was asked for (overall, per class, confusion matrix);
 //   - the Fréchet distance between the features of the generated digits
 //     and of the real test digits (frechet.go), lower is better;
-//   - diversity: the mean pairwise feature distance within each class, as
-//     a ratio of the real test digits' own (diversity.go).
+//   - diversity: the mean pairwise feature distance within each class
+//     (judge.ClassDistances), as a ratio of the real test digits' own.
 //
 // The same figures for real training digits are the reference line: the
 // Fréchet distance of real training digits to the test digits is the
@@ -17,8 +17,7 @@
 //
 // Typical use:
 //
-//	judge, err := eval.OpenJudge(ctx, path, fetcher, notes) // loaded, or trained once
-//	ref := eval.NewReference(judge, judge.Test)             // the MNIST test digits' statistics
+//	ref, err := eval.OpenReference(ctx, path, fetcher, line) // the judge, loaded or trained once
 //	row, err := ref.Generated(gen, latent, 1000, seed)
 //	fmt.Println(row.Accuracy, row.Frechet, row.Diversity)
 package eval
@@ -28,6 +27,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"acgan/pkg/judge"
 )
 
 // Generator makes images [B, 1, 28, 28] in [-1, 1] from noise [B, latent]
@@ -56,47 +57,11 @@ type Row struct {
 	ClassDistance []float64 `json:"class_distance"`
 }
 
-// TestStats is what the judge makes of a set of real test digits, all that
-// generated digits are compared with: the Gaussian of their features, the
-// mean feature distance between two digits of each class, and the
-// confusion matrix of the judge's readings. A judge file keeps the one of
-// the MNIST test digits.
-type TestStats struct {
-	Gauss         *Gaussian // of the features [Features]
-	ClassDistance []float64 // [Classes], each > 0
-	Confusion     [][]int   // [Classes][Classes]: digits of class c read as k
-}
-
-// Stats reads the test digits with the judge and returns their
-// statistics. It needs two different digits of every class.
-func (j *Judge) Stats(test *Digits) (*TestStats, error) {
-	feats, read, err := j.Read(test.Images)
-	if err != nil {
-		return nil, err
-	}
-	g, err := FitGaussian(feats, Features)
-	if err != nil {
-		return nil, fmt.Errorf("eval: test digits: %w", err)
-	}
-	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, test.Labels), Confusion: readingRow(test.Labels, read).Confusion}
-	for c, d := range s.ClassDistance {
-		if math.IsNaN(d) || d <= 0 {
-			return nil, fmt.Errorf("eval: the test digits need two different digits of every class (class %d has %d)", c, count(test.Labels, c))
-		}
-	}
-	return s, nil
-}
-
-// Accuracy returns the fraction of the test digits the judge read right.
-func (s *TestStats) Accuracy() float64 {
-	return confusionRow(s.Confusion).Accuracy
-}
-
 // Reference holds the judge and the statistics of the real test digits
 // that generated digits are compared with.
 type Reference struct {
-	Judge *Judge
-	Stats *TestStats
+	Judge *judge.Judge
+	Stats *judge.TestStats
 	// Test is the row of the test digits themselves: the judge's accuracy
 	// on them, diversity 1 by definition, no Fréchet distance (NaN).
 	Test Row
@@ -104,11 +69,11 @@ type Reference struct {
 
 // NewReference returns the reference of the judge j and the test
 // statistics s (j.Test for the MNIST test digits its file holds).
-func NewReference(j *Judge, s *TestStats) *Reference {
+func NewReference(j *judge.Judge, s *judge.TestStats) *Reference {
 	ref := &Reference{Judge: j, Stats: s, Test: confusionRow(s.Confusion)}
 	ref.Test.Frechet = math.NaN()
 	ref.Test.ClassDistance = s.ClassDistance
-	ref.Test.ClassDiversity = make([]float64, Classes)
+	ref.Test.ClassDiversity = make([]float64, judge.Classes)
 	for c := range ref.Test.ClassDiversity {
 		ref.Test.ClassDiversity[c] = 1
 	}
@@ -116,25 +81,15 @@ func NewReference(j *Judge, s *TestStats) *Reference {
 	return ref
 }
 
-func count(labels []int, c int) int {
-	n := 0
-	for _, l := range labels {
-		if l == c {
-			n++
-		}
-	}
-	return n
-}
-
 // Score returns the figures of a set of digits: images [n, 1, 28, 28] in
 // [-1, 1] and the class of each (asked for, or true).
 func (r *Reference) Score(images []float32, labels []int) (Row, error) {
-	if len(images) != len(labels)*Pixels {
+	if len(images) != len(labels)*judge.Pixels {
 		return Row{}, fmt.Errorf("eval: %d pixel values for %d digits", len(images), len(labels))
 	}
 	for i, c := range labels {
-		if c < 0 || c >= Classes {
-			return Row{}, fmt.Errorf("eval: class %d (of digit %d) outside 0..%d", c, i, Classes-1)
+		if c < 0 || c >= judge.Classes {
+			return Row{}, fmt.Errorf("eval: class %d (of digit %d) outside 0..%d", c, i, judge.Classes-1)
 		}
 	}
 	feats, read, err := r.Judge.Read(images)
@@ -142,15 +97,15 @@ func (r *Reference) Score(images []float32, labels []int) (Row, error) {
 		return Row{}, err
 	}
 	row := readingRow(labels, read)
-	g, err := FitGaussian(feats, Features)
+	g, err := judge.FitGaussian(feats, judge.Features)
 	if err != nil {
 		return Row{}, err
 	}
 	if row.Frechet, err = Frechet(g, r.Stats.Gauss); err != nil {
 		return Row{}, err
 	}
-	row.ClassDistance = ClassDistances(feats, labels)
-	row.ClassDiversity = make([]float64, Classes)
+	row.ClassDistance = judge.ClassDistances(feats, labels)
+	row.ClassDiversity = make([]float64, judge.Classes)
 	var sum float64
 	var k int
 	for c, d := range row.ClassDistance {
@@ -170,20 +125,13 @@ func (r *Reference) Score(images []float32, labels []int) (Row, error) {
 // readingRow returns the accuracy figures of the judge's readings of
 // digits of the given classes.
 func readingRow(labels, read []int) Row {
-	cm := make([][]int, Classes)
-	for c := range cm {
-		cm[c] = make([]int, Classes)
-	}
-	for i, c := range labels {
-		cm[c][read[i]]++
-	}
-	return confusionRow(cm)
+	return confusionRow(judge.Confusion(labels, read))
 }
 
 // confusionRow returns the accuracy figures of a confusion matrix (which
 // it keeps).
 func confusionRow(cm [][]int) Row {
-	row := Row{Confusion: cm, ClassAccuracy: make([]float64, Classes)}
+	row := Row{Confusion: cm, ClassAccuracy: make([]float64, judge.Classes)}
 	hit := 0
 	for c, r := range cm {
 		n := 0
@@ -223,8 +171,8 @@ func generate(ctx context.Context, g Generator, latent, perClass int, seed uint6
 		return nil, nil, fmt.Errorf("eval: %d digits per class: want at least 2", perClass)
 	}
 	r := rand.New(rand.NewPCG(seed, 0x6576616c)) // "eval"
-	n := perClass * Classes
-	images := make([]float32, 0, n*Pixels)
+	n := perClass * judge.Classes
+	images := make([]float32, 0, n*judge.Pixels)
 	labels := make([]int, n)
 	for i := range labels {
 		labels[i] = i / perClass
@@ -242,12 +190,12 @@ func generate(ctx context.Context, g Generator, latent, perClass int, seed uint6
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(img) != b*Pixels {
+		if len(img) != b*judge.Pixels {
 			return nil, nil, fmt.Errorf("eval: the generator made %d values for %d digits", len(img), b)
 		}
 		for i, v := range img {
 			if math.IsNaN(float64(v)) {
-				return nil, nil, fmt.Errorf("eval: the generator made NaN in digit %d", lo+i/Pixels)
+				return nil, nil, fmt.Errorf("eval: the generator made NaN in digit %d", lo+i/judge.Pixels)
 			}
 		}
 		images = append(images, img...)

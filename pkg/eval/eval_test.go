@@ -12,14 +12,16 @@ import (
 	"testing"
 
 	"acgan/pkg/acgan"
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
+	"acgan/pkg/status"
 )
 
 // sameDigit is a broken generator: the same image whatever it is asked for.
 type sameDigit struct{ img []float32 }
 
 func (g sameDigit) Generate(z []float32, labels []int) ([]float32, error) {
-	out := make([]float32, 0, len(labels)*Pixels)
+	out := make([]float32, 0, len(labels)*judge.Pixels)
 	for range labels {
 		out = append(out, g.img...)
 	}
@@ -29,8 +31,8 @@ func (g sameDigit) Generate(z []float32, labels []int) ([]float32, error) {
 // realDigits is a perfect generator: real digits of the class asked for,
 // taken in turn.
 type realDigits struct {
-	d    *Digits
-	next [Classes]int
+	d    *judge.Digits
+	next [judge.Classes]int
 }
 
 func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
@@ -40,7 +42,7 @@ func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
 			i := g.next[c] % g.d.Len()
 			g.next[c]++
 			if g.d.Labels[i] == c {
-				out = append(out, g.d.Images[i*Pixels:(i+1)*Pixels]...)
+				out = append(out, g.d.Images[i*judge.Pixels:(i+1)*judge.Pixels]...)
 				break
 			}
 		}
@@ -65,7 +67,7 @@ func TestFakeGenerators(t *testing.T) {
 			break
 		}
 	}
-	same, err := ref.Generated(sameDigit{train.Images[seven*Pixels : (seven+1)*Pixels]}, 100, 20, 1)
+	same, err := ref.Generated(sameDigit{train.Images[seven*judge.Pixels : (seven+1)*judge.Pixels]}, 100, 20, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestFakeGenerators(t *testing.T) {
 	if same.Digits != 200 || same.Accuracy != 0.1 {
 		t.Errorf("same digit: %d digits, accuracy %v, want 200 and 0.1", same.Digits, same.Accuracy)
 	}
-	for c := range Classes {
+	for c := range judge.Classes {
 		want := 0.0
 		if c == 7 {
 			want = 1
@@ -143,7 +145,7 @@ func TestGenerateACGAN(t *testing.T) {
 		t.Errorf("untrained generator: diversity %v, want low", a.Diversity)
 	}
 	imgs, labels, err := Generate(g, 100, 3, 5)
-	if err != nil || len(imgs) != 30*Pixels || labels[0] != 0 || labels[3] != 1 || labels[29] != 9 {
+	if err != nil || len(imgs) != 30*judge.Pixels || labels[0] != 0 || labels[3] != 1 || labels[29] != 9 {
 		t.Errorf("Generate: %d values, labels %v, %v", len(imgs), labels, err)
 	}
 	if _, _, err := Generate(g, 99, 3, 5); err == nil {
@@ -152,7 +154,7 @@ func TestGenerateACGAN(t *testing.T) {
 	if _, _, err := Generate(g, 100, 1, 5); err == nil {
 		t.Error("1 digit per class: no error")
 	}
-	if _, err := ref.Score(imgs[:Pixels], labels[:2]); err == nil {
+	if _, err := ref.Score(imgs[:judge.Pixels], labels[:2]); err == nil {
 		t.Error("Score with 1 image for 2 labels: no error")
 	}
 }
@@ -174,7 +176,7 @@ func TestEvaluate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "judge.tzst")
 	var notes bytes.Buffer
 	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
-	opt := Options{PerClass: 5, Seed: 1, JudgePath: path, Fetcher: fetch, Notes: &Notes{W: &notes}}
+	opt := Options{PerClass: 5, Seed: 1, JudgePath: path, Fetcher: fetch, Status: status.New(&notes, false, "")}
 	rep, err := Evaluate(context.Background(), g, 100, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +210,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	// Real digits from a stream are used instead of the sources.
 	train, _ := fixtures(t)
-	opt.Real = map[string]*Digits{"train": FromDataset(train).FirstPerClass(2)}
+	opt.Real = map[string]*judge.Digits{"train": FromDataset(train).FirstPerClass(2)}
 	rep3, err := Evaluate(context.Background(), g, 100, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // The Fréchet distance between two sets of feature vectors, each summarised
-// by a Gaussian (mean and covariance): the figure FID computes on
-// Inception features, here on the judge's.
+// by a Gaussian (mean and covariance, judge.FitGaussian): the figure FID
+// computes on Inception features, here on the judge's.
 //
 //	d² = ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2·tr √(Σ₁Σ₂)
 //
@@ -16,50 +16,13 @@ import (
 	"fmt"
 	"math"
 
+	"acgan/pkg/judge"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gaussian is the mean and covariance of a set of d-dimensional vectors.
-type Gaussian struct {
-	N    int           // number of vectors
-	Mean []float64     // [d]
-	Cov  *mat.SymDense // d×d, the unbiased sample covariance (divisor N−1)
-}
-
-// FitGaussian returns the mean and covariance of the n = len(x)/d vectors
-// of x (row-major [n, d]). It needs at least two vectors.
-func FitGaussian(x []float64, d int) (*Gaussian, error) {
-	if d < 1 || len(x)%d != 0 {
-		return nil, fmt.Errorf("eval: %d values are not a whole number of %d-vectors", len(x), d)
-	}
-	n := len(x) / d
-	if n < 2 {
-		return nil, fmt.Errorf("eval: a covariance needs at least 2 vectors, have %d", n)
-	}
-	mean := make([]float64, d)
-	for i := 0; i < n; i++ {
-		for k, v := range x[i*d : (i+1)*d] {
-			mean[k] += v
-		}
-	}
-	for k := range mean {
-		mean[k] /= float64(n)
-	}
-	// Centre, then Σ = XcᵀXc/(n−1) with one symmetric rank-k update.
-	xc := make([]float64, len(x))
-	for i := 0; i < n; i++ {
-		for k, v := range x[i*d : (i+1)*d] {
-			xc[i*d+k] = v - mean[k]
-		}
-	}
-	cov := mat.NewSymDense(d, nil)
-	cov.SymOuterK(1/float64(n-1), mat.NewDense(n, d, xc).T())
-	return &Gaussian{N: n, Mean: mean, Cov: cov}, nil
-}
-
 // Frechet returns the Fréchet distance (the squared one, as FID reports it)
 // between the Gaussians a and b of the same dimension.
-func Frechet(a, b *Gaussian) (float64, error) {
+func Frechet(a, b *judge.Gaussian) (float64, error) {
 	d := len(a.Mean)
 	if len(b.Mean) != d || a.Cov.SymmetricDim() != d || b.Cov.SymmetricDim() != d {
 		return 0, fmt.Errorf("eval: Fréchet distance of Gaussians of dimensions %d and %d", d, len(b.Mean))

@@ -5,12 +5,13 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"acgan/pkg/judge"
 	"gonum.org/v1/gonum/mat"
 )
 
 // gaussian returns a Gaussian with the given mean and covariance.
-func gaussian(mean []float64, cov []float64) *Gaussian {
-	return &Gaussian{N: 2, Mean: mean, Cov: mat.NewSymDense(len(mean), cov)}
+func gaussian(mean []float64, cov []float64) *judge.Gaussian {
+	return &judge.Gaussian{N: 2, Mean: mean, Cov: mat.NewSymDense(len(mean), cov)}
 }
 
 // samples draws n vectors from N(mean, L·Lᵀ) (L lower triangular, row-major).
@@ -33,33 +34,6 @@ func samples(r *rand.Rand, n int, mean, l []float64) []float64 {
 	return x
 }
 
-func TestFitGaussian(t *testing.T) {
-	// Three 2-vectors: mean (2, 1); covariance with divisor n−1.
-	x := []float64{1, 0, 2, 2, 3, 1}
-	g, err := FitGaussian(x, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.N != 3 || g.Mean[0] != 2 || g.Mean[1] != 1 {
-		t.Fatalf("n %d mean %v, want 3 [2 1]", g.N, g.Mean)
-	}
-	// deviations (-1,-1), (0,1), (1,0): Σ = [[2, 1], [1, 2]]/2
-	want := [][]float64{{1, 0.5}, {0.5, 1}}
-	for i := range 2 {
-		for j := range 2 {
-			if got := g.Cov.At(i, j); math.Abs(got-want[i][j]) > 1e-15 {
-				t.Errorf("cov[%d][%d] = %v, want %v", i, j, got, want[i][j])
-			}
-		}
-	}
-	if _, err := FitGaussian(x[:2], 2); err == nil {
-		t.Error("one vector: no error")
-	}
-	if _, err := FitGaussian(x[:5], 2); err == nil {
-		t.Error("5 values in 2-vectors: no error")
-	}
-}
-
 func TestFrechetSelf(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	d := 16
@@ -73,7 +47,7 @@ func TestFrechetSelf(t *testing.T) {
 	for k := range mean {
 		mean[k] = 10 * r.NormFloat64()
 	}
-	g, err := FitGaussian(samples(r, 300, mean, l), d)
+	g, err := judge.FitGaussian(samples(r, 300, mean, l), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +61,7 @@ func TestFrechetSelf(t *testing.T) {
 	}
 	// A rank-deficient covariance (fewer vectors than dimensions): its
 	// eigenvalues round to tiny negatives, which must not give NaN.
-	g2, err := FitGaussian(samples(r, 5, mean, l), d)
+	g2, err := judge.FitGaussian(samples(r, 5, mean, l), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +119,8 @@ func TestFrechetKnown(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	l1 := []float64{1, 0, 0.5, 2} // Σ1 = [[1, .5], [.5, 4.25]]
 	l2 := []float64{2, 0, -1, 1}  // Σ2 = [[4, -2], [-2, 2]]
-	s1, _ := FitGaussian(samples(r, 100000, []float64{0, 1}, l1), 2)
-	s2, _ := FitGaussian(samples(r, 100000, []float64{1, 1}, l2), 2)
+	s1, _ := judge.FitGaussian(samples(r, 100000, []float64{0, 1}, l1), 2)
+	s2, _ := judge.FitGaussian(samples(r, 100000, []float64{1, 1}, l2), 2)
 	est, _ := Frechet(s1, s2)
 	exact, _ := Frechet(gaussian([]float64{0, 1}, []float64{1, 0.5, 0.5, 4.25}), gaussian([]float64{1, 1}, []float64{4, -2, -2, 2}))
 	if math.Abs(est-exact) > 0.05*exact {
@@ -154,26 +128,5 @@ func TestFrechetKnown(t *testing.T) {
 	}
 	if _, err := Frechet(gaussian([]float64{1}, []float64{1}), a); err == nil {
 		t.Error("dimensions 1 and 3: no error")
-	}
-}
-
-func TestClassDistances(t *testing.T) {
-	feats := make([]float64, 5*Features)
-	labels := []int{0, 3, 0, 3, 3}
-	// class 0: the origin and (3, 4, 0, …): one pair at distance 5.
-	feats[2*Features+0], feats[2*Features+1] = 3, 4
-	// class 3: (1, 0, …), (1, 2, …), (1, 0, 2, …): pairs at 2, 2, √8.
-	feats[1*Features] = 1
-	feats[3*Features], feats[3*Features+1] = 1, 2
-	feats[4*Features], feats[4*Features+2] = 1, 2
-	d := ClassDistances(feats, labels)
-	if d[0] != 5 {
-		t.Errorf("class 0: %v, want 5", d[0])
-	}
-	if want := (4 + math.Sqrt(8)) / 3; math.Abs(d[3]-want) > 1e-15 {
-		t.Errorf("class 3: %v, want %v", d[3], want)
-	}
-	if !math.IsNaN(d[1]) {
-		t.Errorf("class 1 (no digits): %v, want NaN", d[1])
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"acgan/pkg/mnist"
+	"acgan/pkg/status"
 )
 
 // QuickPerClass is the number of digits per class of a quick evaluation:
@@ -47,8 +48,8 @@ func (f Figures) String() string {
 // with MNIST from the fetcher's sources, see OpenJudge) and returns the
 // reference of the MNIST test digits its file holds: what Quick compares
 // with. Once the judge exists, no MNIST digits are read.
-func OpenReference(ctx context.Context, judgePath string, f *mnist.Fetcher, notes *Notes) (*Reference, error) {
-	j, err := OpenJudge(ctx, judgePath, f, notes)
+func OpenReference(ctx context.Context, judgePath string, f *mnist.Fetcher, line *status.Line) (*Reference, error) {
+	j, err := OpenJudge(ctx, judgePath, f, line)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"acgan/pkg/judge"
 )
 
 // Report is the evaluation of one model.
@@ -130,13 +132,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	b.WriteString("\nper class       accuracy                    diversity\n")
 	fmt.Fprintf(&b, "%-7s %10s %10s %10s %10s %10s\n", "class", "generated", "real train", "real test", "generated", "real train")
-	for c := 0; c < Classes; c++ {
+	for c := 0; c < judge.Classes; c++ {
 		fmt.Fprintf(&b, "%-7d %10s %10s %10s %10s %10s\n", c, pct(r.Generated.ClassAccuracy[c]), pct(r.RealTrain.ClassAccuracy[c]),
 			pct(r.RealTest.ClassAccuracy[c]), fixed(r.Generated.ClassDiversity[c], 2), fixed(r.RealTrain.ClassDiversity[c], 2))
 	}
 	b.WriteString("\nconfusion of the generated digits (row: class asked for, column: class the judge reads)\n")
 	b.WriteString("     ")
-	for k := 0; k < Classes; k++ {
+	for k := 0; k < judge.Classes; k++ {
 		fmt.Fprintf(&b, " %5d", k)
 	}
 	b.WriteString("\n")

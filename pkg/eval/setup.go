@@ -1,73 +1,23 @@
 // Getting what an evaluation needs: the judge (from its file, or trained on
-// first use and saved there) and the real MNIST digits (from a stream, or
-// from the MNIST sources as mnist-fetch gets them).
+// first use with MNIST from the sources and saved there) and the real MNIST
+// digits (from a stream, or from the MNIST sources as mnist-fetch gets
+// them), and the evaluation of acgan-eval.
 
 package eval
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
-	"acgan/pkg/atomicfile"
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
+	"acgan/pkg/status"
 )
-
-// Notes reports slow work (training the judge, fetching MNIST) to a person,
-// normally on stderr: one live line on a terminal, plain lines otherwise.
-type Notes struct {
-	W      io.Writer // nil: silent
-	Live   bool
-	Prefix string // e.g. "acgan-eval: "
-
-	drawn bool
-	last  time.Time
-}
-
-// Printf writes a message on a line of its own.
-func (n *Notes) Printf(format string, args ...any) {
-	if n == nil || n.W == nil {
-		return
-	}
-	n.done()
-	fmt.Fprintf(n.W, n.Prefix+format, args...)
-}
-
-// status redraws the live line (at most five times a second), or writes a
-// plain line when final is set and the output is not a terminal.
-func (n *Notes) status(final bool, format string, args ...any) {
-	if n == nil || n.W == nil {
-		return
-	}
-	if n.Live {
-		if !final && time.Since(n.last) < 200*time.Millisecond {
-			return
-		}
-		n.last = time.Now()
-		n.drawn = true
-		fmt.Fprintf(n.W, "\r"+n.Prefix+format+"\x1b[K", args...)
-		return
-	}
-	if final {
-		fmt.Fprintf(n.W, n.Prefix+format+"\n", args...)
-	}
-}
-
-func (n *Notes) done() {
-	if n != nil && n.drawn {
-		fmt.Fprintln(n.W)
-		n.drawn = false
-	}
-}
 
 // LoadDigits returns the digits of an MNIST split ("train" or "test") from
 // the fetcher's sources.
-func LoadDigits(ctx context.Context, f *mnist.Fetcher, split string) (*Digits, error) {
+func LoadDigits(ctx context.Context, f *mnist.Fetcher, split string) (*judge.Digits, error) {
 	ds, err := f.Load(ctx, split, 0)
 	if err != nil {
 		return nil, err
@@ -75,58 +25,33 @@ func LoadDigits(ctx context.Context, f *mnist.Fetcher, split string) (*Digits, e
 	return FromDataset(ds), nil
 }
 
-// OpenJudge returns the judge saved at path. When there is no file there,
-// it trains one (with DefaultTrainOptions, on the training and test digits
-// of the fetcher's sources), reports the progress on notes, and saves it at
-// path (atomically, creating its folder). A file that exists but is not a
-// valid judge is an error.
-func OpenJudge(ctx context.Context, path string, f *mnist.Fetcher, notes *Notes) (*Judge, error) {
-	j, err := LoadJudgeFile(path)
-	if err == nil {
-		return j, nil
+// OpenJudge returns the judge saved at path, or, when there is none, one
+// trained on the MNIST training and test digits of the fetcher's sources
+// and saved there (see judge.Open); a nil f trains none. It shows the
+// training on line, and a warning there when the judge reads fewer than
+// judge.MinAccuracy of the test digits right.
+func OpenJudge(ctx context.Context, path string, f *mnist.Fetcher, line *status.Line) (*judge.Judge, error) {
+	var src judge.Source
+	if f != nil {
+		src = func(ctx context.Context) (train, test *judge.Digits, err error) {
+			if train, err = LoadDigits(ctx, f, mnist.Train); err != nil {
+				return nil, nil, err
+			}
+			if test, err = LoadDigits(ctx, f, mnist.Test); err != nil {
+				return nil, nil, err
+			}
+			return train, test, nil
+		}
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("judge: %w (delete the file to train a new judge)", err)
-	}
-	if f == nil {
-		return nil, fmt.Errorf("judge: no judge at %s", path)
-	}
-	notes.Printf("no judge at %s: training one on the MNIST training digits (once; a few minutes)\n", path)
-	train, err := LoadDigits(ctx, f, mnist.Train)
+	j, err := judge.Open(ctx, path, src, line)
 	if err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
+		return nil, err
 	}
-	test, err := LoadDigits(ctx, f, mnist.Test)
-	if err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
+	if j.TestAccuracy < judge.MinAccuracy {
+		line.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little", 100*j.TestAccuracy, 100*judge.MinAccuracy)
 	}
-	opt := DefaultTrainOptions()
-	start := time.Now()
-	opt.Progress = func(epoch, step, steps int, loss float64) {
-		el := time.Since(start)
-		done := float64((epoch-1)*steps+step) / float64(opt.Epochs*steps)
-		eta := time.Duration(float64(el) * (1 - done) / done).Round(time.Second)
-		notes.status(step == steps, "training the judge: epoch %d/%d, %3.0f%%, loss %.4f, ETA %v", epoch, opt.Epochs, 100*float64(step)/float64(steps), loss, eta)
-	}
-	j, err = TrainJudge(ctx, train, test, opt)
-	if err != nil {
-		notes.done()
-		return nil, fmt.Errorf("judge: %w", err)
-	}
-	notes.Printf("judge trained in %v: %.2f%% of the %d test digits read right\n", time.Since(start).Round(time.Second), 100*j.TestAccuracy, test.Len())
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, j.Save); err != nil {
-		return nil, fmt.Errorf("judge: saving %s: %w", path, err)
-	}
-	notes.Printf("judge saved to %s\n", path)
 	return j, nil
 }
-
-// MinJudgeAccuracy is the test accuracy below which a judge is not to be
-// trusted (Evaluate warns).
-const MinJudgeAccuracy = 0.99
 
 // Options are the settings of an evaluation (acgan-eval).
 type Options struct {
@@ -137,9 +62,11 @@ type Options struct {
 	// "test"; see ReadReal). Without test digits, the statistics of the
 	// MNIST test digits kept in the judge file are used; without training
 	// digits, they are loaded from Fetcher.
-	Real    map[string]*Digits
+	Real    map[string]*judge.Digits
 	Fetcher *mnist.Fetcher
-	Notes   *Notes
+	// Status shows the slow work (training the judge, downloading MNIST)
+	// and warnings to a person (nil: nowhere).
+	Status *status.Line
 }
 
 // Evaluate judges the generator g (noise of size latent): the rows of its
@@ -147,12 +74,9 @@ type Options struct {
 // caller fills in the report's model fields.
 func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Report, error) {
 	start := time.Now()
-	j, err := OpenJudge(ctx, opt.JudgePath, opt.Fetcher, opt.Notes)
+	j, err := OpenJudge(ctx, opt.JudgePath, opt.Fetcher, opt.Status)
 	if err != nil {
 		return nil, err
-	}
-	if j.TestAccuracy < MinJudgeAccuracy {
-		opt.Notes.Printf("warning: the judge reads only %.1f%% of the test digits right (a good one reads %.0f%%): its figures mean little\n", 100*j.TestAccuracy, 100*MinJudgeAccuracy)
 	}
 	// The test digits' statistics: the judge file's, unless other test
 	// digits were given.
@@ -163,7 +87,7 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 		}
 	}
 	// The first PerClass training digits of each class.
-	var sub *Digits
+	var sub *judge.Digits
 	if train := opt.Real[mnist.Train]; train != nil {
 		sub = train.FirstPerClass(opt.PerClass)
 	} else {

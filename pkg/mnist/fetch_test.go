@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"acgan/pkg/status"
 )
 
 // The zip's URL path under a proxy, written out rather than computed, so
@@ -168,7 +170,7 @@ func TestFetchRejectsCorruptMirrorFile(t *testing.T) {
 	n.set("/p1"+zipURLPath, moduleZip(t, fx))
 	cfg := testConfig(t, n)
 	var progress bytes.Buffer
-	cfg.Progress = &Progress{W: &progress, Prefix: "test: "}
+	cfg.Progress = &Progress{Line: status.New(&progress, false, "test: ")}
 
 	d, err := New(cfg).Load(context.Background(), Train, 0)
 	if err != nil {
@@ -447,11 +449,11 @@ func TestProgressLive(t *testing.T) {
 	n := newFakeNet(t)
 	n.set("/mirror/"+trainLabels, fixture(t, trainLabels))
 	var out bytes.Buffer
-	_, err := (&MirrorSource{Base: n.srv.URL + "/mirror/", Client: n.srv.Client()}).Fetch(context.Background(), []string{trainLabels}, &Progress{W: &out, Live: true, Prefix: "x: "})
+	_, err := (&MirrorSource{Base: n.srv.URL + "/mirror/", Client: n.srv.Client()}).Fetch(context.Background(), []string{trainLabels}, &Progress{Line: status.New(&out, true, "x: ")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := out.String(), "\rx: "+trainLabels+": 85 B / 85 B\x1b[K done\n"; !strings.HasSuffix(got, want) || !strings.HasPrefix(got, "\rx: ") {
+	if got, want := out.String(), "\rx: "+trainLabels+": 85 B / 85 B done\x1b[K\n"; !strings.HasSuffix(got, want) || !strings.HasPrefix(got, "\rx: "+trainLabels+": 0 B / 85 B\x1b[K") {
 		t.Errorf("progress %q, want it to end with %q", got, want)
 	}
 }

@@ -5,80 +5,81 @@ package mnist
 import (
 	"fmt"
 	"io"
-	"time"
+
+	"acgan/pkg/status"
 )
 
-// Progress reports downloads on W (normally stderr). With Live set (W is a
-// terminal) one line is kept up to date as bytes arrive; otherwise one short
-// line is written as each download starts. A nil *Progress reports nothing.
+// Progress shows downloads on a status line (normally stderr's). On a
+// terminal the live line counts the bytes as they arrive; elsewhere one
+// short line is written as each download starts. A nil *Progress, or one
+// with a nil Line, shows nothing.
 type Progress struct {
-	W      io.Writer
-	Live   bool
-	Prefix string // put before each line, e.g. "mnist-fetch: "
+	Line *status.Line
 }
 
-// printf writes one line.
-func (p *Progress) printf(format string, args ...any) {
-	if p == nil || p.W == nil {
-		return
+// line returns the status line, nil for none.
+func (p *Progress) line() *status.Line {
+	if p == nil {
+		return nil
 	}
-	fmt.Fprintf(p.W, p.Prefix+format+"\n", args...)
+	return p.Line
+}
+
+// printf writes a message on a line of its own.
+func (p *Progress) printf(format string, args ...any) {
+	p.line().Printf(format, args...)
 }
 
 // track wraps the body of a download of total bytes (-1: unknown).
 func (p *Progress) track(r io.Reader, what, url string, total int64) *progressReader {
-	pr := &progressReader{r: r, p: p, what: what, total: total}
-	if p == nil || p.W == nil {
-		return pr
-	}
-	if p.Live {
-		pr.show()
-	} else if total >= 0 {
-		p.printf("downloading %s (%s) from %s", what, size(total), url)
-	} else {
-		p.printf("downloading %s from %s", what, url)
+	pr := &progressReader{r: r, line: p.line(), what: what, total: total}
+	switch {
+	case pr.line.Live():
+		pr.line.Log("%s", pr.count())
+	case total >= 0:
+		pr.line.Printf("downloading %s (%s) from %s", what, size(total), url)
+	default:
+		pr.line.Printf("downloading %s from %s", what, url)
 	}
 	return pr
 }
 
 type progressReader struct {
 	r     io.Reader
-	p     *Progress
+	line  *status.Line
 	what  string
 	total int64
 	n     int64
-	last  time.Time
 }
 
 func (pr *progressReader) Read(b []byte) (int, error) {
 	n, err := pr.r.Read(b)
 	pr.n += int64(n)
-	if pr.p != nil && pr.p.Live && pr.p.W != nil && time.Since(pr.last) >= 100*time.Millisecond {
-		pr.show()
+	if pr.line.Live() {
+		pr.line.Update("%s", pr.count())
 	}
 	return n, err
 }
 
-// finish ends the live line.
+// finish ends the live line with the outcome.
 func (pr *progressReader) finish(ok bool) {
-	if pr.p == nil || !pr.p.Live || pr.p.W == nil {
+	if !pr.line.Live() {
 		return
 	}
-	pr.show()
-	if ok {
-		fmt.Fprint(pr.p.W, " done\n")
-	} else {
-		fmt.Fprint(pr.p.W, " failed\n")
+	outcome := "done"
+	if !ok {
+		outcome = "failed"
 	}
+	pr.line.Log("%s %s", pr.count(), outcome)
+	pr.line.Done()
 }
 
-func (pr *progressReader) show() {
-	pr.last = time.Now()
+// count is the live line: the bytes so far, of the total if known.
+func (pr *progressReader) count() string {
 	if pr.total >= 0 {
-		fmt.Fprintf(pr.p.W, "\r%s%s: %s / %s\x1b[K", pr.p.Prefix, pr.what, size(pr.n), size(pr.total))
-	} else {
-		fmt.Fprintf(pr.p.W, "\r%s%s: %s\x1b[K", pr.p.Prefix, pr.what, size(pr.n))
+		return fmt.Sprintf("%s: %s / %s", pr.what, size(pr.n), size(pr.total))
 	}
+	return fmt.Sprintf("%s: %s", pr.what, size(pr.n))
 }
 
 // size formats a byte count for people.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"acgan/pkg/modelfile"
+	"acgan/pkg/status"
 )
 
 // TestEvalHook: Options.Eval runs every EvalEvery iterations and at the
@@ -24,7 +25,7 @@ func TestEvalHook(t *testing.T) {
 	var log, progress bytes.Buffer
 	var at []int
 	res, err := Run(m, data, Options{Iters: 5, LogEvery: 1, EvalEvery: 2, Log: &log,
-		Progress: &Progress{W: &progress, Total: 5},
+		Progress: &Progress{Line: status.New(&progress, false, ""), Total: 5},
 		Eval: func(m *modelfile.Model) (Eval, error) {
 			at = append(at, int(m.Iter))
 			z := make([]float32, 100*m.Cfg.Latent)

@@ -4,65 +4,48 @@ package train
 
 import (
 	"fmt"
-	"io"
 	"time"
+
+	"acgan/pkg/status"
 )
 
-// Progress reports a training run to a person. On a terminal (Live) it keeps
-// one line up to date, redrawn at most a few times a second; otherwise it
-// writes one plain line per logged record, which reads well in a log file.
+// Progress shows a training run to a person on a status line. On a
+// terminal the live line follows the running figures; otherwise one plain
+// line is written per logged record, which reads well in a log file.
 type Progress struct {
-	W     io.Writer
-	Live  bool
-	Total int // the iteration the run ends at
+	Line  *status.Line // nil: nowhere
+	Total int          // the iteration the run ends at
 
-	lastDraw time.Time
-	drawn    bool
-	eval     *Eval // the last evaluation, kept on the live line
+	eval *Eval // the last evaluation, kept on the live line
 }
 
-// liveInterval is the shortest time between two redraws of the live line.
-const liveInterval = 200 * time.Millisecond
-
-// Update redraws the live line with the running figures r (a record in the
-// making) when enough time has passed; it does nothing when not Live.
-func (p *Progress) Update(r Record, now time.Time) {
-	if !p.Live || now.Sub(p.lastDraw) < liveInterval {
-		return
+// Update shows the running figures r (a record in the making) on the live
+// line, which status.Line redraws at most a few times a second; it does
+// nothing when the line is not live.
+func (p *Progress) Update(r Record) {
+	if p.Line.Live() {
+		p.Line.Update("%s", p.line(r))
 	}
-	p.lastDraw = now
-	p.drawn = true
-	fmt.Fprintf(p.W, "\r%s\x1b[K", p.line(r))
 }
 
-// Logged reports a finished record: a plain line when not Live, a redraw of
-// the live line otherwise.
+// Logged shows a finished record: a redraw of the live line, or a plain
+// line when not live.
 func (p *Progress) Logged(r Record) {
 	if r.Eval != nil {
 		p.eval = r.Eval
 	}
-	if p.Live {
-		p.drawn = true
-		p.lastDraw = time.Now()
-		fmt.Fprintf(p.W, "\r%s\x1b[K", p.line(r))
-		return
-	}
-	fmt.Fprintln(p.W, p.line(r))
+	p.Line.Log("%s", p.line(r))
 }
 
 // Printf writes a message on a line of its own, after the live line if one
 // is shown (which is then drawn again by the next update).
 func (p *Progress) Printf(format string, args ...any) {
-	p.Done()
-	fmt.Fprintf(p.W, format, args...)
+	p.Line.Printf(format, args...)
 }
 
 // Done ends the live line, so later output starts on a fresh line.
 func (p *Progress) Done() {
-	if p.drawn {
-		fmt.Fprintln(p.W)
-		p.drawn = false
-	}
+	p.Line.Done()
 }
 
 // line formats r like the seed's progress line, with speed and ETA (and the
@@ -81,7 +64,7 @@ func (p *Progress) line(r Record) string {
 	}
 	// The judge's figures: on a plain line when this record has them, on
 	// the live line the last ones.
-	if e := r.Eval; e != nil || (p.Live && p.eval != nil) {
+	if e := r.Eval; e != nil || (p.Line.Live() && p.eval != nil) {
 		if e == nil {
 			e = p.eval
 		}

@@ -234,7 +234,7 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 			}
 			win = window{start: now}
 		} else if opt.Progress != nil {
-			opt.Progress.Update(win.record(iter, now, begin), now)
+			opt.Progress.Update(win.record(iter, now, begin))
 		}
 
 		if opt.Samples != nil && (iter%opt.SampleEvery == 0 || end) {

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 
 	"acgan/pkg/mnist"
+	"acgan/pkg/status"
 )
 
 func main() {
@@ -29,7 +30,7 @@ func main() {
 	dir := flag.String("dir", "", "folder with the four original .gz files (default: as mnist-fetch)")
 	out := flag.String("o", "testdata/mnist", "output folder")
 	flag.Parse()
-	f := mnist.New(mnist.Config{Dir: *dir, Progress: &mnist.Progress{W: os.Stderr}})
+	f := mnist.New(mnist.Config{Dir: *dir, Progress: &mnist.Progress{Line: status.New(os.Stderr, false, "")}})
 	var sums bytes.Buffer
 	for _, split := range []string{mnist.Train, mnist.Test} {
 		d, err := f.Load(context.Background(), split, *n)

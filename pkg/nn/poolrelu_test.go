@@ -1,13 +1,11 @@
-package eval
+package nn
 
 import (
 	"math/rand/v2"
 	"testing"
-
-	"acgan/pkg/nn"
 )
 
-// TestPoolReLU checks the fused layer against nn.MaxPool2D then nn.ReLU,
+// TestPoolReLU checks the fused layer against MaxPool2D then ReLU,
 // forward and backward, on values with ties and all-negative blocks.
 func TestPoolReLU(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -20,13 +18,13 @@ func TestPoolReLU(t *testing.T) {
 	for i := range dy {
 		dy[i] = float32(r.NormFloat64())
 	}
-	var pool nn.MaxPool2D
-	var relu nn.ReLU
+	var pool MaxPool2D
+	var relu ReLU
 	want := relu.Forward(pool.Forward(x, nc, h, w))
 	wantDX := pool.Backward(relu.Backward(dy))
 
 	for _, threads := range []int{1, 3} {
-		nn.SetThreads(threads)
+		SetThreads(threads)
 		p := NewPoolReLU()
 		got := p.Forward(x, nc, h, w)
 		gotDX := p.Backward(dy)
@@ -47,5 +45,5 @@ func TestPoolReLU(t *testing.T) {
 			}
 		}
 	}
-	nn.SetThreads(0)
+	SetThreads(0)
 }

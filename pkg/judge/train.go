@@ -2,7 +2,7 @@
 // mini-batches, a fixed number of epochs, everything drawn from one seeded
 // PCG so that the same seed and data give the same judge.
 
-package eval
+package judge
 
 import (
 	"context"
@@ -50,20 +50,20 @@ func (o *TrainOptions) fill() {
 	}
 }
 
-// TrainJudge trains a judge on the training digits, then reads the test
+// Train trains a judge on the training digits, then reads the test
 // digits: their statistics go into Test and its accuracy on them into
 // TestAccuracy. It stops with ctx's error when ctx is cancelled.
-func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Judge, error) {
+func Train(ctx context.Context, train, test *Digits, opt TrainOptions) (*Judge, error) {
 	opt.fill()
 	if train.Len() == 0 {
-		return nil, fmt.Errorf("eval: training the judge: no training digits")
+		return nil, fmt.Errorf("judge: training: no training digits")
 	}
 	if test.Len() == 0 {
-		return nil, fmt.Errorf("eval: training the judge: no test digits")
+		return nil, fmt.Errorf("judge: training: no test digits")
 	}
 	var err error
 	r := rand.New(rand.NewPCG(opt.Seed, 0x6a75646765)) // "judge"
-	j := NewJudge(r)
+	j := New(r)
 	adam := nn.NewAdam(j.Params(), opt.LR, 0.9, 0.999, 1e-7)
 
 	n, B := train.Len(), opt.Batch
@@ -91,10 +91,10 @@ func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Ju
 			_, logits := j.forward(x[:b*Pixels], b, true)
 			loss, err := nn.SoftmaxCCE(logits, Classes, y[:b], dlogits[:b*Classes])
 			if err != nil {
-				return nil, fmt.Errorf("eval: training the judge: %w", err)
+				return nil, fmt.Errorf("judge: training: %w", err)
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return nil, fmt.Errorf("eval: training the judge: epoch %d step %d: loss is %v", epoch, s+1, loss)
+				return nil, fmt.Errorf("judge: training: epoch %d step %d: loss is %v", epoch, s+1, loss)
 			}
 			j.backward(dlogits[:b*Classes])
 			adam.Update()
@@ -106,7 +106,7 @@ func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Ju
 		adam.LR *= opt.Decay
 	}
 	if j.Test, err = j.Stats(test); err != nil {
-		return nil, fmt.Errorf("eval: training the judge: %w", err)
+		return nil, err
 	}
 	j.TestAccuracy = j.Test.Accuracy()
 	j.Info = map[string]string{
@@ -119,23 +119,4 @@ func TrainJudge(ctx context.Context, train, test *Digits, opt TrainOptions) (*Ju
 		"test_digits":  strconv.Itoa(test.Len()),
 	}
 	return j, nil
-}
-
-// Accuracy returns the fraction of the digits the judge reads as their
-// label.
-func (j *Judge) Accuracy(d *Digits) (float64, error) {
-	_, classes, err := j.Read(d.Images)
-	if err != nil {
-		return 0, err
-	}
-	if len(classes) == 0 {
-		return 0, nil
-	}
-	hit := 0
-	for i, c := range classes {
-		if c == d.Labels[i] {
-			hit++
-		}
-	}
-	return float64(hit) / float64(len(classes)), nil
 }

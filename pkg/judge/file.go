@@ -5,7 +5,7 @@
 // that judging needs no MNIST test digits). docs/eval.md describes it;
 // this file is its reference implementation.
 
-package eval
+package judge
 
 import (
 	"errors"
@@ -24,37 +24,37 @@ import (
 
 // Names and values of the judge file's header record.
 const (
-	// JudgeHeader is the name of the first record.
-	JudgeHeader = "acgan.judge"
-	// JudgeKind is the header's "kind" entry.
-	JudgeKind = "acgan-judge"
-	// JudgeFormat is the format version this package writes and reads.
-	JudgeFormat = 1
-	// JudgeArch names the judge's architecture (judge.go): a file of another
+	// Header is the name of the first record.
+	Header = "acgan.judge"
+	// Kind is the header's "kind" entry.
+	Kind = "acgan-judge"
+	// Format is the format version this package writes and reads.
+	Format = 1
+	// Arch names the judge's architecture (judge.go): a file of another
 	// architecture is refused.
-	JudgeArch = "lenet-c32-c64-c128-d128"
-	// JudgeCacheName is the file name of the cached judge in the cache
-	// folder; its version changes whenever the architecture or the training
-	// recipe does, so an old cache is never used by mistake.
-	JudgeCacheName = "judge-v1.tzst"
+	Arch = "lenet-c32-c64-c128-d128"
+	// CacheName is the file name of the cached judge in the cache folder;
+	// its version changes whenever the architecture or the training recipe
+	// does, so an old cache is never used by mistake.
+	CacheName = "judge-v1.tzst"
 )
 
-// DefaultJudgePath returns where the judge is cached:
-// acgan/judge-v1.tzst in the user's cache folder (os.UserCacheDir).
-func DefaultJudgePath() (string, error) {
+// DefaultPath returns where the judge is cached: acgan/judge-v1.tzst in
+// the user's cache folder (os.UserCacheDir).
+func DefaultPath() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache folder for the judge (%v); name a file with -judge", err)
+		return "", fmt.Errorf("judge: no cache folder (%v)", err)
 	}
-	return filepath.Join(dir, "acgan", JudgeCacheName), nil
+	return filepath.Join(dir, "acgan", CacheName), nil
 }
 
 // Save writes the judge to w. The same judge always gives the same bytes.
 func (j *Judge) Save(w io.Writer) error {
-	h := tensor.NewUint8(JudgeHeader, []int{0}, nil)
-	h.SetMeta("kind", JudgeKind)
-	h.SetMeta("format", strconv.Itoa(JudgeFormat))
-	h.SetMeta("arch", JudgeArch)
+	h := tensor.NewUint8(Header, []int{0}, nil)
+	h.SetMeta("kind", Kind)
+	h.SetMeta("format", strconv.Itoa(Format))
+	h.SetMeta("arch", Arch)
 	h.SetMeta("test_accuracy", strconv.FormatFloat(j.TestAccuracy, 'g', -1, 64))
 	for k, v := range j.Info {
 		if reservedKey(k) {
@@ -72,7 +72,7 @@ func (j *Judge) Save(w io.Writer) error {
 		}
 	}
 	if j.Test == nil {
-		return fmt.Errorf("eval: saving a judge without test statistics")
+		return fmt.Errorf("judge: saving a judge without test statistics")
 	}
 	for _, t := range testTensors(j.Test) {
 		if err := tw.Write(t); err != nil {
@@ -176,31 +176,31 @@ func reservedKey(k string) bool {
 	return k == "kind" || k == "format" || k == "arch" || k == "test_accuracy"
 }
 
-// LoadJudge reads a judge file from r; name (its path) starts every error.
+// Load reads a judge file from r; name (its path) starts every error.
 // It checks the kind, format version and architecture, that every
 // parameter is present once with its shape and finite values, and that the
 // stream is complete.
-func LoadJudge(r io.Reader, name string) (*Judge, error) {
+func Load(r io.Reader, name string) (*Judge, error) {
 	tr := tensor.NewReader(r)
 	tr.MaxElements = 1 << 20 // the largest tensor, j.fc1.w, has 147456 values
 	h, err := tr.Next()
 	if err != nil {
 		return nil, judgeReadError(name, err)
 	}
-	if h.Name != JudgeHeader || h.Meta["kind"] != JudgeKind {
+	if h.Name != Header || h.Meta["kind"] != Kind {
 		return nil, fmt.Errorf("%s: not a judge file (first record %q, kind %q)", name, h.Name, h.Meta["kind"])
 	}
-	if v := h.Meta["format"]; v != strconv.Itoa(JudgeFormat) {
-		return nil, fmt.Errorf("%s: judge format version %q not supported (this build reads %d)", name, v, JudgeFormat)
+	if v := h.Meta["format"]; v != strconv.Itoa(Format) {
+		return nil, fmt.Errorf("%s: judge format version %q not supported (this build reads %d)", name, v, Format)
 	}
-	if a := h.Meta["arch"]; a != JudgeArch {
-		return nil, fmt.Errorf("%s: judge architecture %q not supported (this build has %s)", name, a, JudgeArch)
+	if a := h.Meta["arch"]; a != Arch {
+		return nil, fmt.Errorf("%s: judge architecture %q not supported (this build has %s)", name, a, Arch)
 	}
 	acc, err := strconv.ParseFloat(h.Meta["test_accuracy"], 64)
 	if err != nil || !(acc >= 0 && acc <= 1) {
 		return nil, fmt.Errorf("%s: header entry test_accuracy=%q is not a number in [0, 1]", name, h.Meta["test_accuracy"])
 	}
-	j := NewJudge(rand.New(rand.NewPCG(0, 0)))
+	j := New(rand.New(rand.NewPCG(0, 0)))
 	j.TestAccuracy = acc
 	for k, v := range h.Meta {
 		if !reservedKey(k) {
@@ -286,13 +286,13 @@ func judgeReadError(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// LoadJudgeFile reads the judge file at path. A missing file gives an
-// error satisfying errors.Is(err, fs.ErrNotExist).
-func LoadJudgeFile(path string) (*Judge, error) {
+// LoadFile reads the judge file at path. A missing file gives an error
+// satisfying errors.Is(err, fs.ErrNotExist).
+func LoadFile(path string) (*Judge, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return LoadJudge(f, path)
+	return Load(f, path)
 }

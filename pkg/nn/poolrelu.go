@@ -1,7 +1,7 @@
 // PoolReLU: 2×2 max pooling (stride 2) followed by ReLU, fused, for the
-// judge: y = max(0, max of each 2×2 block). It computes what nn.MaxPool2D
-// then nn.ReLU compute (a test checks it), in one pass over the input and
-// split over planes with nn.For, which matters because the judge pools the
+// judge: y = max(0, max of each 2×2 block). It computes what MaxPool2D
+// then ReLU compute (a test checks it), in one pass over the input and
+// split over planes with For, which matters because the judge pools the
 // full-resolution output of its first convolution.
 //
 //	x   [NC, H, W]
@@ -11,9 +11,7 @@
 // Backward: dy goes to the position of its block's maximum (the first one
 // in row-major order on ties) where y > 0; every other dx is 0.
 
-package eval
-
-import "acgan/pkg/nn"
+package nn
 
 // PoolReLU is the fused 2×2 max pool and ReLU.
 type PoolReLU struct {
@@ -41,7 +39,7 @@ func (p *PoolReLU) Forward(x []float32, nc, h, w int) []float32 {
 		p.y, p.arg = make([]float32, n), make([]int32, n)
 	}
 	p.y, p.arg = p.y[:n], p.arg[:n]
-	nn.For(nc, p.fwdFn)
+	For(nc, p.fwdFn)
 	return p.y
 }
 
@@ -54,7 +52,7 @@ func (p *PoolReLU) Infer(x []float32, nc, h, w int) []float32 {
 		p.y, p.arg = make([]float32, n), make([]int32, n)
 	}
 	p.y = p.y[:n]
-	nn.For(nc, p.inferFn)
+	For(nc, p.inferFn)
 	return p.y
 }
 
@@ -113,7 +111,7 @@ func (p *PoolReLU) Backward(dy []float32) []float32 {
 		p.dx = make([]float32, n)
 	}
 	p.dx, p.dy = p.dx[:n], dy
-	nn.For(p.nc, p.bwdFn)
+	For(p.nc, p.bwdFn)
 	return p.dx
 }
 
