@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -107,6 +108,24 @@ func TestNPYFileName(t *testing.T) {
 	} {
 		if got := NPYFileName(in); got != want {
 			t.Errorf("NPYFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestNPYFileNameDoc checks the renamings docs/stream.md gives as examples
+// for tensor-info -npy ("`a/b` → `a_b.npy`").
+func TestNPYFileNameDoc(t *testing.T) {
+	doc, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := regexp.MustCompile("`([^`]+)` → `([^`]+\\.npy)`").FindAllStringSubmatch(string(doc), -1)
+	if len(examples) < 2 {
+		t.Fatalf("%s gives %d examples of the -npy file names, want a few", docPath, len(examples))
+	}
+	for _, e := range examples {
+		if got := NPYFileName(e[1]); got != e[2] {
+			t.Errorf("%s says %q → %q, but NPYFileName gives %q", docPath, e[1], e[2], got)
 		}
 	}
 }

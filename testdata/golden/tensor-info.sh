@@ -5,6 +5,9 @@
 set -euo pipefail
 s=testdata/streams
 
+echo "== -h"
+COLUMNS=80 tensor-info -h   # kong wraps help to $COLUMNS
+
 echo "== small.tzst on stdin"
 tensor-info < $s/valid/small.tzst
 
