@@ -462,8 +462,16 @@ func TestShapeLayersAgainstReference(t *testing.T) {
 		var pool MaxPool2D
 		y = pool.Forward(q, nc, h, w)
 		dy = randVec(r, len(y), 1)
-		matchRef(t, "MaxPool2D "+name+" y", y, nnref.MaxPool(f64(q), nc, h, w), tolMove)
-		matchRef(t, "MaxPool2D "+name+" dx", pool.Backward(dy), nnref.MaxPoolBackward(f64(q), nc, h, w, f64(dy)), tolMove)
+		wq, wdy := f64(q), f64(dy)
+		matchRef(t, "MaxPool2D "+name+" y", y, nnref.MaxPool(wq, nc, h, w), tolMove)
+		matchRef(t, "MaxPool2D "+name+" dx", pool.Backward(dy), nnref.MaxPoolBackward(wq, nc, h, w, wdy), tolMove)
+
+		// PoolReLU is MaxPool2D then ReLU.
+		pr := NewPoolReLU()
+		pooled := nnref.MaxPool(wq, nc, h, w)
+		matchRef(t, "PoolReLU "+name+" y", pr.Forward(q, nc, h, w), nnref.ReLU(pooled), tolMove)
+		matchRef(t, "PoolReLU "+name+" dx", pr.Backward(dy), nnref.MaxPoolBackward(wq, nc, h, w, nnref.ReLUBackward(pooled, wdy)), tolMove)
+		matchRef(t, "PoolReLU "+name+" Infer", NewPoolReLU().Infer(q, nc, h, w), nnref.ReLU(pooled), tolMove)
 	}
 }
 

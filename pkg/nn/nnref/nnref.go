@@ -11,4 +11,7 @@
 // fresh slices and leaves its arguments alone. A backward function takes
 // what its forward took and dL/dy, and returns dL/dx and the gradients of
 // the parameters.
+//
+// pkg/nn's fused layers are compositions here: UpConv2D is Upsample2x,
+// Conv and ReLU (UpConv), PoolReLU is MaxPool then ReLU.
 package nnref
