@@ -1,6 +1,6 @@
 // Checks and benchmarks of Conv2D's direct path (one output channel, 3×3,
-// stride 1, same padding): y, dx and dW against float64 sums of their
-// definitions over many shapes (every border case of the row kernels and
+// stride 1, same padding): y, dx and dW against nnref's float64
+// convolution over many shapes (every border case of the row kernels and
 // every remainder of the channel blocking), and bitwise independence of
 // the thread count.
 
@@ -15,39 +15,8 @@ import (
 	"time"
 
 	"acgan/internal/cputime"
+	"acgan/pkg/nn/nnref"
 )
-
-// directRef returns y, dx and dW of a 3×3 same conv with one output channel
-// computed from the definitions in float64.
-func directRef(x, w, dy []float32, b float32, n, cin, H, W int) (y, dx, dw []float64) {
-	y = make([]float64, n*H*W)
-	dx = make([]float64, n*cin*H*W)
-	dw = make([]float64, cin*9)
-	for i := 0; i < n; i++ {
-		for oy := 0; oy < H; oy++ {
-			for ox := 0; ox < W; ox++ {
-				p := i*H*W + oy*W + ox
-				y[p] = float64(b)
-				for ci := 0; ci < cin; ci++ {
-					for ky := 0; ky < 3; ky++ {
-						for kx := 0; kx < 3; kx++ {
-							iy, ix := oy+ky-1, ox+kx-1
-							if iy < 0 || iy >= H || ix < 0 || ix >= W {
-								continue
-							}
-							q := ((i*cin+ci)*H+iy)*W + ix
-							t := ci*9 + ky*3 + kx
-							y[p] += float64(w[t]) * float64(x[q])
-							dx[q] += float64(w[t]) * float64(dy[p])
-							dw[t] += float64(dy[p]) * float64(x[q])
-						}
-					}
-				}
-			}
-		}
-	}
-	return
-}
 
 func TestConvDirect(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
@@ -73,7 +42,9 @@ func TestConvDirect(t *testing.T) {
 		dy := randVec(r, s.n*s.h*s.w, 1)
 		y, _, _ := c.Forward(x, s.n, s.h, s.w)
 		dx := c.Backward(dy, true)
-		wy, wdx, wdw := directRef(x, c.Weight.W, dy, c.Bias.W[0], s.n, s.cin, s.h, s.w)
+		ref := nnref.Conv{Cin: s.cin, Cout: 1, K: 3, S: 1, Pad: nnref.Same}
+		wy, _, _ := ref.Forward(f64(x), s.n, s.h, s.w, f64(c.Weight.W), f64(c.Bias.W))
+		wdx, wdw, _ := ref.Backward(f64(x), s.n, s.h, s.w, f64(c.Weight.W), f64(dy))
 		check := func(what string, got []float32, want []float64, terms int) {
 			t.Helper()
 			tol := 1e-6 * float64(terms)

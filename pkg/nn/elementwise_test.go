@@ -1,9 +1,9 @@
 // Checks of the speed tricks in batch norm and dropout (and of LeakyReLU
-// for several slopes): batch norm's
-// one-pass float32-block statistics and rewritten backward against a float64
-// reference (including a large mean and row lengths that are not multiples
-// of the unrolling), independence of the thread count, and dropout's
-// bit-sliced masks against the documented rule.
+// for several slopes): batch norm's one-pass float32-block statistics and
+// rewritten backward against nnref's two-pass float64 batch norm
+// (including a large mean and row lengths that are not multiples of the
+// unrolling), independence of the thread count, and dropout's bit-sliced
+// masks against the documented rule.
 
 package nn
 
@@ -12,60 +12,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"acgan/pkg/nn/nnref"
 )
-
-// refBatchNorm is batch norm in training mode in float64, two-pass
-// statistics: y, and dx, dγ, dβ for dy.
-func refBatchNorm(x, dy, gamma, beta []float32, n, c, hw int, eps float64) (y, dx, dg, db []float64) {
-	y, dx = make([]float64, len(x)), make([]float64, len(x))
-	dg, db = make([]float64, c), make([]float64, c)
-	M := float64(n * hw)
-	for ch := 0; ch < c; ch++ {
-		idx := func(i, j int) int { return (i*c+ch)*hw + j }
-		var m, v float64
-		for i := 0; i < n; i++ {
-			for j := 0; j < hw; j++ {
-				m += float64(x[idx(i, j)])
-			}
-		}
-		m /= M
-		for i := 0; i < n; i++ {
-			for j := 0; j < hw; j++ {
-				d := float64(x[idx(i, j)]) - m
-				v += d * d
-			}
-		}
-		v /= M
-		r := 1 / math.Sqrt(v+eps)
-		for i := 0; i < n; i++ {
-			for j := 0; j < hw; j++ {
-				k := idx(i, j)
-				xh := (float64(x[k]) - m) * r
-				y[k] = float64(gamma[ch])*xh + float64(beta[ch])
-				db[ch] += float64(dy[k])
-				dg[ch] += float64(dy[k]) * xh
-			}
-		}
-		for i := 0; i < n; i++ {
-			for j := 0; j < hw; j++ {
-				k := idx(i, j)
-				xh := (float64(x[k]) - m) * r
-				dx[k] = float64(gamma[ch]) * r / M * (M*float64(dy[k]) - db[ch] - xh*dg[ch])
-			}
-		}
-	}
-	return y, dx, dg, db
-}
-
-// relErr is max|got − want| / max|want|.
-func relErr(got []float32, want []float64) float64 {
-	var d, w float64
-	for i, v := range want {
-		d = max(d, math.Abs(float64(got[i])-v))
-		w = max(w, math.Abs(v))
-	}
-	return d / w
-}
 
 func TestBatchNormAgainstFloat64(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
@@ -86,13 +35,15 @@ func TestBatchNormAgainstFloat64(t *testing.T) {
 		copy(l.Beta.W, randVec(r, tc.c, 1))
 		y := l.Forward(x, tc.n, tc.hw, true)
 		dx := l.Backward(dy)
-		wy, wdx, wdg, wdb := refBatchNorm(x, dy, l.Gamma.W, l.Beta.W, tc.n, tc.c, tc.hw, 1e-3)
+		ref := nnref.BatchNorm{C: tc.c, Eps: 1e-3, Momentum: 0.8}
+		wy, _, _ := ref.Train(f64(x), tc.n, tc.hw, f64(l.Gamma.W), f64(l.Beta.W), make([]float64, tc.c), make([]float64, tc.c))
+		wdx, wdg, wdb := ref.TrainBackward(f64(x), tc.n, tc.hw, f64(l.Gamma.W), f64(dy))
 		for _, e := range []struct {
 			name string
 			got  []float32
 			want []float64
 		}{{"y", y, wy}, {"dx", dx, wdx}, {"dγ", l.Gamma.G, wdg}, {"dβ", l.Beta.G, wdb}} {
-			if err := relErr(e.got, e.want); !(err <= tc.tol) {
+			if err := refErr(e.got, e.want); !(err <= tc.tol) {
 				t.Errorf("n %d c %d hw %d offset %g: %s relative error %.3g > %g", tc.n, tc.c, tc.hw, tc.offset, e.name, err, tc.tol)
 			}
 		}

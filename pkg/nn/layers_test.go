@@ -1,6 +1,7 @@
 // Forward-pass checks against direct definitions (the gradient checks
-// only prove Backward matches Forward; these prove Forward is right), and
-// Adam against its formula.
+// only prove Backward matches Forward; these prove Forward is right): the
+// convolution against nnref with TensorFlow's output sizes and paddings
+// pinned, batch norm's statistics, and Adam against its formula.
 
 package nn
 
@@ -9,35 +10,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-)
 
-// naiveConv is the textbook convolution with TensorFlow's padding, in
-// float64.
-func naiveConv(x []float32, n, cin, h, w int, wt, b []float32, cout, k, s, padT, padL, oh, ow int) []float64 {
-	y := make([]float64, n*cout*oh*ow)
-	for i := 0; i < n; i++ {
-		for co := 0; co < cout; co++ {
-			for oy := 0; oy < oh; oy++ {
-				for ox := 0; ox < ow; ox++ {
-					acc := float64(b[co])
-					for ci := 0; ci < cin; ci++ {
-						for ky := 0; ky < k; ky++ {
-							for kx := 0; kx < k; kx++ {
-								iy, ix := oy*s-padT+ky, ox*s-padL+kx
-								if iy < 0 || iy >= h || ix < 0 || ix >= w {
-									continue
-								}
-								acc += float64(x[((i*cin+ci)*h+iy)*w+ix]) * float64(wt[((co*cin+ci)*k+ky)*k+kx])
-							}
-						}
-					}
-					y[((i*cout+co)*oh+oy)*ow+ox] = acc
-				}
-			}
-		}
-	}
-	return y
-}
+	"acgan/pkg/nn/nnref"
+)
 
 func TestConv2DForward(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -72,7 +47,8 @@ func TestConv2DForward(t *testing.T) {
 			if oh != c.oh || ow != c.ow || l.padT != c.padT || l.padL != c.padL {
 				t.Fatalf("%+v: out %d×%d pad %d,%d", c, oh, ow, l.padT, l.padL)
 			}
-			want := naiveConv(x, n, c.cin, c.h, c.w, l.Weight.W, l.Bias.W, c.cout, c.k, c.s, c.padT, c.padL, oh, ow)
+			ref := nnref.Conv{Cin: c.cin, Cout: c.cout, K: c.k, S: c.s, Pad: nnref.Padding(c.pad)}
+			want, _, _ := ref.Forward(f64(x), n, c.h, c.w, f64(l.Weight.W), f64(l.Bias.W))
 			for i := range want {
 				if math.Abs(float64(y[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
 					t.Fatalf("%+v: y[%d] = %v, want %v", c, i, y[i], want[i])
