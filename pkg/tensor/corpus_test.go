@@ -376,6 +376,10 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 
+	if h := headerSize(limitsStream()[3]); h != MaxHeader {
+		t.Errorf("valid/at-limits.tzst: the full header is %d bytes, not %d", h, MaxHeader)
+	}
+
 	// Each outcome in its folder, and each at least once.
 	outcomes := map[string]int{}
 	for _, c := range cs {
