@@ -82,7 +82,7 @@ type benchLayer struct {
 
 func modelLayers(g *Generator, d *Discriminator, B int) []benchLayer {
 	conv := func(name string, l *nn.Conv2D, h, w int) benchLayer {
-		oh, ow := l.OutSize(h, w)
+		oh, ow := (h+l.Stride-1)/l.Stride, (w+l.Stride-1)/l.Stride // "same" padding
 		return benchLayer{name, l.Cin, h, w,
 			func(x []float32) []float32 { y, _, _ := l.Forward(x, B, h, w); return y },
 			func(dy []float32) { l.Backward(dy, true) },

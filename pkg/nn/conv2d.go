@@ -113,12 +113,6 @@ func (c *Conv2D) States() []*State { return nil }
 // SetFrozen sets Frozen.
 func (c *Conv2D) SetFrozen(frozen bool) { c.Frozen = frozen }
 
-// OutSize returns the output height and width for an h×w input.
-func (c *Conv2D) OutSize(h, w int) (oh, ow int) {
-	oh, ow, _, _ = c.geometry(h, w)
-	return
-}
-
 func (c *Conv2D) geometry(h, w int) (oh, ow, padT, padL int) {
 	k, s := c.Kernel, c.Stride
 	if c.Pad == Valid {
