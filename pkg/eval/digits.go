@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 
+	"acgan/pkg/dataset"
 	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/tensor"
@@ -17,30 +18,23 @@ import (
 
 // FromDataset returns the digits of an MNIST data set.
 func FromDataset(ds *mnist.Dataset) *judge.Digits {
-	d := &judge.Digits{Split: ds.Split, Images: make([]float32, ds.N*judge.Pixels), Labels: make([]int, ds.N)}
-	for i, p := range ds.Images[:ds.N*judge.Pixels] {
-		d.Images[i] = judge.Scale(p)
-	}
-	for i, c := range ds.Labels[:ds.N] {
-		d.Labels[i] = int(c)
-	}
-	return d
+	return judge.NewDigits(ds.Set())
 }
 
 // firstPerClass returns the first n digits of each class of an MNIST data
 // set (converting only those).
 func firstPerClass(ds *mnist.Dataset, n int) *judge.Digits {
+	s := ds.Set()
 	out := &judge.Digits{Split: ds.Split}
 	var count [judge.Classes]int
-	for i, c := range ds.Labels[:ds.N] {
-		if c >= judge.Classes || count[c] >= n {
+	for i, c := range s.Labels {
+		if count[c] >= n {
 			continue
 		}
 		count[c]++
-		for _, p := range ds.Images[i*judge.Pixels : (i+1)*judge.Pixels] {
-			out.Images = append(out.Images, judge.Scale(p))
-		}
-		out.Labels = append(out.Labels, int(c))
+		out.Images = append(out.Images, make([]float32, judge.Pixels)...)
+		s.Scaled(out.Images[len(out.Images)-judge.Pixels:], i)
+		out.Labels = append(out.Labels, c)
 	}
 	return out
 }
@@ -115,19 +109,20 @@ func digitsOf(images, labels *tensor.Tensor) (*judge.Digits, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("no images (shape %s)", tensor.ShapeString(s))
 	}
-	if len(labels.Shape) != 1 || labels.Shape[0] != n {
-		return nil, fmt.Errorf("labels have shape %s; want %d (one per image)", tensor.ShapeString(labels.Shape), n)
-	}
 	if v, ok := labels.Meta[tensor.MetaClasses]; ok && v != strconv.Itoa(judge.Classes) {
 		return nil, fmt.Errorf("labels have classes=%s; the judge reads %d classes", v, judge.Classes)
 	}
-	d := &judge.Digits{Split: images.Meta["split"], Images: make([]float32, n*judge.Pixels), Labels: make([]int, n)}
+	lab, err := dataset.Labels(labels, n, judge.Classes)
+	if err != nil {
+		return nil, err
+	}
+	var d *judge.Digits
 	switch images.DType {
 	case tensor.Uint8:
-		for i, p := range images.U8 {
-			d.Images[i] = judge.Scale(p)
-		}
+		d = judge.NewDigits(&dataset.Set{N: n, Channels: 1, Height: judge.ImageH, Width: judge.ImageW,
+			Classes: judge.Classes, Pixels: images.U8, Labels: lab, Meta: images.Meta})
 	case tensor.Float32:
+		d = &judge.Digits{Split: images.Meta["split"], Images: make([]float32, n*judge.Pixels), Labels: lab}
 		lo, hi, ok := images.Range()
 		if !ok || lo != -1 || hi != 1 {
 			return nil, fmt.Errorf("float32 images need range=-1,1 in their metadata (have %q)", images.Meta[tensor.MetaRange])
@@ -140,21 +135,6 @@ func digitsOf(images, labels *tensor.Tensor) (*judge.Digits, error) {
 		}
 	default:
 		return nil, fmt.Errorf("images are %s; want uint8 or float32", images.DType)
-	}
-	for i := range n {
-		var c int
-		switch labels.DType {
-		case tensor.Uint8:
-			c = int(labels.U8[i])
-		case tensor.Int32:
-			c = int(labels.I32[i])
-		default:
-			return nil, fmt.Errorf("labels are %s; want uint8 or int32 class numbers", labels.DType)
-		}
-		if c < 0 || c >= judge.Classes {
-			return nil, fmt.Errorf("label %d (of image %d) is outside 0..%d", c, i, judge.Classes-1)
-		}
-		d.Labels[i] = c
 	}
 	return d, nil
 }

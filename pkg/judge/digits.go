@@ -3,6 +3,8 @@
 
 package judge
 
+import "acgan/pkg/dataset"
+
 // Digits is a set of labelled images.
 type Digits struct {
 	Split  string    // "train", "test" or "" (unknown)
@@ -13,9 +15,17 @@ type Digits struct {
 // Len returns the number of digits.
 func (d *Digits) Len() int { return len(d.Labels) }
 
-// Scale maps a pixel in [0, 255] to [-1, 1] as the training does:
-// (p − 127.5)/127.5.
-func Scale(p uint8) float32 { return (float32(p) - 127.5) / 127.5 }
+// NewDigits returns the digits of s: its images scaled from [0, 255] to
+// [-1, 1] as the training does (dataset.Set.Scaled), its labels (shared),
+// its split from its "split" entry. s must hold MNIST's geometry: 1×28×28
+// images of classes in [0, 10).
+func NewDigits(s *dataset.Set) *Digits {
+	d := &Digits{Split: s.Meta["split"], Images: make([]float32, s.N*Pixels), Labels: s.Labels[:s.N]}
+	for i := range s.N {
+		s.Scaled(d.Images[i*Pixels:(i+1)*Pixels], i)
+	}
+	return d
+}
 
 // FirstPerClass returns the first n digits of each class, in the order
 // of d (all of a class if it has fewer).

@@ -25,28 +25,37 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"acgan/pkg/dataset"
 	"acgan/pkg/nn"
 )
 
-// The images the judge reads and what it makes of them.
+// The images the judge reads (MNIST's geometry, pkg/dataset: gray 28×28)
+// and what it makes of them.
 const (
-	ImageH   = 28
-	ImageW   = 28
-	Pixels   = ImageH * ImageW // values per image
-	Classes  = 10              // digit classes
-	Features = 128             // width of the penultimate layer
+	ImageH   = dataset.MNISTHeight
+	ImageW   = dataset.MNISTWidth
+	Pixels   = ImageH * ImageW      // values per image
+	Classes  = dataset.MNISTClasses // digit classes
+	Features = 128                  // width of the penultimate layer
 )
 
-// The architecture (Arch names it): every width and size of the network.
+// The architecture (Arch names it): channels and sides of each block
+// (square images), the kernel size and the dropout rate.
 const (
-	kernel = 3   // side of every convolution kernel
-	width1 = 32  // channels out of conv1
-	width2 = 64  // channels out of conv2
-	width3 = 128 // channels out of conv3
-	// flat is the input width of fc1: conv3's channels after three 2×2
-	// pools, each halving the side (rounded down).
-	flat    = width3 * (ImageH / 2 / 2 / 2) * (ImageW / 2 / 2 / 2)
-	dropout = 0.5 // rate of the dropout before fc2, in training
+	kernel = 3 // every conv is 3×3, stride 1, "same"
+
+	width1 = 32  // conv1's channels
+	width2 = 64  // conv2's
+	width3 = 128 // conv3's
+
+	side0 = ImageH    // 28: conv1's input and output side
+	side1 = side0 / 2 // 14: after the first pool, conv2's side
+	side2 = side1 / 2 // 7: after the second, conv3's side
+	side3 = side2 / 2 // 3: after the third (row and column 7 dropped)
+
+	flat = width3 * side3 * side3 // 1152: c3 flattened, fc1's input
+
+	dropout = 0.5 // before fc2, in training
 )
 
 // Judge is the MNIST classifier the figures are computed with.
@@ -72,64 +81,72 @@ type Judge struct {
 	// epochs, digits, ...), as key/values.
 	Info map[string]string
 
-	params []*nn.Param // of every layer, in network order (see weighted)
+	layers []nn.Trainable // the layers with parameters, in network order
 }
 
 // New returns an untrained judge with Keras's initialisation drawn from r
 // (Glorot-uniform kernels, zero biases); r also drives dropout.
 func New(r *rand.Rand) *Judge {
 	j := &Judge{Info: map[string]string{}}
-	j.Conv1 = weighted(j, nn.NewConv2D("j.conv1", 1, width1, kernel, 1, nn.Same))
+	j.Conv1 = add(j, nn.NewConv2D("j.conv1", 1, width1, kernel, 1, nn.Same))
 	j.Pool1 = nn.NewPoolReLU()
-	j.Conv2 = weighted(j, nn.NewConv2D("j.conv2", width1, width2, kernel, 1, nn.Same))
+	j.Conv2 = add(j, nn.NewConv2D("j.conv2", width1, width2, kernel, 1, nn.Same))
 	j.Pool2 = nn.NewPoolReLU()
-	j.Conv3 = weighted(j, nn.NewConv2D("j.conv3", width2, width3, kernel, 1, nn.Same))
+	j.Conv3 = add(j, nn.NewConv2D("j.conv3", width2, width3, kernel, 1, nn.Same))
 	j.Pool3 = nn.NewPoolReLU()
-	j.FC1 = weighted(j, nn.NewDense("j.fc1", flat, Features))
+	j.FC1 = add(j, nn.NewDense("j.fc1", flat, Features))
 	j.Drop = nn.NewDropout(dropout, r)
-	j.FC2 = weighted(j, nn.NewDense("j.fc2", Features, Classes))
-	for _, p := range j.params {
-		if len(p.Shape) > 1 { // a kernel; biases stay 0
-			nn.GlorotUniform(p, r)
+	j.FC2 = add(j, nn.NewDense("j.fc2", Features, Classes))
+	for _, l := range j.layers {
+		switch l := l.(type) {
+		case *nn.Conv2D:
+			nn.GlorotUniform(l.Weight, r)
+		case *nn.Dense:
+			nn.GlorotUniform(l.Weight, r)
+		default:
+			panic(fmt.Sprintf("judge: no Keras initialiser for %T", l))
 		}
 	}
 	return j
 }
 
-// weighted adds the parameters of layer l, built in network order by New,
-// to the judge's, and returns l: Params, the initialisation and the file
-// all follow the order of these calls.
-func weighted[L interface{ Params() []*nn.Param }](j *Judge, l L) L {
-	j.params = append(j.params, l.Params()...)
+// add appends l to the judge's list of layers with parameters and returns
+// it, so that New builds and lists a layer in one statement. Params, the
+// initialisation and the file follow the list.
+func add[L nn.Trainable](j *Judge, l L) L {
+	j.layers = append(j.layers, l)
 	return l
 }
 
 // Params returns every parameter of the judge, in network order.
-func (j *Judge) Params() []*nn.Param { return j.params }
+func (j *Judge) Params() []*nn.Param {
+	var ps []*nn.Param
+	for _, l := range j.layers {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
 
 // forward runs the network on x [n, 1, 28, 28] and returns the features
 // [n, 128] and the logits [n, 10], both in buffers of the layers.
 func (j *Judge) forward(x []float32, n int, training bool) (feats, logits []float32) {
-	h, oh, ow := j.Conv1.Forward(x, n, ImageH, ImageW)
-	h, oh, ow = pool(j.Pool1, h, n*width1, oh, ow, training)
-	h, oh, ow = j.Conv2.Forward(h, n, oh, ow)
-	h, oh, ow = pool(j.Pool2, h, n*width2, oh, ow, training)
-	h, oh, ow = j.Conv3.Forward(h, n, oh, ow)
-	h, _, _ = pool(j.Pool3, h, n*width3, oh, ow, training)
-	h = j.FC1.Forward(h, n)
-	feats = j.Relu.Forward(h)
-	h = j.Drop.Forward(feats, training)
-	logits = j.FC2.Forward(h, n)
+	h, _, _ := j.Conv1.Forward(x, n, side0, side0)             // [n, 32, 28, 28]
+	h = pool(j.Pool1, h, n*width1, side0, training)            // [n, 32, 14, 14]
+	h, _, _ = j.Conv2.Forward(h, n, side1, side1)              // [n, 64, 14, 14]
+	h = pool(j.Pool2, h, n*width2, side1, training)            // [n, 64, 7, 7]
+	h, _, _ = j.Conv3.Forward(h, n, side2, side2)              // [n, 128, 7, 7]
+	h = pool(j.Pool3, h, n*width3, side2, training)            // [n, 128, 3, 3] = [n, 1152]
+	feats = j.Relu.Forward(j.FC1.Forward(h, n))                // [n, 128]
+	logits = j.FC2.Forward(j.Drop.Forward(feats, training), n) // [n, 10]
 	return feats, logits
 }
 
-// pool runs p on x [nc, h, w], in training or inference mode, and returns
-// its output and size.
-func pool(p *nn.PoolReLU, x []float32, nc, h, w int, training bool) ([]float32, int, int) {
+// pool runs p on x [nc, side, side], in training or inference mode.
+func pool(p *nn.PoolReLU, x []float32, nc, side int, training bool) []float32 {
 	if training {
-		return p.Forward(x, nc, h, w), h / 2, w / 2
+		return p.Forward(x, nc, side, side)
 	}
-	return p.Infer(x, nc, h, w), h / 2, w / 2
+	return p.Infer(x, nc, side, side)
 }
 
 // backward takes dLoss/dlogits of the last (training) forward and sets the

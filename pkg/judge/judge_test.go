@@ -230,14 +230,7 @@ func fixtures(t testing.TB) (train, test *Digits) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := &Digits{Split: ds.Split, Images: make([]float32, ds.N*Pixels), Labels: make([]int, ds.N)}
-		for i, p := range ds.Images[:ds.N*Pixels] {
-			d.Images[i] = Scale(p)
-		}
-		for i, c := range ds.Labels[:ds.N] {
-			d.Labels[i] = int(c)
-		}
-		return d
+		return NewDigits(ds.Set())
 	}
 	return load(mnist.Train), load(mnist.Test)
 }
