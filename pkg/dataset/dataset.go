@@ -96,13 +96,14 @@ func (s *Set) Write(w io.Writer) error {
 // "images" record.
 var ErrNoImages = errors.New("no images in the stream")
 
-// Read reads the labelled images of a stream: every "images" record with
-// the "labels" record that follows it (before the next images record),
-// concatenated in stream order into one Set. Records of other names are
-// skipped. The batches must agree on the image shape and on the class
-// count; each must satisfy want. The label count is the labels' classes=K
-// entry where given (all batches must agree), else want.Classes, else
-// MNISTClasses. Errors name the record and say what is wrong.
+// Read reads the labelled images of a stream as docs/stream.md's
+// conventions say: every "images" record, in stream order, concatenated
+// along N into one set, and every "labels" record likewise into one label
+// vector, as long as the images. Records of other names are skipped. The
+// image batches must agree on the image shape, the label batches on the
+// class count, and each must satisfy want. The class count is the labels'
+// classes=K entry where given, else want.Classes, else MNISTClasses.
+// Errors name the record and say what is wrong.
 func Read(r io.Reader, want Want) (*Set, error) {
 	sets, err := ReadBatches(r, want)
 	if err != nil {
@@ -112,13 +113,13 @@ func Read(r io.Reader, want Want) (*Set, error) {
 }
 
 // ReadBatches reads a stream as Read does, but returns each images record
-// and its labels as a Set of its own, in stream order (for readers that
-// tell batches apart, e.g. by a split entry).
+// as a Set of its own, in stream order, with its share of the concatenated
+// labels (for readers that tell batches apart, e.g. by a split entry).
 func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 	tr := tensor.NewReader(r)
-	var out []*Set
-	var images *tensor.Tensor
-	imagesAt := 0
+	var sets []*Set
+	var labels []int
+	classes, classesAt := 0, -1 // the class count and the record that set it
 	for i := 0; ; i++ {
 		t, err := tr.Next()
 		if err == io.EOF {
@@ -129,36 +130,66 @@ func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 		}
 		switch t.Name {
 		case tensor.NameImages:
-			if images != nil {
-				return nil, fmt.Errorf("record %d: images record without labels after it (record %d is images again)", imagesAt, i)
-			}
-			images, imagesAt = t, i
-		case tensor.NameLabels:
-			if images == nil {
-				return nil, fmt.Errorf("record %d: labels without an images record before them", i)
-			}
-			s, err := batch(images, t, want)
+			s, err := images(t, want)
 			if err != nil {
-				return nil, fmt.Errorf("records %d-%d: %w", imagesAt, i, err)
+				return nil, fmt.Errorf("record %d %q: %w", i, t.Name, err)
 			}
-			out = append(out, s)
-			images = nil
+			if len(sets) > 0 {
+				if f := sets[0]; s.Channels != f.Channels || s.Height != f.Height || s.Width != f.Width {
+					return nil, fmt.Errorf("record %d %q: images of %d×%d×%d, but the first images record has %d×%d×%d", i, t.Name, s.Channels, s.Height, s.Width, f.Channels, f.Height, f.Width)
+				}
+			}
+			sets = append(sets, s)
+		case tensor.NameLabels:
+			k, err := labelClasses(t, want)
+			if err != nil {
+				return nil, fmt.Errorf("record %d %q: %w", i, t.Name, err)
+			}
+			if classesAt >= 0 && k != classes {
+				return nil, fmt.Errorf("record %d %q: %d classes, but record %d says %d", i, t.Name, k, classesAt, classes)
+			}
+			classes, classesAt = k, i
+			lab, err := Labels(t, t.Len(), k)
+			if err != nil {
+				return nil, fmt.Errorf("record %d %q: %w", i, t.Name, err)
+			}
+			if len(labels)+len(lab) > MaxImages {
+				return nil, fmt.Errorf("record %d %q: more than %d labels in all", i, t.Name, MaxImages)
+			}
+			labels = append(labels, lab...)
 		}
 	}
-	if images != nil {
-		return nil, fmt.Errorf("record %d: images record without a labels record after it", imagesAt)
+	n := 0
+	for _, s := range sets {
+		n += s.N
 	}
-	if len(out) == 0 {
+	switch {
+	case len(sets) == 0:
 		return nil, ErrNoImages
+	case classesAt < 0:
+		return nil, fmt.Errorf("no labels in the stream: %d images without their classes", n)
+	case len(labels) != n:
+		return nil, fmt.Errorf("%d labels for %d images: want one label per image", len(labels), n)
+	case n == 0:
+		return nil, fmt.Errorf("no images: every images record is empty")
 	}
-	return out, nil
+	for _, s := range sets {
+		s.Classes = classes
+		s.Labels, labels = labels[:s.N:s.N], labels[s.N:]
+	}
+	return sets, nil
 }
 
-// batch checks one images record and its labels against want.
-func batch(images, labels *tensor.Tensor, want Want) (*Set, error) {
-	sh := images.Shape
-	if images.DType != tensor.Uint8 {
-		return nil, fmt.Errorf("images are %s; want uint8 pixels (0 to 255)", images.DType)
+// MaxImages bounds the images of one set (and so the memory that holding
+// their labels takes, whatever a stream says).
+const MaxImages = 1 << 26
+
+// images checks one images record against want and returns it as a Set
+// without labels.
+func images(t *tensor.Tensor, want Want) (*Set, error) {
+	sh := t.Shape
+	if t.DType != tensor.Uint8 {
+		return nil, fmt.Errorf("images are %s; want uint8 pixels (0 to 255)", t.DType)
 	}
 	if len(sh) != 4 {
 		return nil, fmt.Errorf("images have shape %s; want N×C×H×W", tensor.ShapeString(sh))
@@ -166,40 +197,37 @@ func batch(images, labels *tensor.Tensor, want Want) (*Set, error) {
 	if (want.Channels > 0 && sh[1] != want.Channels) || (want.Height > 0 && sh[2] != want.Height) || (want.Width > 0 && sh[3] != want.Width) {
 		return nil, fmt.Errorf("images have shape %s; want N×%d×%d×%d", tensor.ShapeString(sh), want.Channels, want.Height, want.Width)
 	}
-	if v, ok := images.Meta[tensor.MetaRange]; ok && v != "0,255" {
+	if v, ok := t.Meta[tensor.MetaRange]; ok && v != "0,255" {
 		return nil, fmt.Errorf("uint8 images with range=%s; uint8 pixels are 0 to 255 (range=0,255 or none)", v)
 	}
-	n := sh[0]
-	if n == 0 {
-		return nil, fmt.Errorf("no images (shape %s)", tensor.ShapeString(sh))
-	}
-	classes := want.Classes
-	if classes == 0 {
-		classes = MNISTClasses
-	}
-	if _, ok := labels.Meta[tensor.MetaClasses]; ok {
-		k, ok := labels.Classes()
-		if !ok {
-			return nil, fmt.Errorf("labels have classes=%q; want a positive integer", labels.Meta[tensor.MetaClasses])
-		}
-		if want.Classes > 0 && k != want.Classes {
-			return nil, fmt.Errorf("labels have classes=%d; want %d", k, want.Classes)
-		}
-		classes = k
-	}
-	lab, err := Labels(labels, n, classes)
-	if err != nil {
-		return nil, err
-	}
-	return &Set{N: n, Channels: sh[1], Height: sh[2], Width: sh[3], Classes: classes,
-		Pixels: images.U8, Labels: lab, Meta: images.Meta}, nil
+	return &Set{N: sh[0], Channels: sh[1], Height: sh[2], Width: sh[3], Pixels: t.U8, Meta: t.Meta}, nil
 }
 
-// Labels checks a labels record for n images of classes classes (uint8 or
-// int32 class numbers in [0, classes)) and returns them.
+// labelClasses returns the class count of a labels record: its classes=K
+// entry where given (it must equal want.Classes when that is set), else
+// want.Classes, else MNISTClasses.
+func labelClasses(t *tensor.Tensor, want Want) (int, error) {
+	if _, ok := t.Meta[tensor.MetaClasses]; !ok {
+		if want.Classes > 0 {
+			return want.Classes, nil
+		}
+		return MNISTClasses, nil
+	}
+	k, ok := t.Classes()
+	if !ok {
+		return 0, fmt.Errorf("labels have classes=%q; want a positive integer", t.Meta[tensor.MetaClasses])
+	}
+	if want.Classes > 0 && k != want.Classes {
+		return 0, fmt.Errorf("labels have classes=%d; want %d", k, want.Classes)
+	}
+	return k, nil
+}
+
+// Labels checks a labels record of n class numbers (uint8 or int32, in
+// [0, classes)) and returns them.
 func Labels(t *tensor.Tensor, n, classes int) ([]int, error) {
 	if len(t.Shape) != 1 || t.Shape[0] != n {
-		return nil, fmt.Errorf("labels have shape %s; want %d (one per image)", tensor.ShapeString(t.Shape), n)
+		return nil, fmt.Errorf("labels have shape %s; want a vector of %d", tensor.ShapeString(t.Shape), n)
 	}
 	lab := make([]int, n)
 	switch t.DType {

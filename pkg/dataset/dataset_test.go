@@ -22,7 +22,7 @@ func stream(t *testing.T, ts ...*tensor.Tensor) *bytes.Reader {
 }
 
 // images returns n gray 2×3 images whose pixels count up from first.
-func images(n int, first uint8) *tensor.Tensor {
+func imageBatch(n int, first uint8) *tensor.Tensor {
 	pix := make([]uint8, n*6)
 	for i := range pix {
 		pix[i] = first + uint8(i)
@@ -33,7 +33,6 @@ func images(n int, first uint8) *tensor.Tensor {
 func labels(classes int, ys ...uint8) *tensor.Tensor {
 	return tensor.NewUint8(tensor.NameLabels, []int{len(ys)}, ys).SetMeta(tensor.MetaClasses, strconv.Itoa(classes))
 }
-
 
 func TestRoundTrip(t *testing.T) {
 	s := &Set{N: 2, Channels: 3, Height: 2, Width: 2, Classes: 300, Pixels: make([]uint8, 24),
@@ -57,8 +56,8 @@ func TestRoundTrip(t *testing.T) {
 
 // TestBatches: several images+labels batches are one set, in stream order.
 func TestBatches(t *testing.T) {
-	in := stream(t, images(2, 0), labels(10, 1, 2), tensor.NewFloat32("other", []int{1}, nil),
-		images(1, 100), labels(10, 9))
+	in := stream(t, imageBatch(2, 0), labels(10, 1, 2), tensor.NewFloat32("other", []int{1}, nil),
+		imageBatch(1, 100), labels(10, 9))
 	s, err := Read(in, Want{Channels: 1, Height: 2, Width: 3, Classes: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +72,19 @@ func TestBatches(t *testing.T) {
 	}
 }
 
+// TestBatchesUnaligned: label batches need not line up with image batches
+// (docs/stream.md, "Several batches"); labels may even come first.
+func TestBatchesUnaligned(t *testing.T) {
+	in := stream(t, labels(10, 4), imageBatch(2, 0), imageBatch(1, 50), labels(10, 5, 6))
+	sets, err := ReadBatches(in, Want{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 2 || !slices.Equal(sets[0].Labels, []int{4, 5}) || !slices.Equal(sets[1].Labels, []int{6}) || sets[1].Pixels[0] != 50 {
+		t.Errorf("got %d sets: %+v", len(sets), sets)
+	}
+}
+
 func TestReadErrors(t *testing.T) {
 	mnist := Want{Channels: 1, Height: 2, Width: 3, Classes: 10}
 	for _, c := range []struct {
@@ -80,25 +92,36 @@ func TestReadErrors(t *testing.T) {
 		in   []*tensor.Tensor
 		want string
 	}{
-		{"no images", []*tensor.Tensor{labels(10, 1)}, "record 0: labels without an images record before them"},
-		{"images without labels", []*tensor.Tensor{images(1, 0)}, "record 0: images record without a labels record after it"},
-		{"two images in a row", []*tensor.Tensor{images(1, 0), images(1, 0), labels(10, 1)}, "record 0: images record without labels after it (record 1 is images again)"},
-		{"float images", []*tensor.Tensor{tensor.NewFloat32(tensor.NameImages, []int{1, 1, 2, 3}, nil), labels(10, 1)}, "records 0-1: images are float32; want uint8 pixels"},
+		{"labels only", []*tensor.Tensor{labels(10, 1)}, "no images in the stream"},
+		{"images without labels", []*tensor.Tensor{imageBatch(1, 0)}, "no labels in the stream: 1 images without their classes"},
+		{"too few labels", []*tensor.Tensor{imageBatch(1, 0), imageBatch(1, 0), labels(10, 1)}, "1 labels for 2 images"},
+		{"too many labels", []*tensor.Tensor{imageBatch(1, 0), labels(10, 1), labels(10, 2)}, "2 labels for 1 images"},
+		{"float images", []*tensor.Tensor{tensor.NewFloat32(tensor.NameImages, []int{1, 1, 2, 3}, nil), labels(10, 1)}, `record 0 "images": images are float32; want uint8 pixels`},
 		{"shape", []*tensor.Tensor{tensor.NewUint8(tensor.NameImages, []int{1, 1, 3, 3}, nil), labels(10, 1)}, "images have shape 1x1x3x3; want N×1×2×3"},
 		{"rank", []*tensor.Tensor{tensor.NewUint8(tensor.NameImages, []int{6}, nil), labels(10, 1)}, "want N×C×H×W"},
-		{"range", []*tensor.Tensor{images(1, 0).SetMeta(tensor.MetaRange, "0,1"), labels(10, 1)}, "uint8 images with range=0,1"},
-		{"count", []*tensor.Tensor{images(2, 0), labels(10, 1)}, "labels have shape 1; want 2 (one per image)"},
-		{"classes", []*tensor.Tensor{images(1, 0), labels(11, 1)}, "labels have classes=11; want 10"},
-		{"bad classes", []*tensor.Tensor{images(1, 0), labels(10, 1).SetMeta(tensor.MetaClasses, "ten")}, `labels have classes="ten"`},
-		{"label range", []*tensor.Tensor{images(2, 0), labels(10, 3, 10)}, "label 10 (of image 1) is outside 0..9"},
-		{"label dtype", []*tensor.Tensor{images(1, 0), tensor.NewFloat32(tensor.NameLabels, []int{1}, nil)}, "labels are float32"},
-		{"batches disagree", []*tensor.Tensor{images(1, 0), labels(10, 1), tensor.NewUint8(tensor.NameImages, []int{1, 1, 3, 2}, make([]uint8, 6)), labels(10, 1)}, "batch 1 has images of 1×3×2, batch 0 of 1×2×3"},
+		{"range", []*tensor.Tensor{imageBatch(1, 0).SetMeta(tensor.MetaRange, "0,1"), labels(10, 1)}, "uint8 images with range=0,1"},
+		{"labels not a vector", []*tensor.Tensor{imageBatch(2, 0), tensor.NewUint8(tensor.NameLabels, []int{2, 1}, []uint8{1, 2})}, `record 1 "labels": labels have shape 2x1; want a vector of 2`},
+		{"classes", []*tensor.Tensor{imageBatch(1, 0), labels(11, 1)}, "labels have classes=11; want 10"},
+		{"bad classes", []*tensor.Tensor{imageBatch(1, 0), labels(10, 1).SetMeta(tensor.MetaClasses, "ten")}, `labels have classes="ten"`},
+		{"label range", []*tensor.Tensor{imageBatch(2, 0), labels(10, 3, 10)}, "label 10 (of image 1) is outside 0..9"},
+		{"label dtype", []*tensor.Tensor{imageBatch(1, 0), tensor.NewFloat32(tensor.NameLabels, []int{1}, nil)}, "labels are float32"},
+		{"empty", []*tensor.Tensor{tensor.NewUint8(tensor.NameImages, []int{0, 1, 2, 3}, nil), tensor.NewUint8(tensor.NameLabels, []int{0}, nil)}, "every images record is empty"},
 	} {
 		_, err := Read(stream(t, c.in...), mnist)
-		if c.name == "batches disagree" {
-			_, err = Read(stream(t, c.in...), Want{})
-		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		in   []*tensor.Tensor
+		want string
+	}{
+		{"image batches disagree", []*tensor.Tensor{imageBatch(1, 0), tensor.NewUint8(tensor.NameImages, []int{1, 1, 3, 2}, make([]uint8, 6)), labels(10, 1, 2)},
+			`record 1 "images": images of 1×3×2, but the first images record has 1×2×3`},
+		{"label batches disagree", []*tensor.Tensor{imageBatch(2, 0), labels(10, 1), labels(12, 2)}, `record 2 "labels": 12 classes, but record 1 says 10`},
+	} {
+		if _, err := Read(stream(t, c.in...), Want{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
 		}
 	}

@@ -147,7 +147,6 @@ func LoadFile(path string) (*Model, error) {
 // finite noise.
 func Load(r io.Reader, name string) (*Model, error) {
 	tr := tensor.NewReader(r)
-	tr.MaxElements = 1024 // the header holds no values
 	h, err := tr.Next()
 	if err != nil {
 		return nil, readError(name, err)
