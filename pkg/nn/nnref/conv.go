@@ -129,7 +129,8 @@ func (u UpConv) Forward(x []float64, n, h, w int, wt, b []float64) []float64 {
 	return y
 }
 
-// Backward returns dx [n, Cin, h, w], dw and db for dy [n, Cout, 2h, 2w].
+// Backward returns dx [n, Cin, h, w], dw and db for dy [n, Cout, 2h, 2w]
+// (b is needed to know where the ReLU let dy through).
 func (u UpConv) Backward(x []float64, n, h, w int, wt, b, dy []float64) (dx, dw, db []float64) {
 	up := Upsample2x(x, n*u.Cin, h, w)
 	if u.ReLU {
