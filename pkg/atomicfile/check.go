@@ -23,8 +23,8 @@ func Check(path string) error {
 		return nil
 	}
 	dir := filepath.Dir(path)
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		dir = filepath.Dir(target)
+	if target, err := resolve(path); err == nil {
+		dir = filepath.Dir(target) // where Create makes its temporary file
 	}
 	probe, err := os.CreateTemp(dir, ".atomicfile-check*")
 	if err != nil {

@@ -186,9 +186,11 @@ type Output struct {
 	file *atomicfile.File // nil for stdout
 }
 
-// Create opens the output: path "" or "-" is stdout (refused when it is a
-// terminal); anything else is written through atomicfile.Create, so that a
-// regular file at path keeps its old content until Commit.
+// Create opens the output: path "" or "-" is stdout; anything else is
+// written through atomicfile.Create, so that a regular file at path keeps
+// its old content until Commit, while a FIFO or a device (-o /dev/stdout
+// on a pipe) is written straight. A terminal, named or as stdout, is
+// refused.
 func Create(path string) (*Output, error) {
 	if path == "" || path == "-" {
 		if IsTerminal(os.Stdout) {
@@ -199,6 +201,10 @@ func Create(path string) (*Output, error) {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
+	}
+	if term.IsTerminal(int(f.Fd())) {
+		f.Abort()
+		return nil, fmt.Errorf("create %s: refusing to write binary data to a terminal", path)
 	}
 	return &Output{w: f, file: f}, nil
 }
