@@ -26,8 +26,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
+	"acgan/pkg/acgan"
 	"acgan/pkg/judge"
 )
 
@@ -163,6 +163,10 @@ func Generate(g Generator, latent, perClass int, seed uint64) ([]float32, []int,
 }
 
 // generate is Generate, stopping with ctx's error when ctx is cancelled.
+// noiseStream is the PCG stream of the evaluation's noise; its state is the
+// seed.
+const noiseStream = 0x6576616c // "eval"
+
 func generate(ctx context.Context, g Generator, latent, perClass int, seed uint64) ([]float32, []int, error) {
 	if latent < 1 {
 		return nil, nil, fmt.Errorf("eval: latent size %d", latent)
@@ -170,23 +174,16 @@ func generate(ctx context.Context, g Generator, latent, perClass int, seed uint6
 	if perClass < 2 {
 		return nil, nil, fmt.Errorf("eval: %d digits per class: want at least 2", perClass)
 	}
-	r := rand.New(rand.NewPCG(seed, 0x6576616c)) // "eval"
-	n := perClass * judge.Classes
+	labels := acgan.ClassRows(perClass, judge.Classes)
+	n := len(labels)
+	z := acgan.SeededNoise(seed, noiseStream, n, latent)
 	images := make([]float32, 0, n*judge.Pixels)
-	labels := make([]int, n)
-	for i := range labels {
-		labels[i] = i / perClass
-	}
-	z := make([]float32, genBatch*latent)
 	for lo := 0; lo < n; lo += genBatch {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
 		b := min(genBatch, n-lo)
-		for i := range z[:b*latent] {
-			z[i] = float32(r.NormFloat64())
-		}
-		img, err := g.Generate(z[:b*latent], labels[lo:lo+b])
+		img, err := g.Generate(z[lo*latent:(lo+b)*latent], labels[lo:lo+b])
 		if err != nil {
 			return nil, nil, err
 		}
