@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"acgan/pkg/cli"
+	"acgan/pkg/dataset"
 	"acgan/pkg/grid"
 	"acgan/pkg/tensor"
 )
@@ -318,33 +319,29 @@ func toBatch(r record) (grid.Images, int, error) {
 }
 
 // toClasses returns the class numbers of the labels records, joined in
-// stream order: n of them, one per image.
+// stream order: n of them, one per image, checked as pkg/dataset checks
+// every labels record (uint8 or int32, in [0, classes), the records
+// agreeing on classes).
 func toClasses(recs []record, n int) ([]int, error) {
-	total := 0
-	for _, r := range recs {
-		t := r.Tensor
-		if len(t.Shape) != 1 || len(recs) == 1 && t.Shape[0] != n {
-			return nil, fmt.Errorf("-labels: %s has shape %s; want %d labels, one per image", r, tensor.ShapeString(t.Shape), n)
+	var classes []int
+	k0 := 0
+	for i, r := range recs {
+		k, err := dataset.LabelClasses(r.Tensor, dataset.Want{})
+		if err != nil {
+			return nil, fmt.Errorf("-labels: %s: %w", r, err)
 		}
-		if t.DType != tensor.Uint8 && t.DType != tensor.Int32 {
-			return nil, fmt.Errorf("-labels: %s holds %s values; want uint8 or int32 class numbers", r, t.DType)
+		if i > 0 && k != k0 {
+			return nil, fmt.Errorf("-labels: %s: %d classes, but %s says %d", r, k, recs[0], k0)
 		}
-		total += t.Shape[0]
+		k0 = k
+		c, err := dataset.Labels(r.Tensor, r.Len(), k)
+		if err != nil {
+			return nil, fmt.Errorf("-labels: %s: %w", r, err)
+		}
+		classes = append(classes, c...)
 	}
-	if total != n {
-		return nil, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, total, n)
-	}
-	classes := make([]int, 0, n)
-	for _, r := range recs {
-		if r.DType == tensor.Uint8 {
-			for _, v := range r.U8 {
-				classes = append(classes, int(v))
-			}
-		} else {
-			for _, v := range r.I32 {
-				classes = append(classes, int(v))
-			}
-		}
+	if len(classes) != n {
+		return nil, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, len(classes), n)
 	}
 	return classes, nil
 }

@@ -132,8 +132,8 @@ func TestRenderErrors(t *testing.T) {
 		{"bad range", stream(t, tensor.NewFloat32("images", []int{1, 1, 1, 1}, nil).SetMeta("range", "1,-1")), config{}, `metadata range="1,-1"`},
 		{"bad range 2", stream(t, tensor.NewFloat32("images", []int{1, 1, 1, 1}, nil).SetMeta("range", "0..1")), config{}, `metadata range="0..1"`},
 		{"no labels", stream(t, img), config{labels: true}, `-labels: the stream has no "labels" record`},
-		{"short labels", stream(t, img, tensor.NewUint8("labels", []int{3}, []uint8{1, 1, 1})), config{labels: true}, "has shape 3; want 4 labels"},
-		{"float labels", stream(t, img, tensor.NewFloat32("labels", []int{4}, nil)), config{labels: true}, "holds float32 values; want uint8 or int32"},
+		{"short labels", stream(t, img, tensor.NewUint8("labels", []int{3}, []uint8{1, 1, 1})), config{labels: true}, "the 1 \"labels\" records hold 3 labels; want 4, one per image"},
+		{"float labels", stream(t, img, tensor.NewFloat32("labels", []int{4}, nil)), config{labels: true}, "labels are float32; want uint8 or int32 class numbers"},
 		{"mixed rows", stream(t, img, tensor.NewUint8("labels", []int{4}, []uint8{1, 2, 3, 4})), config{labels: true}, "-labels: row 0 (images 0 to 1) mixes classes 1 (image 0) and 2 (image 1)"},
 		{"mixed rows hint", stream(t, tensor.NewUint8("images", []int{6, 1, 1, 1}, nil), tensor.NewUint8("labels", []int{6}, []uint8{1, 1, 2, 2, 3, 3})), config{labels: true}, "try -nrow 2"},
 		{"too big", stream(t, img), config{opt: grid.Options{Pad: 3000}}, "over the limit of 64.0 Mpixel"},
@@ -424,9 +424,9 @@ func TestBatches(t *testing.T) {
 		{"labels long", []*tensor.Tensor{u8(2, 0), labels(1, 1, 1), u8(2, 0), labels(1, 2)}, config{labels: true},
 			`-labels: the 2 "labels" records hold 5 labels; want 4`},
 		{"labels rank", []*tensor.Tensor{u8(2, 0), labels(1, 1), tensor.NewUint8("labels", []int{1, 2}, nil)}, config{labels: true},
-			`-labels: record 2 "labels" has shape 1x2; want 2 labels`},
+			`-labels: record 2 "labels": labels have shape 1x2; want a vector of 2`},
 		{"labels dtype", []*tensor.Tensor{u8(2, 0), labels(1), tensor.NewFloat32("labels", []int{1}, nil)}, config{labels: true},
-			`-labels: record 2 "labels" holds float32 values`},
+			`-labels: record 2 "labels": labels are float32`},
 	} {
 		t.Run(tc.name, func(t *testing.T) { expectError(t, tc.c, stream(t, tc.ts...), tc.msg) })
 	}

@@ -141,7 +141,7 @@ func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 			}
 			sets = append(sets, s)
 		case tensor.NameLabels:
-			k, err := labelClasses(t, want)
+			k, err := LabelClasses(t, want)
 			if err != nil {
 				return nil, fmt.Errorf("record %d %q: %w", i, t.Name, err)
 			}
@@ -206,7 +206,7 @@ func images(t *tensor.Tensor, want Want) (*Set, error) {
 // labelClasses returns the class count of a labels record: its classes=K
 // entry where given (it must equal want.Classes when that is set), else
 // want.Classes, else MNISTClasses.
-func labelClasses(t *tensor.Tensor, want Want) (int, error) {
+func LabelClasses(t *tensor.Tensor, want Want) (int, error) {
 	if _, ok := t.Meta[tensor.MetaClasses]; !ok {
 		if want.Classes > 0 {
 			return want.Classes, nil
