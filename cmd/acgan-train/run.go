@@ -86,11 +86,10 @@ func run(f *flags) error {
 		Progress:        &train.Progress{Line: status.New(os.Stderr, cli.IsTerminal(os.Stderr), ""), Total: f.Iters},
 	}
 	if f.EvalEvery > 0 {
-		if opt.Eval, err = evaluation(f, opt.Progress.Line.WithPrefix("acgan-train: ")); err != nil {
+		if opt.Judge, err = evaluation(f, opt.Progress.Line.WithPrefix("acgan-train: ")); err != nil {
 			return err
 		}
 	}
-	var records []train.Record
 	var logFile *os.File // closed once, after the model is written
 	if f.Log != "" {
 		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
@@ -100,7 +99,7 @@ func run(f *flags) error {
 			if err != nil {
 				return err
 			}
-			records = recs
+			opt.History = recs
 			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
 		lf, err := os.OpenFile(f.Log, flag, 0o644)
@@ -110,21 +109,9 @@ func run(f *flags) error {
 		logFile = lf
 		opt.Log = lf
 	}
-	writePlot := func() error {
-		if f.Plot == "" || len(records) == 0 {
-			return nil
-		}
-		return trainview.WritePlot(f.Plot, records)
-	}
-	opt.Record = func(r train.Record) { records = append(records, r) }
-	if f.Samples != "" {
-		opt.Samples = func(iter int, pix []float32) error {
-			path := filepath.Join(f.Samples, fmt.Sprintf("%06d.png", iter))
-			if err := trainview.WriteSamples(path, pix, train.SampleRows, train.SampleCols, 28, 28); err != nil {
-				return err
-			}
-			return writePlot()
-		}
+	pictures := trainview.Pictures{SamplesDir: f.Samples, PlotFile: f.Plot}
+	if f.Samples != "" || f.Plot != "" {
+		opt.Pictures = pictures
 	}
 
 	// Ctrl-C or SIGTERM: finish the iteration, write the model. A second
@@ -160,7 +147,7 @@ func run(f *flags) error {
 		return err
 	}
 	failed := res.Failed
-	if err := writePlot(); err != nil {
+	if err := pictures.Plot(res.Records); err != nil {
 		failed = append(failed, fmt.Errorf("the plot failed: %w", err))
 	}
 	if logFile != nil {
@@ -278,11 +265,11 @@ func model(f *flags) (*modelfile.Model, error) {
 	return m, nil
 }
 
-// evaluation returns the -eval-every evaluation: the judge of -judge (or
+// evaluation returns the -eval-every judge: the judge of -judge (or
 // of the user cache, trained there on first use with MNIST from the
 // sources mnist-fetch uses), on QuickPerClass digits per class with noise
 // drawn from the run's seed, the same at every evaluation.
-func evaluation(f *flags, line *status.Line) (func(*modelfile.Model) (train.Eval, error), error) {
+func evaluation(f *flags, line *status.Line) (train.Judge, error) {
 	path := f.Judge
 	if path == "" {
 		var err error
@@ -295,9 +282,17 @@ func evaluation(f *flags, line *status.Line) (func(*modelfile.Model) (train.Eval
 	if err != nil {
 		return nil, fmt.Errorf("-eval-every: %w", err)
 	}
-	return func(m *modelfile.Model) (train.Eval, error) {
-		// m (its Trainer) generates a training batch at a time: memory.
-		e, err := ref.Quick(m, m.Cfg.Latent, eval.QuickPerClass, m.Seed)
-		return train.Eval{Acc: e.Accuracy, Frechet: e.Frechet, Diversity: e.Diversity, PerClass: e.PerClass}, err
-	}, nil
+	return quickJudge{ref}, nil
+}
+
+// quickJudge gives a model's figures during training: acgan-eval's, on
+// eval.QuickPerClass digits per class with noise drawn from the run's
+// seed, the same at every evaluation.
+type quickJudge struct{ ref *eval.Reference }
+
+// Judge implements train.Judge.
+func (q quickJudge) Judge(m *modelfile.Model) (train.Eval, error) {
+	// m (its Trainer) generates a training batch at a time: memory.
+	e, err := q.ref.Quick(m, m.Cfg.Latent, eval.QuickPerClass, m.Seed)
+	return train.Eval{Acc: e.Accuracy, Frechet: e.Frechet, Diversity: e.Diversity, PerClass: e.PerClass}, err
 }

@@ -10,6 +10,11 @@ import (
 	"acgan/pkg/status"
 )
 
+// judgeFunc judges with a function.
+type judgeFunc func(*modelfile.Model) (Eval, error)
+
+func (f judgeFunc) Judge(m *modelfile.Model) (Eval, error) { return f(m) }
+
 // TestEvalHook: Options.Eval runs every EvalEvery iterations and at the
 // end, its figures land in those records (log and progress line), and
 // judging the generator (here: generating 100 digits in inference mode)
@@ -26,7 +31,7 @@ func TestEvalHook(t *testing.T) {
 	var at []int
 	res, err := Run(m, data, Options{Iters: 5, LogEvery: 1, EvalEvery: 2, Log: &log,
 		Progress: &Progress{Line: status.New(&progress, false, ""), Total: 5},
-		Eval: func(m *modelfile.Model) (Eval, error) {
+		Judge: judgeFunc(func(m *modelfile.Model) (Eval, error) {
 			at = append(at, int(m.Iter))
 			z := make([]float32, 100*m.Cfg.Latent)
 			for i := range z {
@@ -40,7 +45,7 @@ func TestEvalHook(t *testing.T) {
 				return Eval{}, err
 			}
 			return Eval{Acc: 0.5, Frechet: 12.345, Diversity: 0.75, PerClass: 10}, nil
-		}})
+		})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +81,7 @@ func TestEvalHook(t *testing.T) {
 	calls := 0
 	failing := newModel(t, 5)
 	res, err = Run(failing, data, Options{Iters: 5, LogEvery: 1, EvalEvery: 1,
-		Eval: func(*modelfile.Model) (Eval, error) { calls++; return Eval{}, boom }})
+		Judge: judgeFunc(func(*modelfile.Model) (Eval, error) { calls++; return Eval{}, boom })})
 	if err != nil || failing.Iter != 5 || calls != 1 {
 		t.Errorf("failing evaluation: error %v, iteration %d, %d calls; want no error, 5, 1", err, failing.Iter, calls)
 	}

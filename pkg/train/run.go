@@ -40,32 +40,50 @@ type Options struct {
 	Log io.Writer
 	// Progress, when not nil, shows the run to a person (on stderr).
 	Progress *Progress
-	// Record, when not nil, is called with each Record.
-	Record func(Record)
-	// SampleEvery is the span between two calls of Samples, in iterations.
+	// History holds the records of the run before a resumed model's
+	// iteration (from its log); Result.Records and the plots start with
+	// them.
+	History []Record
+	// SampleEvery is the span between two sample grids, in iterations.
 	SampleEvery int
-	// Samples, when not nil, is called every SampleEvery iterations (and
-	// at the end of the run) with a grid of SampleRows×SampleCols images
-	// made by the generator in inference mode, row r of class r, from
-	// noise that is fixed for the run (drawn from the run's seed, not from
-	// its RNG, so sampling does not change training).
-	Samples func(iter int, pix []float32) error
+	// Pictures, when not nil, draws the run every SampleEvery iterations:
+	// the sample grid (also at the end of the run) and the records so far.
+	Pictures Pictures
 	// Checkpoint, when not "", is a file the model is written to
 	// (atomically) every CheckpointEvery iterations.
 	Checkpoint      string
 	CheckpointEvery int
-	// EvalEvery is the span between two calls of Eval, in iterations: a
-	// multiple of LogEvery, so that each evaluation lands in a Record.
+	// EvalEvery is the span between two judgements, in iterations: a
+	// multiple of LogEvery, so that each lands in a Record.
 	EvalEvery int
-	// Eval, when not nil, is called every EvalEvery iterations (and at the
-	// end of the run) to judge the model's generator; its figures go into
-	// that iteration's Record (progress line, log). It must not change the
-	// model's training state (generate in inference mode, with noise of its
-	// own). The time it takes is left out of the next span's speed.
-	Eval func(m *modelfile.Model) (Eval, error)
+	// Judge, when not nil, judges the model's generator every EvalEvery
+	// iterations (and at the end of the run); its figures go into that
+	// iteration's Record (progress line, log). The time it takes is left
+	// out of the next span's speed.
+	Judge Judge
 	// Stop, when it delivers a value, ends the run after the iteration in
 	// progress.
 	Stop <-chan struct{}
+}
+
+// Pictures draws a training run as it goes; pkg/trainview implements it
+// (the training loop draws nothing itself).
+type Pictures interface {
+	// Samples draws the sample grid of iteration iter: SampleRows×
+	// SampleCols images, row r of class r, made by the generator in
+	// inference mode from noise that is fixed for the run (SampleNoise: it
+	// comes from the run's seed, not from its RNG, so sampling does not
+	// change training).
+	Samples(iter int, pix []float32) error
+	// Plot draws the records of the run so far.
+	Plot(records []Record) error
+}
+
+// Judge gives a model's figures (acgan-eval's, on a few digits) without
+// changing its training state: it generates in inference mode, with noise
+// of its own.
+type Judge interface {
+	Judge(m *modelfile.Model) (Eval, error)
 }
 
 // Result is how a run ended.
@@ -74,6 +92,8 @@ type Result struct {
 	Stopped bool
 	// Last is the last record of the run (zero when no iteration ran).
 	Last Record
+	// Records holds Options.History and every record of the run.
+	Records []Record
 	// Failed lists the side outputs (log, samples, checkpoint) that failed
 	// during the run, one error each. A failed output is reported on
 	// Progress at once and given up; training goes on, since the model is
@@ -172,9 +192,11 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 	idx := make([]int, B)
 	var sampleZ []float32
 	var sampleY []int
-	if opt.Samples != nil {
+	if opt.Pictures != nil {
 		sampleZ, sampleY = SampleNoise(m.Seed, m.Cfg.Latent)
 	}
+	res.Records = append(res.Records, opt.History...)
+	drawSamples, drawPlot := opt.Pictures != nil, opt.Pictures != nil
 	lastCheckpoint := int64(-1)
 
 	begin := time.Now()
@@ -210,10 +232,10 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 
 		if iter%opt.LogEvery == 0 || end || stop {
 			r := win.record(iter, now, begin)
-			if opt.Eval != nil && opt.EvalEvery > 0 && (iter%opt.EvalEvery == 0 || end) {
-				if e, err := opt.Eval(m); err != nil {
+			if opt.Judge != nil && opt.EvalEvery > 0 && (iter%opt.EvalEvery == 0 || end) {
+				if e, err := opt.Judge.Judge(m); err != nil {
 					res.fail(opt.Progress, "the evaluation", iter, err)
-					opt.Eval = nil
+					opt.Judge = nil
 				} else {
 					r.Eval = &e
 				}
@@ -226,9 +248,7 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 					opt.Log = nil
 				}
 			}
-			if opt.Record != nil {
-				opt.Record(r)
-			}
+			res.Records = append(res.Records, r)
 			if opt.Progress != nil {
 				opt.Progress.Logged(r)
 			}
@@ -237,14 +257,21 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 			opt.Progress.Update(win.record(iter, now, begin))
 		}
 
-		if opt.Samples != nil && (iter%opt.SampleEvery == 0 || end) {
+		if drawSamples && (iter%opt.SampleEvery == 0 || end) {
 			pix, err := m.Generate(sampleZ, sampleY)
 			if err != nil {
 				return res, err
 			}
-			if err := opt.Samples(iter, pix); err != nil {
+			if err := opt.Pictures.Samples(iter, pix); err != nil {
 				res.fail(opt.Progress, "the samples", iter, err)
-				opt.Samples = nil
+				drawSamples = false
+			}
+		}
+		// The plot at the end is the caller's, once the model is safe.
+		if drawPlot && iter%opt.SampleEvery == 0 && !end {
+			if err := opt.Pictures.Plot(res.Records); err != nil {
+				res.fail(opt.Progress, "the plot", iter, err)
+				drawPlot = false
 			}
 		}
 		if opt.Checkpoint != "" && opt.CheckpointEvery > 0 && iter%opt.CheckpointEvery == 0 {

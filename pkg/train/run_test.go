@@ -48,6 +48,12 @@ func saved(t *testing.T, m *modelfile.Model) []byte {
 	return b.Bytes()
 }
 
+// samplesFunc draws samples with a function and plots nothing.
+type samplesFunc func(iter int, pix []float32) error
+
+func (f samplesFunc) Samples(iter int, pix []float32) error { return f(iter, pix) }
+func (samplesFunc) Plot([]Record) error                     { return nil }
+
 // TestResumeAndSamples: 2 iterations, save, load, 2 more give the bytes of
 // 4 unbroken iterations; sampling and logging on the way change nothing.
 func TestResumeAndSamples(t *testing.T) {
@@ -56,13 +62,13 @@ func TestResumeAndSamples(t *testing.T) {
 	var log bytes.Buffer
 	samples := 0
 	res, err := Run(whole, data, Options{Iters: 4, LogEvery: 3, Log: &log, SampleEvery: 2,
-		Samples: func(iter int, pix []float32) error {
+		Pictures: samplesFunc(func(iter int, pix []float32) error {
 			samples++
 			if len(pix) != 100*784 {
 				t.Errorf("sample grid of %d values", len(pix))
 			}
 			return nil
-		}})
+		})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +120,12 @@ func TestNonFiniteKeepsCheckpoint(t *testing.T) {
 	var good []byte
 	// After iteration 3 a NaN appears in D's validity bias, so iteration
 	// 4's losses are NaN; the checkpoint of iteration 2 must stay.
-	_, err := Run(m, testData(10), Options{Iters: 6, Checkpoint: ck, CheckpointEvery: 2, SampleEvery: 3,
-		Samples: func(iter int, _ []float32) error {
-			if iter == 3 {
+	_, err := Run(m, testData(10), Options{Iters: 6, Checkpoint: ck, CheckpointEvery: 2, SampleEvery: 1,
+		Pictures: samplesFunc(func(iter int, _ []float32) error {
+			switch iter {
+			case 2:
+				good = saved(t, m)
+			case 3:
 				for _, p := range m.Params() {
 					if p.Name == "d.valid.b" {
 						p.W[0] = float32(math.NaN())
@@ -124,12 +133,7 @@ func TestNonFiniteKeepsCheckpoint(t *testing.T) {
 				}
 			}
 			return nil
-		},
-		Record: func(r Record) {
-			if r.Iter == 2 {
-				good = saved(t, m)
-			}
-		}})
+		})})
 	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "no model written") ||
 		!strings.Contains(err.Error(), "iteration 4") || !strings.Contains(err.Error(), "checkpoint is "+ck+" (iteration 2)") {
 		t.Fatalf("got %v", err)
@@ -154,10 +158,10 @@ func TestNonFiniteWeight(t *testing.T) {
 	ck := filepath.Join(t.TempDir(), "ck.bin")
 	m := newModel(t, 1)
 	_, err := Run(m, testData(10), Options{Iters: 4, Checkpoint: ck, CheckpointEvery: 2, SampleEvery: 1,
-		Samples: func(iter int, _ []float32) error {
+		Pictures: samplesFunc(func(iter int, _ []float32) error {
 			m.G.Dense.Weight.W[0] = float32(math.Inf(1))
 			return nil
-		}})
+		})})
 	if err == nil || !strings.Contains(err.Error(), "training stopped: ") || !strings.Contains(err.Error(), "no model written; no checkpoint was written before it") {
 		t.Fatalf("got %v", err)
 	}
@@ -187,10 +191,10 @@ func TestSideOutputsFailing(t *testing.T) {
 	samples := 0
 	m := newModel(t, 5)
 	res, err := Run(m, data, Options{Iters: 4, LogEvery: 1, Log: failingWriter{}, SampleEvery: 1,
-		Samples: func(int, []float32) error {
+		Pictures: samplesFunc(func(int, []float32) error {
 			samples++
 			return errors.New("disk full")
-		},
+		}),
 		Checkpoint: gone, CheckpointEvery: 2})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -220,3 +224,30 @@ func TestSideOutputsFailing(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// plotFails draws samples but fails every plot.
+type plotFails struct{ plots *int }
+
+func (plotFails) Samples(int, []float32) error { return nil }
+func (p plotFails) Plot(recs []Record) error {
+	*p.plots++
+	return errors.New("plot broken")
+}
+
+// TestPlotDuringRun: the records so far are plotted with every sample grid
+// but the last (the caller plots once the model is safe); a failing plot is
+// given up like any side output.
+func TestPlotDuringRun(t *testing.T) {
+	plots := 0
+	res, err := Run(newModel(t, 5), testData(10), Options{Iters: 4, LogEvery: 1, SampleEvery: 1,
+		History: []Record{{Iter: 0}}, Pictures: plotFails{&plots}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plots != 1 || len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Error(), "the plot failed at iteration 1: plot broken") {
+		t.Errorf("%d plots, failed %v; want 1 plot given up at iteration 1", plots, res.Failed)
+	}
+	if len(res.Records) != 5 {
+		t.Errorf("%d records, want the history's 1 and 4 of the run", len(res.Records))
+	}
+}

@@ -5,19 +5,49 @@
 // It is a package of its own, apart from pkg/train, because of the one-way
 // data flow (fetch → stream → train → model → gen → stream → grid): pictures
 // are made by pkg/grid, which sits at the end of the flow, after generation.
-// The training loop itself (pkg/train) must not depend on it; it hands its
-// samples and records to callbacks, and cmd/acgan-train connects those to
-// this package. Nothing but that command imports trainview.
+// The training loop itself (pkg/train) must not depend on it; it draws
+// through the train.Pictures interface, which Pictures implements, and
+// cmd/acgan-train connects the two. Nothing but that command imports
+// trainview.
 package trainview
 
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 
+	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
 	"acgan/pkg/grid"
+	"acgan/pkg/train"
 )
+
+// Pictures draws a run into files: a sample grid per call of Samples into
+// SamplesDir (as NNNNNN.png, the iteration), the loss plot into PlotFile.
+// Either may be "" (not drawn). It implements train.Pictures.
+type Pictures struct {
+	SamplesDir string
+	PlotFile   string
+}
+
+// Samples writes the sample grid of iteration iter (see WriteSamples).
+func (p Pictures) Samples(iter int, pix []float32) error {
+	if p.SamplesDir == "" {
+		return nil
+	}
+	path := filepath.Join(p.SamplesDir, fmt.Sprintf("%06d.png", iter))
+	return WriteSamples(path, pix, train.SampleRows, train.SampleCols, acgan.ImageH, acgan.ImageW)
+}
+
+// Plot writes the plot of records (see WritePlot); with no records it
+// writes nothing.
+func (p Pictures) Plot(records []train.Record) error {
+	if p.PlotFile == "" || len(records) == 0 {
+		return nil
+	}
+	return WritePlot(p.PlotFile, records)
+}
 
 // SampleScale is the nearest-neighbour enlargement of sample grids, so a
 // 10×10 grid of 28×28 digits is comfortable to look at (about 620 pixels).
