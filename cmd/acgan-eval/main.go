@@ -23,7 +23,6 @@ import (
 	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
-	"acgan/pkg/nn"
 	"acgan/pkg/status"
 )
 
@@ -85,7 +84,6 @@ func (f *flags) Validate() error {
 
 func run(ctx context.Context, f *flags) error {
 	cli.SetThreads(f.Threads)
-	nn.SetThreads(f.Threads)
 
 	line := status.New(os.Stderr, cli.IsTerminal(os.Stderr), "acgan-eval: ")
 	cfg := mnist.Config{Dir: f.Dir, Offline: f.Offline,

@@ -21,13 +21,12 @@ import (
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
-	"acgan/pkg/dataset"
 	"acgan/pkg/cli"
+	"acgan/pkg/dataset"
 	"acgan/pkg/eval"
 	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/modelfile"
-	"acgan/pkg/nn"
 	"acgan/pkg/status"
 	"acgan/pkg/train"
 	"acgan/pkg/trainview"
@@ -44,7 +43,6 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 
 func run(f *flags) error {
 	cli.SetThreads(f.Threads)
-	nn.SetThreads(f.Threads)
 	out, err := cli.Create(f.Output)
 	if err != nil {
 		return err

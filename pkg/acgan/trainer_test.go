@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"acgan/pkg/nn"
+	"acgan/pkg/parallel"
 )
 
 // fakeBatch returns b images in [-1, 1] and labels drawn from r.
@@ -170,9 +171,9 @@ func TestResumeFromEnumeratedState(t *testing.T) {
 // TestThreadsDoNotChangeResults: the same seed gives the same bits with one
 // thread or two (no reduction order depends on the thread count).
 func TestThreadsDoNotChangeResults(t *testing.T) {
-	defer nn.SetThreads(0)
+	defer parallel.SetThreads(0)
 	run := func(threads int) []*nn.Param {
-		nn.SetThreads(threads)
+		parallel.SetThreads(threads)
 		tr, _ := NewTrainer(smallConfig(FakeClass), 5)
 		data := rand.New(rand.NewPCG(6, 6))
 		for i := 0; i < 2; i++ {

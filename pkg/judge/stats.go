@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"math"
 
-	"acgan/pkg/nn"
+	"acgan/pkg/parallel"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -142,7 +142,7 @@ func ClassDistances(feats []float64, labels []int) []float64 {
 		}
 	}
 	out := make([]float64, Classes)
-	nn.For(Classes, func(lo, hi int) {
+	parallel.For(Classes, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			out[c] = meanPairDistance(feats, idx[c])
 		}

@@ -11,7 +11,11 @@
 
 package nn
 
-import "math"
+import (
+	"math"
+
+	"acgan/pkg/parallel"
+)
 
 // Adam holds the optimiser's hyper-parameters and state for a fixed list of
 // parameters.
@@ -62,7 +66,7 @@ func (a *Adam) Update() {
 	t := float64(a.Step)
 	a.c1 = float32(1 / (1 - math.Pow(float64(a.Beta1), t)))
 	a.c2 = 1 / (1 - math.Pow(float64(a.Beta2), t))
-	For(a.starts[len(a.starts)-1], a.rangeFn)
+	parallel.For(a.starts[len(a.starts)-1], a.rangeFn)
 }
 
 // updateRange updates values lo .. hi-1 of the concatenated parameters.

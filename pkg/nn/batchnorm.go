@@ -20,7 +20,11 @@
 
 package nn
 
-import "math"
+import (
+	"math"
+
+	"acgan/pkg/parallel"
+)
 
 // BatchNorm is a batch-normalisation layer.
 type BatchNorm struct {
@@ -80,7 +84,7 @@ func (l *BatchNorm) Forward(x []float32, n, hw int, training bool) []float32 {
 	l.training, l.n, l.hw = training, n, hw
 	l.x = x[:n*l.C*hw]
 	l.y = grow(l.y, n*l.C*hw)
-	For(l.C, l.fwdFn)
+	parallel.For(l.C, l.fwdFn)
 	return l.y
 }
 
@@ -182,7 +186,7 @@ func sumSquares32(x []float32, p float32) (s, ss float32) {
 func (l *BatchNorm) Backward(dy []float32) []float32 {
 	l.dy = dy[:l.n*l.C*l.hw]
 	l.dx = grow(l.dx, l.n*l.C*l.hw)
-	For(l.C, l.bwdFn)
+	parallel.For(l.C, l.bwdFn)
 	return l.dx
 }
 

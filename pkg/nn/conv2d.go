@@ -51,6 +51,7 @@ import (
 	"fmt"
 
 	"acgan/pkg/gemm"
+	"acgan/pkg/parallel"
 )
 
 // colBudget is the largest im2col buffer, in float32s, a conv layer keeps
@@ -138,7 +139,7 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 		c.y = grow(c.y, n*P)
 		c.col = grow(c.col, n*9*P)
 		c.colValid = false
-		For(n, c.directFwdFn)
+		parallel.For(n, c.directFwdFn)
 		return c.y, oh, ow
 	}
 	c.ns = min(max(colBudget/(P*K), 1), n)
@@ -147,7 +148,7 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 	c.y = grow(c.y, n*c.Cout*P)
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
 		c.r = min(c.ns, n-c.s0) * P
-		For(c.Cin, c.im2colFn)
+		parallel.For(c.Cin, c.im2colFn)
 		if c.Cout == 1 {
 			// Yᵀ[R, 1] = colTᵀ[R, K] · Wᵀ[K, 1]
 			gemm.Sgemm(true, false, c.r, 1, K, 1, c.col, c.r, c.Weight.W, 1, 0, c.rows, 1)
@@ -155,7 +156,7 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 			// Y[Cout, R] = W[Cout, K] · colT[K, R]
 			gemm.Sgemm(false, false, c.Cout, c.r, K, 1, c.Weight.W, K, c.col, c.r, 0, c.rows, c.r)
 		}
-		For(c.r/P, c.rowsToYFn)
+		parallel.For(c.r/P, c.rowsToYFn)
 	}
 	c.colValid = c.ns >= n
 	return c.y, oh, ow
@@ -187,9 +188,9 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		c.col = grow(c.col, n*9*P)
 		c.rows = grow(c.rows, n*c.Cin*9)
 		c.needDX = needDX
-		For(n, c.directBackFn)
+		parallel.For(n, c.directBackFn)
 		if !c.Frozen {
-			For(c.Cin, c.directDWFn)
+			parallel.For(c.Cin, c.directDWFn)
 		}
 		if !needDX {
 			return nil
@@ -198,10 +199,10 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 	}
 	for c.s0 = 0; c.s0 < n; c.s0 += c.ns {
 		c.r = min(c.ns, n-c.s0) * P
-		For(c.r/P, c.dyToRowsFn)
+		parallel.For(c.r/P, c.dyToRowsFn)
 		if !c.Frozen {
 			if !c.colValid {
-				For(c.Cin, c.im2colFn)
+				parallel.For(c.Cin, c.im2colFn)
 			}
 			var beta float32
 			if c.s0 > 0 {
@@ -218,7 +219,7 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		if needDX {
 			// dcolT[K, R] = Wᵀ[K, Cout] · dY[Cout, R]
 			gemm.Sgemm(true, false, K, c.r, c.Cout, 1, c.Weight.W, K, c.rows, c.r, 0, c.col, c.r)
-			For(c.Cin, c.col2imFn)
+			parallel.For(c.Cin, c.col2imFn)
 		}
 	}
 	c.colValid = false // colT now holds dcolT

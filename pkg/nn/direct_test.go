@@ -16,6 +16,7 @@ import (
 
 	"acgan/internal/cputime"
 	"acgan/pkg/nn/nnref"
+	"acgan/pkg/parallel"
 )
 
 func TestConvDirect(t *testing.T) {
@@ -68,8 +69,8 @@ func TestConvDirectThreads(t *testing.T) {
 	x := randVec(r, n*cin*h*w, 1)
 	dy := randVec(r, n*h*w, 1)
 	run := func(threads int) (y, dx, dw []float32) {
-		SetThreads(threads)
-		defer SetThreads(0)
+		parallel.SetThreads(threads)
+		defer parallel.SetThreads(0)
 		c := NewConv2D("c", cin, 1, 3, 1, Same)
 		GlorotUniform(c.Weight, rand.New(rand.NewPCG(7, 8)))
 		y, _, _ = c.Forward(x, n, h, w)

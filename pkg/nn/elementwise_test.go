@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"acgan/pkg/nn/nnref"
+	"acgan/pkg/parallel"
 )
 
 func TestBatchNormAgainstFloat64(t *testing.T) {
@@ -52,13 +53,13 @@ func TestBatchNormAgainstFloat64(t *testing.T) {
 
 // TestBatchNormThreads: the same bits whatever the number of threads.
 func TestBatchNormThreads(t *testing.T) {
-	defer SetThreads(0)
+	defer parallel.SetThreads(0)
 	r := rand.New(rand.NewPCG(8, 8))
 	const n, c, hw = 5, 7, 49
 	x, dy := randVec(r, n*c*hw, 1), randVec(r, n*c*hw, 1)
 	var y1, dx1, dg1 []float32
 	for _, th := range []int{1, 2, 3, 8} {
-		SetThreads(th)
+		parallel.SetThreads(th)
 		l := NewBatchNorm("bn", c)
 		y := slices.Clone(l.Forward(x, n, hw, true))
 		dx := slices.Clone(l.Backward(dy))

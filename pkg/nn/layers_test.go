@@ -159,24 +159,6 @@ func TestGlorotUniform(t *testing.T) {
 	}
 }
 
-func TestForDeterministicPartition(t *testing.T) {
-	defer SetThreads(0)
-	for _, th := range []int{1, 2, 3, 8} {
-		SetThreads(th)
-		seen := make([]int32, 1000)
-		For(len(seen), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				seen[i]++
-			}
-		})
-		for i, s := range seen {
-			if s != 1 {
-				t.Fatalf("threads %d: index %d visited %d times", th, i, s)
-			}
-		}
-	}
-}
-
 // TestUpConv2DEqualsUpsampleThenConv: the fused layer computes the same
 // output and gradients as Upsample2x followed by a 3×3 same Conv2D (and a
 // ReLU, when the fused layer applies it).

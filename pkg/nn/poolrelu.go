@@ -13,6 +13,8 @@
 
 package nn
 
+import "acgan/pkg/parallel"
+
 // PoolReLU is the fused 2×2 max pool and ReLU.
 type PoolReLU struct {
 	nc, h, w int
@@ -39,7 +41,7 @@ func (p *PoolReLU) Forward(x []float32, nc, h, w int) []float32 {
 		p.y, p.arg = make([]float32, n), make([]int32, n)
 	}
 	p.y, p.arg = p.y[:n], p.arg[:n]
-	For(nc, p.fwdFn)
+	parallel.For(nc, p.fwdFn)
 	return p.y
 }
 
@@ -52,7 +54,7 @@ func (p *PoolReLU) Infer(x []float32, nc, h, w int) []float32 {
 		p.y, p.arg = make([]float32, n), make([]int32, n)
 	}
 	p.y = p.y[:n]
-	For(nc, p.inferFn)
+	parallel.For(nc, p.inferFn)
 	return p.y
 }
 
@@ -111,7 +113,7 @@ func (p *PoolReLU) Backward(dy []float32) []float32 {
 		p.dx = make([]float32, n)
 	}
 	p.dx, p.dy = p.dx[:n], dy
-	For(p.nc, p.bwdFn)
+	parallel.For(p.nc, p.bwdFn)
 	return p.dx
 }
 

@@ -3,6 +3,8 @@ package nn
 import (
 	"math/rand/v2"
 	"testing"
+
+	"acgan/pkg/parallel"
 )
 
 // TestPoolReLU checks the fused layer against MaxPool2D then ReLU,
@@ -24,7 +26,7 @@ func TestPoolReLU(t *testing.T) {
 	wantDX := pool.Backward(relu.Backward(dy))
 
 	for _, threads := range []int{1, 3} {
-		SetThreads(threads)
+		parallel.SetThreads(threads)
 		p := NewPoolReLU()
 		got := p.Forward(x, nc, h, w)
 		gotDX := p.Backward(dy)
@@ -45,5 +47,5 @@ func TestPoolReLU(t *testing.T) {
 			}
 		}
 	}
-	SetThreads(0)
+	parallel.SetThreads(0)
 }

@@ -53,6 +53,7 @@ import (
 	"math"
 
 	"acgan/pkg/gemm"
+	"acgan/pkg/parallel"
 )
 
 // tap[a][ky] is the row p of phase a's 2×2 kernel that tap ky of the 3×3
@@ -136,7 +137,7 @@ func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 		}
 	}
 	c.layout()
-	For(n, c.padFn)
+	parallel.For(n, c.padFn)
 	c.y = grow(c.y, n*c.Cout*4*h*w)
 	for ph := range c.rows {
 		c.rows[ph] = grow(c.rows[ph], c.Cout*R)
@@ -144,7 +145,7 @@ func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 		c.pack = gemm.Gather{Src: c.xp, RowOff: c.rowOff[ph], ColOff: c.colOff}
 		gemm.SgemmPacked(false, c.Cout, R, K, 1, c.wab[ph], K, &c.pack, 0, c.rows[ph], R)
 	}
-	For(n, c.scatterFn)
+	parallel.For(n, c.scatterFn)
 	return c.y
 }
 
@@ -343,9 +344,9 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 		clear(c.dyp)
 		c.dypFor = c.padded
 	}
-	For(n, c.gatherFn)
+	parallel.For(n, c.gatherFn)
 	if !c.Frozen {
-		For(c.Cout, c.biasGradFn)
+		parallel.For(c.Cout, c.biasGradFn)
 		for ph := range c.rows {
 			// dWab[Cout, K] = dYab[Cout, R] · colT_abᵀ[R, K]: the tables swapped
 			c.pack = gemm.Gather{Src: c.xp, RowOff: c.colOff, ColOff: c.rowOff[ph]}
@@ -386,7 +387,7 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	c.pack = gemm.Gather{Src: c.dyp, RowOff: c.dyRow, ColOff: c.dyCol}
 	gemm.SgemmPacked(false, c.Cin, R, K16, 1, c.wt, K16, &c.pack, 0, c.dxT, R)
 	c.dx = grow(c.dx, n*c.Cin*HW)
-	For(n, c.dxFn)
+	parallel.For(n, c.dxFn)
 	return c.dx
 }
 
