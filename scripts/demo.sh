@@ -2,7 +2,7 @@
 # The main job, end to end on real MNIST, in about 5 minutes on a 2-core machine:
 #   fetch the training digits → train the ACGAN for a short while → generate every digit → PNG grid.
 # Everything lands in ./out. DEMO_ITERS changes the length of the training (default 1500;
-# the seed's full run is 14000: see docs/results.md).
+# the Keras program's full run is 14000: see docs/results.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/bin:$PATH"

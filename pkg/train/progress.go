@@ -48,7 +48,7 @@ func (p *Progress) Done() {
 	p.Line.Done()
 }
 
-// line formats r like the seed's progress line, with speed and ETA (and the
+// line formats r like the Keras program's progress line, with speed and ETA (and the
 // judge's figures with -eval-every):
 //
 //	iter 1200/14000 [D loss 0.912, acc 71.2%, class 88.1%] [G loss 1.402] 3.2 it/s, ETA 1h06m40s [eval acc 93.4%, FD 12.31, div 0.87]

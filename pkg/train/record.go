@@ -25,7 +25,7 @@ type Record struct {
 	// DAcc is the discriminator's real/fake accuracy over both batches.
 	DAcc float64 `json:"d_acc"`
 	// ClassAcc is the discriminator's class accuracy over both batches
-	// (the seed's "op_acc"; with -objective fakeclass the generated batch
+	// (the Keras program's "op_acc"; with -objective fakeclass the generated batch
 	// counts as right when classified as the fake class).
 	ClassAcc float64 `json:"class_acc"`
 	// GLoss is the generator's total loss (validity + class) through the

@@ -170,7 +170,7 @@ func diverged(err error, checkpoint string, last int64) error {
 
 // Run trains m on data until m has done opt.Iters iterations or opt.Stop
 // fires. Each iteration draws a batch of m.Cfg.Batch real images uniformly
-// with replacement (as the seed's np.random.randint does), with indices
+// with replacement (as the Keras program's np.random.randint does), with indices
 // from the run's RNG, and takes one training step. When a loss becomes
 // non-finite Run stops and returns an error wrapping ErrNonFinite; m is
 // then unusable and must not be saved.
