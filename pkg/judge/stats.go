@@ -32,14 +32,21 @@ func (j *Judge) Stats(test *Digits) (*TestStats, error) {
 	if err != nil {
 		return nil, err
 	}
+	return StatsOf(feats, test.Labels, read)
+}
+
+// StatsOf returns the statistics of test digits of the given classes from
+// the judge's readings of them (Read's features and classes). It needs two
+// different digits of every class.
+func StatsOf(feats []float64, labels, read []int) (*TestStats, error) {
 	g, err := FitGaussian(feats, Features)
 	if err != nil {
 		return nil, fmt.Errorf("judge: test digits: %w", err)
 	}
-	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, test.Labels), Confusion: Confusion(test.Labels, read)}
+	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, labels), Confusion: Confusion(labels, read)}
 	for c, d := range s.ClassDistance {
 		if math.IsNaN(d) || d <= 0 {
-			return nil, fmt.Errorf("judge: the test digits need two different digits of every class (class %d has %d)", c, count(test.Labels, c))
+			return nil, fmt.Errorf("judge: the test digits need two different digits of every class (class %d has %d)", c, count(labels, c))
 		}
 	}
 	return s, nil
