@@ -94,7 +94,7 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, lb := tensor.Find(ts, "images"), tensor.Find(ts, "labels")
+	im, lb := find(ts, "images"), find(ts, "labels")
 	if im == nil || lb == nil || im.Meta["range"] != "-1,1" || lb.Meta["classes"] != "10" ||
 		tensor.ShapeString(im.Shape) != "2x1x28x28" || im.F32[5] != 0.5 || lb.U8[1] != 7 {
 		t.Fatalf("stream: %+v", ts)
@@ -109,7 +109,7 @@ func TestWrite(t *testing.T) {
 	if ts, err = tensor.ReadAll(&b); err != nil {
 		t.Fatal(err)
 	}
-	if k, ok := tensor.Find(ts, "images").NRow(); !ok || k != 2 {
+	if k, ok := find(ts, "images").NRow(); !ok || k != 2 {
 		t.Errorf("nrow 2: hint %d, %v", k, ok)
 	}
 }
@@ -145,4 +145,14 @@ func TestGenerateRefusesNonFinite(t *testing.T) {
 	if _, err := Generate(g, Noise(1, 3, g.Latent), Labels(1, 3, 10)); err != nil {
 		t.Errorf("class 1 (finite embedding): %v", err)
 	}
+}
+
+// find returns the first tensor in ts called name, or nil.
+func find(ts []*tensor.Tensor, name string) *tensor.Tensor {
+	for _, t := range ts {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
 }

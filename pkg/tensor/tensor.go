@@ -254,16 +254,6 @@ func ShapeString(shape []int) string {
 	return b.String()
 }
 
-// Find returns the first tensor in ts called name, or nil.
-func Find(ts []*Tensor, name string) *Tensor {
-	for _, t := range ts {
-		if t.Name == name {
-			return t
-		}
-	}
-	return nil
-}
-
 // Validate checks that t can be written: a known DType, a valid name, shape
 // and metadata within the format's limits (see the Max* constants: at most
 // MaxElements elements, for instance), and a
