@@ -110,7 +110,7 @@ func BenchmarkConv(b *testing.B) {
 	useBenchKernel(b)
 	const B = 32
 	r := rand.New(rand.NewPCG(1, 1))
-	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0.25, r)
+	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0, 0.25, r)
 	for _, l := range modelLayers(g, d, B) {
 		x := make([]float32, B*l.cin*l.h*l.w)
 		for i := range x {

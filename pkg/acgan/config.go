@@ -26,8 +26,8 @@ const (
 	MaxClasses = 1024
 )
 
-// Objective selects the discriminator's class head and what the generated
-// images are labelled in the discriminator's class loss.
+// Objective selects the discriminator's class heads and the class losses of
+// the discriminator and generator steps.
 type Objective int
 
 const (
@@ -37,15 +37,25 @@ const (
 	// Paper is the ACGAN paper's objective: an N-way class head; generated
 	// images keep the label they were asked for.
 	Paper
+	// TAC is the twin auxiliary classifier objective (Gong et al., "Twin
+	// Auxiliary Classifiers GAN", NeurIPS 2019): the N-way class head
+	// learns from real images only, and a second N-way head, the twin,
+	// learns the labels of generated images; the generator minimises the
+	// class head's loss and maximises the twin's, weighted by
+	// Config.TACWeight. The twin's term keeps the generator from making
+	// only the most easily classified image of each class.
+	TAC
 )
 
-// String returns "fakeclass" or "paper".
+// String returns "fakeclass", "paper" or "tac".
 func (o Objective) String() string {
 	switch o {
 	case FakeClass:
 		return "fakeclass"
 	case Paper:
 		return "paper"
+	case TAC:
+		return "tac"
 	}
 	return fmt.Sprintf("Objective(%d)", int(o))
 }
@@ -57,9 +67,18 @@ func ParseObjective(s string) (Objective, error) {
 		return FakeClass, nil
 	case "paper":
 		return Paper, nil
+	case "tac":
+		return TAC, nil
 	}
-	return 0, fmt.Errorf("acgan: unknown objective %q (want fakeclass or paper)", s)
+	return 0, fmt.Errorf("acgan: unknown objective %q (want fakeclass, paper or tac)", s)
 }
+
+// DefaultTACWeight is the usual Config.TACWeight of objective TAC, and
+// MaxTACWeight its bound.
+const (
+	DefaultTACWeight = 1
+	MaxTACWeight     = 100
+)
 
 // Config is the model's configuration: everything that fixes its shapes and
 // its training, and must be saved with it.
@@ -73,6 +92,12 @@ type Config struct {
 	Beta2     float32 // Adam β2 (0.999)
 	AdamEps   float32 // Adam ε (1e-7, Keras)
 	Dropout   float32 // discriminator dropout rate (0.25); 0 turns it off
+	// TACWeight weighs the twin head's loss in the generator's loss
+	// (objective TAC only: 0 with the others; 1 by default with TAC).
+	TACWeight float32
+	// EMA is the decay of the exponential moving average of the
+	// generator's weights kept beside them (Trainer.EMA); 0 keeps none.
+	EMA float32
 }
 
 // DefaultConfig returns the Keras program's configuration.
@@ -82,7 +107,7 @@ func DefaultConfig() Config {
 }
 
 // HeadClasses is the size of the discriminator's class head: Classes+1 for
-// FakeClass, Classes for Paper.
+// FakeClass, Classes for Paper and TAC.
 func (c Config) HeadClasses() int {
 	if c.Objective == FakeClass {
 		return c.Classes + 1
@@ -90,11 +115,26 @@ func (c Config) HeadClasses() int {
 	return c.Classes
 }
 
+// TwinClasses is the size of the discriminator's twin class head: Classes
+// for TAC, 0 (no twin head) for the other objectives.
+func (c Config) TwinClasses() int {
+	if c.Objective == TAC {
+		return c.Classes
+	}
+	return 0
+}
+
 // Validate reports the first field out of range.
 func (c Config) Validate() error {
 	switch {
-	case c.Objective != FakeClass && c.Objective != Paper:
+	case c.Objective != FakeClass && c.Objective != Paper && c.Objective != TAC:
 		return fmt.Errorf("acgan: config: unknown objective %d", int(c.Objective))
+	case c.Objective == TAC && !(c.TACWeight >= 0 && c.TACWeight <= MaxTACWeight):
+		return fmt.Errorf("acgan: config: twin loss weight %g out of range [0, %d]", c.TACWeight, MaxTACWeight)
+	case c.Objective != TAC && c.TACWeight != 0:
+		return fmt.Errorf("acgan: config: a twin loss weight (%g) is for objective tac, not %s", c.TACWeight, c.Objective)
+	case !(c.EMA >= 0 && c.EMA < 1):
+		return fmt.Errorf("acgan: config: EMA decay %g out of range [0, 1)", c.EMA)
 	case c.Latent < 1 || c.Latent > MaxLatent:
 		return fmt.Errorf("acgan: config: latent size %d out of range [1, %d]", c.Latent, MaxLatent)
 	case c.Classes < 2 || c.Classes > MaxClasses:

@@ -9,6 +9,7 @@
 //	f  = flatten(a4)                           [B, 2048]        feature c·16 + h·4 + w
 //	valid = valid(f)                           [B, 1]           logit (sigmoid in the loss)
 //	label = label(f)                           [B, K]           logits (softmax in the loss), K = 11 or 10
+//	twin  = twin(f)                            [B, C]           objective tac only: the twin class head, C = 10
 //
 // LeakyReLU α = 0.2, Dropout 0.25, BatchNorm momentum 0.8 (Keras order:
 // Conv → ZeroPadding → LeakyReLU → Dropout → BN, as above).
@@ -61,6 +62,7 @@ type Discriminator struct {
 	Drop4 *nn.Dropout
 	Valid *nn.Dense // d.valid 2048 → 1
 	Label *nn.Dense // d.label 2048 → K
+	Twin  *nn.Dense // d.twin 2048 → C, the twin class head (nil unless objective TAC)
 
 	layers layerList // the layers with parameters or state, in network order
 
@@ -68,9 +70,10 @@ type Discriminator struct {
 	dflat []float32
 }
 
-// NewDiscriminator returns a discriminator with a k-way class head, Keras's
-// initialisation drawn from r, and dropout masks drawn from r as it runs.
-func NewDiscriminator(k int, dropout float32, r *rand.Rand) *Discriminator {
+// NewDiscriminator returns a discriminator with a k-way class head and,
+// if twin > 0, a twin-way twin class head, Keras's initialisation drawn
+// from r (the twin's last), and dropout masks drawn from r as it runs.
+func NewDiscriminator(k, twin int, dropout float32, r *rand.Rand) *Discriminator {
 	d := &Discriminator{K: k}
 	ls := &d.layers
 	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", ImageC, dWidth1, dKernel, 2, nn.Same))
@@ -85,6 +88,9 @@ func NewDiscriminator(k int, dropout float32, r *rand.Rand) *Discriminator {
 	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.Valid = add(ls, nn.NewDense("d.valid", dFlat, 1))
 	d.Label = add(ls, nn.NewDense("d.label", dFlat, k))
+	if twin > 0 {
+		d.Twin = add(ls, nn.NewDense("d.twin", dFlat, twin))
+	}
 	d.layers.initKeras(r)
 	return d
 }
@@ -101,10 +107,11 @@ func (d *Discriminator) States() []*nn.State { return d.layers.states() }
 // normalises with batch statistics but leaves the moving ones alone.
 func (d *Discriminator) SetFrozen(frozen bool) { d.layers.setFrozen(frozen) }
 
-// Forward computes the validity logits [B] and class logits [B, K] of the
+// Forward computes the validity logits [B], the class logits [B, K] and
+// the twin head's class logits [B, C] (nil without a twin head) of the
 // images x [B, 1, 28, 28]; training turns dropout on and makes batch norm
 // use batch statistics.
-func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label []float32) {
+func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label, twin []float32) {
 	d.n = B
 	h, _, _ := d.Conv1.Forward(x, B, ImageH, ImageW) // [B, 16, 14, 14]
 	h = d.Act1.Forward(h)
@@ -121,19 +128,31 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h, _, _ = d.Conv4.Forward(h, B, dSize3, dSize3) // [B, 128, 4, 4] = [B, 2048]
 	h = d.Act4.Forward(h)
 	h = d.Drop4.Forward(h, training)
-	return d.Valid.Forward(h, B), d.Label.Forward(h, B)
+	valid, label = d.Valid.Forward(h, B), d.Label.Forward(h, B)
+	if d.Twin != nil {
+		twin = d.Twin.Forward(h, B)
+	}
+	return valid, label, twin
 }
 
-// Backward takes dLoss/dvalid [B] and dLoss/dlabel [B, K] of the last
-// Forward, sets the parameter gradients (unless frozen) and returns
+// Backward takes dLoss/dvalid [B], dLoss/dlabel [B, K] and, with a twin
+// head, dLoss/dtwin [B, C] of the last Forward (dtwin is ignored
+// without one), sets the parameter gradients (unless frozen) and returns
 // dLoss/dx [B, 1, 28, 28] if needDX (nil otherwise).
-func (d *Discriminator) Backward(dvalid, dlabel []float32, needDX bool) []float32 {
+func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) []float32 {
 	B := d.n
 	dv := d.Valid.Backward(dvalid, true)
 	dl := d.Label.Backward(dlabel, true)
-	d.dflat = grow(d.dflat, B*dFlat) // f feeds both heads: the gradients add
-	for i := range d.dflat {
-		d.dflat[i] = dv[i] + dl[i]
+	d.dflat = grow(d.dflat, B*dFlat) // f feeds every head: the gradients add
+	if d.Twin == nil {
+		for i := range d.dflat {
+			d.dflat[i] = dv[i] + dl[i]
+		}
+	} else {
+		dt := d.Twin.Backward(dtwin, true)
+		for i := range d.dflat {
+			d.dflat[i] = dv[i] + dl[i] + dt[i]
+		}
 	}
 	h := d.Drop4.Backward(d.dflat)
 	h = d.Act4.Backward(h)

@@ -68,19 +68,26 @@ type Generator struct {
 // NewGenerator returns a generator with Keras's initialisation drawn from r
 // (Glorot-uniform kernels, zero biases, U(±0.05) embeddings, γ = 1, β = 0).
 func NewGenerator(latent, classes int, r *rand.Rand) *Generator {
+	g := newGenerator("g", latent, classes)
+	g.layers.initKeras(r)
+	return g
+}
+
+// newGenerator returns a generator whose parameters and states are named
+// prefix + ".embed", … and hold their constructors' values (zero kernels).
+func newGenerator(prefix string, latent, classes int) *Generator {
 	g := &Generator{Latent: latent, Classes: classes}
 	ls := &g.layers
-	g.Embed = add(ls, nn.NewEmbedding("g.embed", classes, latent))
-	g.Dense = add(ls, nn.NewDense("g.dense", latent, gDense))
-	g.BN0 = add(ls, nn.NewBatchNorm("g.bn0", gWidth0))
-	g.Conv1 = add(ls, nn.NewUpConv2D("g.conv1", gWidth0, gWidth1))
+	g.Embed = add(ls, nn.NewEmbedding(prefix+".embed", classes, latent))
+	g.Dense = add(ls, nn.NewDense(prefix+".dense", latent, gDense))
+	g.BN0 = add(ls, nn.NewBatchNorm(prefix+".bn0", gWidth0))
+	g.Conv1 = add(ls, nn.NewUpConv2D(prefix+".conv1", gWidth0, gWidth1))
 	g.Conv1.ReLU = true
-	g.BN1 = add(ls, nn.NewBatchNorm("g.bn1", gWidth1))
-	g.Conv2 = add(ls, nn.NewUpConv2D("g.conv2", gWidth1, gWidth2))
+	g.BN1 = add(ls, nn.NewBatchNorm(prefix+".bn1", gWidth1))
+	g.Conv2 = add(ls, nn.NewUpConv2D(prefix+".conv2", gWidth1, gWidth2))
 	g.Conv2.ReLU = true
-	g.BN2 = add(ls, nn.NewBatchNorm("g.bn2", gWidth2))
-	g.Conv3 = add(ls, nn.NewConv2D("g.conv3", gWidth2, ImageC, gKernel, 1, nn.Same))
-	g.layers.initKeras(r)
+	g.BN2 = add(ls, nn.NewBatchNorm(prefix+".bn2", gWidth2))
+	g.Conv3 = add(ls, nn.NewConv2D(prefix+".conv3", gWidth2, ImageC, gKernel, 1, nn.Same))
 	return g
 }
 

@@ -46,3 +46,44 @@ func TestTrainMemory(t *testing.T) {
 		t.Errorf("a training step keeps %.0f KiB per image of the batch; TrainMemory assumes %.0f KiB: re-measure it", perImage/1024, want/1024)
 	}
 }
+
+// TestEMAMemory checks EMAMemoryPerImage the same way: the heap an
+// averaged generator adds once it has drawn a batch of samples.
+func TestEMAMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two small batches")
+	}
+	extra := func(batch int) int64 {
+		cfg := DefaultConfig()
+		cfg.Batch = batch
+		before := heapInUse()
+		tr, err := NewTrainer(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		without := heapInUse() - before
+		cfg.EMA = 0.999
+		before = heapInUse()
+		te, err := NewTrainer(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := te.Generate(make([]float32, batch*cfg.Latent), make([]int, batch)); err != nil {
+			t.Fatal(err)
+		}
+		with := heapInUse() - before
+		runtime.KeepAlive(tr)
+		runtime.KeepAlive(te)
+		return with - without
+	}
+	small, large := extra(8), extra(40)
+	perImage := float64(large-small) / 32
+	fixed := float64(small) - 8*perImage
+	t.Logf("an average adds %.0f KiB and %.0f KiB per image (estimates %d KiB, %d KiB)", fixed/1024, perImage/1024, EMAMemoryFixed>>10, EMAMemoryPerImage>>10)
+	if want := float64(EMAMemoryPerImage); perImage < 0.75*want || perImage > 1.25*want {
+		t.Errorf("an average keeps %.0f KiB per image of the batch; TrainMemory assumes %.0f KiB: re-measure it", perImage/1024, want/1024)
+	}
+	if want := float64(EMAMemoryFixed); fixed < 0.75*want || fixed > 1.25*want {
+		t.Errorf("an average keeps %.0f KiB besides; TrainMemory assumes %.0f KiB: re-measure it", fixed/1024, want/1024)
+	}
+}

@@ -273,7 +273,7 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 	K := C + 1
 	r := rand.New(rand.NewPCG(1, 2))
 	G := NewGenerator(L, C, r)
-	D := NewDiscriminator(K, 0, r) // dropout left out, as in the dump
+	D := NewDiscriminator(K, 0, 0, r) // dropout left out, as in the dump
 	d.loadParams(G.Params())
 	d.loadParams(D.Params())
 
@@ -306,7 +306,7 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 	}
 
 	// Discriminator on the real batch.
-	v, l := D.Forward(real, B, true)
+	v, l, _ := D.Forward(real, B, true)
 	pv, pl := probs(v, l, K)
 	d.compare("out.d_real.validity", pv)
 	d.compare("out.d_real.label", pl)
@@ -314,7 +314,7 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 	d.compareScalar("loss.d_real.bce", bce)
 	d.compareScalar("loss.d_real.sce", sce)
 	d.compareScalar("loss.d_real", bce+sce)
-	D.Backward(dv, dl, false)
+	D.Backward(dv, dl, nil, false)
 	d.compareGrads("grad.d_real.", D.Params())
 
 	// One Adam step from zero moments on those gradients.
@@ -326,13 +326,13 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 	d.loadParams(D.Params())
 
 	// Discriminator on the generated batch (ours, in float32).
-	v, l = D.Forward(gen, B, true)
+	v, l, _ = D.Forward(gen, B, true)
 	pv, pl = probs(v, l, K)
 	d.compare("out.d_fake.validity", pv)
 	d.compare("out.d_fake.label", pl)
 	bce, sce = lossParts(v, l, zeros, fake)
 	d.compareScalar("loss.d_fake", bce+sce)
-	D.Backward(dv, dl, false)
+	D.Backward(dv, dl, nil, false)
 	d.compareGrads("grad.d_fake.", D.Params())
 
 	// Generator through the frozen discriminator: targets 1 and the asked labels.
@@ -343,10 +343,10 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 		}
 	}
 	img := G.Forward(z, y, true)
-	v, l = D.Forward(img, B, true)
+	v, l, _ = D.Forward(img, B, true)
 	bce, sce = lossParts(v, l, ones, y)
 	d.compareScalar("loss.g", bce+sce)
-	G.Backward(D.Backward(dv, dl, true))
+	G.Backward(D.Backward(dv, dl, nil, true))
 	d.compareGrads("grad.g.", G.Params())
 	for _, p := range D.Params() {
 		if !math.IsNaN(float64(p.G[0])) {

@@ -135,8 +135,9 @@ func (n *refNet) denseBackward(name string, l nnref.Dense, x []float64, B int, d
 
 // refDiscriminator is the discriminator (see discriminator.go) in float64:
 // forward on x [B, 1, 28, 28], with dropout's keep masks if training (nil
-// for a rate of 0), then backward from dvalid [B] and dlabel [B, K].
-func refDiscriminator(n *refNet, x []float64, B, K int, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel []float64) (valid, label, dx []float64) {
+// for a rate of 0), then backward from dvalid [B], dlabel [B, K] and, with
+// a twin head of C > 0 classes, dtwin [B, C].
+func refDiscriminator(n *refNet, x []float64, B, K, C int, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
 	const alpha = 0.2
 	conv1 := nnref.Conv{Cin: 1, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
 	conv2 := nnref.Conv{Cin: 16, Cout: 32, K: 3, S: 2, Pad: nnref.Same}
@@ -162,14 +163,24 @@ func refDiscriminator(n *refNet, x []float64, B, K int, training, frozen bool, k
 	c4, h4, w4 := n.convForward("d.conv4", conv4, a3, B, h3, w3)
 	f := drop(3, nnref.LeakyReLU(c4, alpha))
 	vl, ll := nnref.Dense{In: 128 * h4 * w4, Out: 1}, nnref.Dense{In: 128 * h4 * w4, Out: K}
+	tl := nnref.Dense{In: 128 * h4 * w4, Out: C}
 	valid = n.denseForward("d.valid", vl, f, B)
 	label = n.denseForward("d.label", ll, f, B)
+	if C > 0 {
+		twin = n.denseForward("d.twin", tl, f, B)
+	}
 
 	// backward
 	df := n.denseBackward("d.valid", vl, f, B, dvalid)
 	dfl := n.denseBackward("d.label", ll, f, B, dlabel)
 	for i := range df {
 		df[i] += dfl[i]
+	}
+	if C > 0 {
+		dft := n.denseBackward("d.twin", tl, f, B, dtwin)
+		for i := range df {
+			df[i] += dft[i]
+		}
 	}
 	d := nnref.LeakyReLUBackward(c4, alpha, drop(3, df))
 	d = n.convBackward("d.conv4", conv4, a3, B, h3, w3, d)
@@ -182,7 +193,7 @@ func refDiscriminator(n *refNet, x []float64, B, K int, training, frozen bool, k
 	d = n.convBackward("d.conv2", conv2, a1, B, h1, w1, d)
 	d = nnref.LeakyReLUBackward(c1, alpha, drop(0, d))
 	dx = n.convBackward("d.conv1", conv1, x, B, 28, 28, d)
-	return valid, label, dx
+	return valid, label, twin, dx
 }
 
 // refGenerator is the generator (see generator.go) in float64: forward on
@@ -253,25 +264,31 @@ func randNormal(r *rand.Rand, n int) []float32 {
 
 // TestDiscriminatorAgainstReference checks Forward and Backward in
 // training mode with and without dropout, in inference mode, and frozen
-// (training mode; dx only, moving statistics untouched).
+// (training mode; dx only, moving statistics untouched), with and without
+// the twin head (C > 0).
 func TestDiscriminatorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
 	}
 	r := rand.New(rand.NewPCG(31, 1))
 	for _, c := range []struct {
-		B, K             int
+		B, K, C          int
 		rate             float32
 		training, frozen bool
 	}{
-		{3, 11, 0.25, true, false},
-		{1, 11, 0.25, true, false},
-		{2, 10, 0, true, false},
-		{3, 11, 0.25, false, false},
-		{2, 11, 0.25, true, true},
+		{3, 11, 0, 0.25, true, false},
+		{1, 11, 0, 0.25, true, false},
+		{2, 10, 0, 0, true, false},
+		{3, 11, 0, 0.25, false, false},
+		{2, 11, 0, 0.25, true, true},
+		{3, 10, 10, 0.25, true, false},
+		{1, 10, 10, 0, true, false},
+		{2, 10, 10, 0.25, false, false},
+		{2, 10, 10, 0.25, true, true},
+		{2, 3, 3, 0.25, true, false},
 	} {
 		name := fmt.Sprintf("discriminator %+v", c)
-		D := NewDiscriminator(c.K, c.rate, r)
+		D := NewDiscriminator(c.K, c.C, c.rate, r)
 		perturb(r, D.Params(), D.States())
 		// Each dropout layer draws from its own source, and the twin gets
 		// the masks a layer drawing from a copy of it makes.
@@ -301,14 +318,18 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 			}
 		}
 		x := randNormal(r, c.B*ImageSize)
-		dv, dl := randNormal(r, c.B), randNormal(r, c.B*c.K)
-		valid, label := D.Forward(x, c.B, c.training)
-		valid, label = append([]float32(nil), valid...), append([]float32(nil), label...)
-		dx := D.Backward(dv, dl, true)
-		rv, rl, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl))
+		dv, dl, dt := randNormal(r, c.B), randNormal(r, c.B*c.K), randNormal(r, c.B*c.C)
+		valid, label, twin := D.Forward(x, c.B, c.training)
+		valid, label, twin = append([]float32(nil), valid...), append([]float32(nil), label...), append([]float32(nil), twin...)
+		dx := D.Backward(dv, dl, dt, true)
+		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
 
+		if (D.Twin != nil) != (c.C > 0) {
+			t.Errorf("%s: twin head %v", name, D.Twin)
+		}
 		matchNet(t, name+" valid", valid, rv)
 		matchNet(t, name+" label", label, rl)
+		matchNet(t, name+" twin", twin, rt)
 		matchNet(t, name+" dx", dx, rdx)
 		for _, p := range D.Params() {
 			if c.frozen {

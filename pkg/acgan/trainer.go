@@ -13,11 +13,29 @@
 //	    D in the training phase (dropout on, batch statistics) but frozen:
 //	    no D gradients or updates, D's moving statistics untouched
 //	                                                              (combined.train_on_batch)
+//	EMA ← the average of G's weights moved toward them            (Config.EMA > 0; ema.go)
 //
 // Each D step and the G step minimise Keras's total loss, binary
 // cross-entropy on validity plus sparse categorical cross-entropy on the
 // class, without class weights. D's Adam takes two steps per iteration,
 // G's one.
+//
+// Objective TAC (twin auxiliary classifier) changes the class terms; with
+// CE(logits, labels) the sparse categorical cross-entropy, l D's class
+// head and t its twin head, w = Config.TACWeight:
+//
+//	D step on the real batch:       BCE(valid, 1) + CE(l, real labels)     the twin gets no loss
+//	D step on the generated batch:  BCE(valid, 0) + CE(t, sampled)         the class head gets no loss
+//	G step:                         BCE(valid, 1) + CE(l, sampled) − w·CE(t, sampled)
+//
+// The class head learns p(class | real image) and the twin learns
+// p(class | generated image); the generator is pushed toward images its
+// class reads as the class asked for, but away from images the twin finds
+// easy, which would make the generated classes more separable than the
+// real ones (the AC term alone minimises the entropy of the generated
+// images' classes; the twin's term restores it). A head without a loss in
+// a step gets a zero gradient: Adam's moments still move it, as Keras's
+// Adam would with a zero loss weight.
 
 package acgan
 
@@ -33,8 +51,9 @@ import (
 // Losses are the parts of one Keras total loss.
 type Losses struct {
 	BCE   float64 // validity: binary cross-entropy
-	CCE   float64 // class: sparse categorical cross-entropy
-	Total float64 // BCE + CCE
+	CCE   float64 // class: sparse categorical cross-entropy (0 if the class head has no loss in the step)
+	Twin  float64 // twin class head (objective TAC): sparse categorical cross-entropy (0 if it has no loss in the step)
+	Total float64 // BCE + CCE, + Twin in D's step on generated images, − TACWeight·Twin in G's step
 }
 
 // Stats are the figures of one training iteration.
@@ -44,6 +63,7 @@ type Stats struct {
 	DValidAcc     float64 // validity accuracy over the real and the generated batch (the Keras program's "acc")
 	DClassAcc     float64 // class accuracy on the real batch
 	DClassAccFake float64 // class accuracy on the generated batch (against the fake labels)
+	DTwinAccFake  float64 // objective TAC: the twin head's class accuracy on the generated batch
 	GLoss         float64 // G.Total
 	G             Losses  // the generator step
 }
@@ -60,6 +80,10 @@ type Trainer struct {
 	OptG *nn.Adam // over G.Params()
 	OptD *nn.Adam // over D.Params()
 	Iter int64    // iterations done
+	// EMA is the exponential moving average of G's weights and batch-norm
+	// statistics (ema.go) when Cfg.EMA > 0, nil otherwise. Sampler
+	// returns it; it is never trained.
+	EMA *Generator
 
 	pcg *rand.PCG
 	R   *rand.Rand // the run's only source of randomness (noise, labels, dropout; callers may draw real-batch indices from it)
@@ -69,6 +93,8 @@ type Trainer struct {
 	gen               []float32
 	ones, zeros       []float32
 	dvalid, dlabel    []float32
+	dtwin             []float32
+	emaDst, emaSrc    [][]float32 // the tensors of EMA and of G that the average mixes
 }
 
 // NewTrainer returns a trainer for cfg whose networks are initialised from
@@ -81,9 +107,13 @@ func NewTrainer(cfg Config, seed uint64) (*Trainer, error) {
 	r := rand.New(pcg)
 	t := &Trainer{Cfg: cfg, pcg: pcg, R: r}
 	t.G = NewGenerator(cfg.Latent, cfg.Classes, r)
-	t.D = NewDiscriminator(cfg.HeadClasses(), cfg.Dropout, r)
+	t.D = NewDiscriminator(cfg.HeadClasses(), cfg.TwinClasses(), cfg.Dropout, r)
 	t.OptG = nn.NewAdam(t.G.Params(), cfg.LR, cfg.Beta1, cfg.Beta2, cfg.AdamEps)
 	t.OptD = nn.NewAdam(t.D.Params(), cfg.LR, cfg.Beta1, cfg.Beta2, cfg.AdamEps)
+	if cfg.EMA > 0 {
+		t.EMA = newAverage(t.G)
+		t.emaDst, t.emaSrc = averagePairs(t.EMA, t.G)
+	}
 	return t, nil
 }
 
@@ -92,8 +122,10 @@ func NewTrainer(cfg Config, seed uint64) (*Trainer, error) {
 func (t *Trainer) Params() []*nn.Param { return append(t.G.Params(), t.D.Params()...) }
 
 // States returns every float32 tensor of non-parameter state: the batch-norm
-// moving statistics ("g.bn0.moving_mean", …) and the Adam moments
-// ("adam.m.g.dense.w", "adam.v.g.dense.w", …). The remaining state is
+// moving statistics ("g.bn0.moving_mean", …), the Adam moments
+// ("adam.m.g.dense.w", "adam.v.g.dense.w", …) and, with an EMA, the
+// averaged generator's parameters and then its moving statistics
+// ("ema.g.embed", …, "ema.g.bn0.moving_mean", …). The remaining state is
 // scalar: Iter, OptG.Step, OptD.Step, and the RNG (MarshalRNG).
 func (t *Trainer) States() []*nn.State {
 	var ss []*nn.State
@@ -101,7 +133,19 @@ func (t *Trainer) States() []*nn.State {
 	ss = append(ss, t.D.States()...)
 	ss = append(ss, t.OptG.States()...)
 	ss = append(ss, t.OptD.States()...)
+	if t.EMA != nil {
+		ss = append(ss, emaStates(t.EMA)...)
+	}
 	return ss
+}
+
+// Sampler returns the generator images are made with: the averaged one
+// (EMA) when the run keeps one, else G.
+func (t *Trainer) Sampler() *Generator {
+	if t.EMA != nil {
+		return t.EMA
+	}
+	return t.G
 }
 
 // MarshalRNG returns the state of the run's RNG.
@@ -116,12 +160,13 @@ func (t *Trainer) UnmarshalRNG(b []byte) error {
 }
 
 // Generate returns images [n, 1, 28, 28] for z [n, latent] and labels [n],
-// with the generator in inference mode, made at most Cfg.Batch at a time:
-// samples drawn during training then keep the generator's buffers at the
-// training batch's size (memory). Each image is the same whatever the
-// chunks, up to the float32 rounding of the products' shapes.
+// made by Sampler (the averaged generator when the run keeps one) in
+// inference mode, at most Cfg.Batch at a time: samples drawn during
+// training then keep the generator's buffers at the training batch's size
+// (memory). Each image is the same whatever the chunks, up to the float32
+// rounding of the products' shapes.
 func (t *Trainer) Generate(z []float32, labels []int) ([]float32, error) {
-	return t.G.GenerateBatched(z, labels, t.Cfg.Batch)
+	return t.Sampler().GenerateBatched(z, labels, t.Cfg.Batch)
 }
 
 func fill(buf []float32, n int, v float32) []float32 {
@@ -182,21 +227,35 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	}
 
 	// Discriminator: one step on the real batch, one on the generated one.
+	// With TAC the class head learns from the real batch only and the twin
+	// from the generated one.
 	var accReal, accFake float64
-	st.DReal, accReal, st.DClassAcc = t.dStep(realImages, B, t.ones, realLabels)
-	st.DFake, accFake, st.DClassAccFake = t.dStep(t.gen, B, t.zeros, t.fakeLbls)
+	st.DReal, accReal, st.DClassAcc, _ = t.dStep(realImages, B, t.ones, realLabels, nil, realLabels)
+	if t.Cfg.Objective == TAC {
+		st.DFake, accFake, st.DClassAccFake, st.DTwinAccFake = t.dStep(t.gen, B, t.zeros, nil, t.sampled, t.sampled)
+	} else {
+		st.DFake, accFake, st.DClassAccFake, _ = t.dStep(t.gen, B, t.zeros, t.fakeLbls, nil, t.fakeLbls)
+	}
 	st.DLoss = 0.5 * (st.DReal.Total + st.DFake.Total)
 	st.DValidAcc = 0.5 * (accReal + accFake)
 
-	// Generator: through the frozen discriminator, same noise and labels.
+	// Generator: through the frozen discriminator, same noise and labels;
+	// with TAC it also maximises the twin's loss.
 	t.D.SetFrozen(true)
 	img := t.G.Forward(t.noise, t.sampled, true)
-	v, l := t.D.Forward(img, B, true)
-	st.G = t.losses(v, l, t.ones, t.sampled)
-	dimg := t.D.Backward(t.dvalid, t.dlabel, true)
+	v, l, tw := t.D.Forward(img, B, true)
+	var twin []int
+	if t.Cfg.Objective == TAC {
+		twin = t.sampled
+	}
+	st.G = t.losses(v, l, tw, t.ones, t.sampled, twin, -t.Cfg.TACWeight)
+	dimg := t.D.Backward(t.dvalid, t.dlabel, t.dtwin, true)
 	t.G.Backward(dimg)
 	t.OptG.Update()
 	t.D.SetFrozen(false)
+	if t.EMA != nil {
+		updateAverage(t.emaDst, t.emaSrc, emaDecay(t.Cfg.EMA, t.OptG.Step))
+	}
 	st.GLoss = st.G.Total
 	t.Iter++
 
@@ -211,32 +270,65 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	return st, nil
 }
 
-// dStep is one discriminator train_on_batch: forward in training mode, the
-// losses, backward, one Adam update. It returns the losses and the
-// validity and class accuracies.
-func (t *Trainer) dStep(x []float32, B int, valid []float32, labels []int) (Losses, float64, float64) {
-	v, l := t.D.Forward(x, B, true)
-	ls := t.losses(v, l, valid, labels)
+// dStep is one discriminator train_on_batch on x [B, 1, 28, 28]: forward
+// in training mode, the losses, backward, one Adam update. valid [B] are
+// the validity targets, class [B] the class head's (nil: no class loss)
+// and twin [B] the twin head's (nil: no twin loss). It returns the
+// losses, the validity accuracy, and the class head's and the twin head's
+// accuracies against asked [B] (0 for a missing twin head).
+func (t *Trainer) dStep(x []float32, B int, valid []float32, class, twin, asked []int) (Losses, float64, float64, float64) {
+	v, l, tw := t.D.Forward(x, B, true)
+	ls := t.losses(v, l, tw, valid, class, twin, 1)
 	vacc := nn.BinaryAccuracy(v, valid)
-	cacc := nn.SparseAccuracy(l, t.D.K, labels)
-	t.D.Backward(t.dvalid, t.dlabel, false)
+	cacc := nn.SparseAccuracy(l, t.D.K, asked)
+	var tacc float64
+	if tw != nil {
+		tacc = nn.SparseAccuracy(tw, t.Cfg.Classes, asked)
+	}
+	t.D.Backward(t.dvalid, t.dlabel, t.dtwin, false)
 	t.OptD.Update()
-	return ls, vacc, cacc
+	return ls, vacc, cacc, tacc
 }
 
-// losses computes Keras's total loss of validity logits v [B] against
-// valid [B] and class logits l [B, K] against labels [B], leaving the
-// gradients in t.dvalid and t.dlabel.
-func (t *Trainer) losses(v, l []float32, valid []float32, labels []int) Losses {
-	B, K := len(labels), t.D.K
+// losses computes a step's total loss from the discriminator's outputs:
+// the binary cross-entropy of the validity logits v [B] against valid
+// [B], plus the cross-entropy of the class logits l [B, K] against class
+// [B] (none if class is nil), plus twinWeight times the cross-entropy of
+// the twin logits tw [B, C] against twin [B] (none if tw or twin is nil).
+// It leaves the gradients in t.dvalid, t.dlabel and t.dtwin (t.dtwin only
+// with a twin head; zero for a head without a loss).
+func (t *Trainer) losses(v, l, tw []float32, valid []float32, class, twin []int, twinWeight float32) Losses {
+	B, K := len(valid), t.D.K
 	t.dvalid, t.dlabel = grow(t.dvalid, B), grow(t.dlabel, B*K)
 	var ls Losses
 	ls.BCE = nn.SigmoidBCE(v, valid, t.dvalid)
-	cce, err := nn.SoftmaxCCE(l, K, labels, t.dlabel)
+	if class != nil {
+		cce, err := nn.SoftmaxCCE(l, K, class, t.dlabel)
+		if err != nil {
+			panic(err) // labels were validated by Step
+		}
+		ls.CCE = cce
+	} else {
+		clear(t.dlabel)
+	}
+	ls.Total = ls.BCE + ls.CCE
+	if tw == nil {
+		return ls
+	}
+	C := t.Cfg.Classes
+	t.dtwin = grow(t.dtwin, B*C)
+	if twin == nil {
+		clear(t.dtwin)
+		return ls
+	}
+	ce, err := nn.SoftmaxCCE(tw, C, twin, t.dtwin)
 	if err != nil {
 		panic(err) // labels were validated by Step
 	}
-	ls.CCE = cce
-	ls.Total = ls.BCE + ls.CCE
+	for i := range t.dtwin { // d(twinWeight·CE)/dtw
+		t.dtwin[i] *= twinWeight
+	}
+	ls.Twin = ce
+	ls.Total += float64(twinWeight) * ce
 	return ls
 }
