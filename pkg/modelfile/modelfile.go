@@ -17,6 +17,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/tensor"
@@ -61,6 +62,14 @@ func (m *Model) header() *tensor.Tensor {
 	c := m.Cfg
 	f32 := func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
 	h := tensor.NewUint8(HeaderName, []int{0}, nil)
+	// The optional entries: only a model that uses them has them, so the
+	// others' files are those of readers that predate them.
+	if c.Objective == acgan.TAC {
+		h.SetMeta("tac_weight", f32(c.TACWeight))
+	}
+	if c.EMA > 0 {
+		h.SetMeta("ema_decay", f32(c.EMA))
+	}
 	for k, v := range map[string]string{
 		"kind":        Kind,
 		"format":      strconv.Itoa(Format),
@@ -216,7 +225,11 @@ func Load(r io.Reader, name string) (*Model, error) {
 		}
 		s := want[t.Name]
 		if s == nil {
-			return nil, fmt.Errorf("%s: unexpected tensor %q (not part of a %s model with latent %d)", name, t.Name, m.Cfg.Objective, m.Cfg.Latent)
+			what := fmt.Sprintf("a %s model with latent %d", m.Cfg.Objective, m.Cfg.Latent)
+			if m.EMA == nil && strings.HasPrefix(t.Name, "ema.") {
+				what += " and no ema_decay"
+			}
+			return nil, fmt.Errorf("%s: unexpected tensor %q (not part of %s)", name, t.Name, what)
 		}
 		if s.done {
 			return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
@@ -296,7 +309,7 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	if firstErr == nil {
 		o, err := acgan.ParseObjective(obj)
 		if err != nil {
-			firstErr = fmt.Errorf("header entry objective=%q is not fakeclass or paper", obj)
+			firstErr = fmt.Errorf("header entry objective=%q is not fakeclass, paper or tac", obj)
 		}
 		cfg.Objective = o
 	}
@@ -308,6 +321,20 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	cfg.Beta2 = float("beta2")
 	cfg.AdamEps = float("adam_eps")
 	cfg.Dropout = float("dropout")
+	// The optional entries (docs/model.md): tac_weight with objective tac
+	// only, ema_decay when the run keeps an average of its generator.
+	if _, ok := meta["tac_weight"]; ok || (firstErr == nil && cfg.Objective == acgan.TAC) {
+		if cfg.Objective != acgan.TAC && firstErr == nil {
+			firstErr = fmt.Errorf("header entry tac_weight=%q is for objective tac, not %s", meta["tac_weight"], cfg.Objective)
+		}
+		cfg.TACWeight = float("tac_weight")
+	}
+	if v, ok := meta["ema_decay"]; ok {
+		cfg.EMA = float("ema_decay")
+		if firstErr == nil && !(cfg.EMA > 0 && cfg.EMA < 1) {
+			firstErr = fmt.Errorf("header entry ema_decay=%q is not a number in (0, 1)", v)
+		}
+	}
 	seedStr := get("seed")
 	var seed uint64
 	if firstErr == nil {

@@ -1,0 +1,171 @@
+package modelfile
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"acgan/pkg/acgan"
+	"acgan/pkg/tensor"
+)
+
+// newConfigs are configurations with the twin head, the average, or both.
+func newConfigs() []acgan.Config {
+	var cs []acgan.Config
+	for _, c := range []struct {
+		obj         acgan.Objective
+		weight, ema float32
+	}{
+		{acgan.TAC, 1, 0},
+		{acgan.TAC, 0.25, 0.999},
+		{acgan.FakeClass, 0, 0.99},
+		{acgan.Paper, 0, 0.5},
+	} {
+		cfg := acgan.DefaultConfig()
+		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
+		cs = append(cs, cfg)
+	}
+	return cs
+}
+
+// trainedWith returns a model of cfg after n training steps on random data.
+func trainedWith(t *testing.T, cfg acgan.Config, n int, data *rand.Rand) *Model {
+	t.Helper()
+	m, err := New(cfg, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps(t, m, n, data)
+	return m
+}
+
+func steps(t *testing.T, m *Model, n int, data *rand.Rand) {
+	t.Helper()
+	for range n {
+		x, y := batch(data, m.Cfg.Batch)
+		if _, err := m.Step(x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRoundTripTACAndEMA: a model with a twin head or an average saves
+// the same bytes twice, loads with its configuration, saves those bytes
+// again, and has the header entries and records docs/model.md gives.
+func TestRoundTripTACAndEMA(t *testing.T) {
+	for _, cfg := range newConfigs() {
+		m := trainedWith(t, cfg, 2, rand.New(rand.NewPCG(1, 2)))
+		a := save(t, m)
+		if b := save(t, m); !bytes.Equal(a, b) {
+			t.Fatalf("%+v: two saves of one model differ", cfg)
+		}
+		l, err := Load(bytes.NewReader(a), "model.bin")
+		if err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		if l.Cfg != m.Cfg || l.Iter != 2 {
+			t.Fatalf("loaded config %+v iter %d, want %+v", l.Cfg, l.Iter, m.Cfg)
+		}
+		if b := save(t, l); !bytes.Equal(a, b) {
+			t.Fatalf("%+v: a loaded model saves to different bytes", cfg)
+		}
+		ts := records(t, a)
+		h := ts[0].Meta
+		if _, ok := h["tac_weight"]; ok != (cfg.Objective == acgan.TAC) {
+			t.Errorf("%+v: tac_weight entry %v", cfg, ok)
+		}
+		if _, ok := h["ema_decay"]; ok != (cfg.EMA > 0) {
+			t.Errorf("%+v: ema_decay entry %v", cfg, ok)
+		}
+		if h["format"] != "1" {
+			t.Errorf("%+v: format %s", cfg, h["format"])
+		}
+		names := map[string]bool{}
+		for _, r := range ts {
+			names[r.Name] = true
+		}
+		if names["d.twin.w"] != (cfg.Objective == acgan.TAC) || names["ema.g.dense.w"] != (cfg.EMA > 0) || names["ema.g.bn2.moving_var"] != (cfg.EMA > 0) {
+			t.Errorf("%+v: records d.twin.w %v, ema.g.dense.w %v", cfg, names["d.twin.w"], names["ema.g.dense.w"])
+		}
+		if ts[len(ts)-1].Name != RNGName {
+			t.Errorf("%+v: the last record is %q", cfg, ts[len(ts)-1].Name)
+		}
+	}
+}
+
+// TestResumeTACAndEMA: 2 iterations, saved, loaded and 2 more give the
+// bytes of 4 straight (the average and the twin head included).
+func TestResumeTACAndEMA(t *testing.T) {
+	for _, cfg := range newConfigs() {
+		straight := trainedWith(t, cfg, 4, rand.New(rand.NewPCG(5, 6)))
+		data := rand.New(rand.NewPCG(5, 6))
+		first := trainedWith(t, cfg, 2, data)
+		resumed, err := Load(bytes.NewReader(save(t, first)), "half.bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps(t, resumed, 2, data)
+		if !bytes.Equal(save(t, straight), save(t, resumed)) {
+			t.Errorf("%+v: 2 + 2 iterations differ from 4", cfg)
+		}
+	}
+}
+
+func TestLoadErrorsTACAndEMA(t *testing.T) {
+	tac, ema := newConfigs()[0], newConfigs()[2]
+	goodTAC := save(t, trainedWith(t, tac, 1, rand.New(rand.NewPCG(1, 1))))
+	goodEMA := save(t, trainedWith(t, ema, 1, rand.New(rand.NewPCG(1, 1))))
+	goodPlain := save(t, trained(t, acgan.Paper))
+	edit := func(good []byte, f func(ts []*tensor.Tensor) []*tensor.Tensor) []byte {
+		return encode(t, f(records(t, good)))
+	}
+	without := func(ts []*tensor.Tensor, prefix string) []*tensor.Tensor {
+		var out []*tensor.Tensor
+		for _, r := range ts {
+			if !strings.HasPrefix(r.Name, prefix) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"tac without tac_weight", edit(goodTAC, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "tac_weight"); return ts }),
+			`model.bin: header has no "tac_weight" entry`},
+		{"tac_weight not a number", edit(goodTAC, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("tac_weight", "x"); return ts }),
+			`model.bin: header entry tac_weight="x" is not a number`},
+		{"tac_weight out of range", edit(goodTAC, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("tac_weight", "-1"); return ts }),
+			`model.bin: header: acgan: config: twin loss weight -1 out of range [0, 100]`},
+		{"tac_weight on paper", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("tac_weight", "1"); return ts }),
+			`model.bin: header entry tac_weight="1" is for objective tac, not paper`},
+		{"twin head on paper", edit(goodTAC, func(ts []*tensor.Tensor) []*tensor.Tensor {
+			ts[0].SetMeta("objective", "paper")
+			delete(ts[0].Meta, "tac_weight")
+			return ts
+		}), `model.bin: unexpected tensor "d.twin.w" (not part of a paper model with latent 100)`},
+		{"tac without its twin", edit(goodTAC, func(ts []*tensor.Tensor) []*tensor.Tensor {
+			return without(without(ts, "d.twin."), "adam.m.d.twin.")
+		}), `model.bin: truncated (`},
+		{"ema_decay out of range", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("ema_decay", "1"); return ts }),
+			`model.bin: header entry ema_decay="1" is not a number in (0, 1)`},
+		{"ema_decay 0", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("ema_decay", "0"); return ts }),
+			`model.bin: header entry ema_decay="0" is not a number in (0, 1)`},
+		{"average without ema_decay", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "ema_decay"); return ts }),
+			`model.bin: unexpected tensor "ema.g.embed" (not part of a fakeclass model with latent 100 and no ema_decay)`},
+		{"ema_decay without the average", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { return without(ts, "ema.") }),
+			`model.bin: truncated (21 of `},
+		{"negative averaged variance", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor {
+			setNamed(t, ts, "ema.g.bn2.moving_var", 1, -2)
+			return ts
+		}), `tensor "ema.g.bn2.moving_var" holds -2 at index 1, but a variance is never negative`},
+	} {
+		_, err := Load(bytes.NewReader(c.in), "model.bin")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+}
