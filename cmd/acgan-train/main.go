@@ -28,10 +28,27 @@ random labels; the generator's images made in inference mode; one
 discriminator step on the real batch and one on the generated batch; one
 generator step through the frozen discriminator. Adam (β2 0.999, ε 1e-7).
 
+-objective tac (the twin auxiliary classifier, Gong et al. 2019) trains the
+class head on real digits only and a second, twin class head on generated
+ones; the generator minimises the class head's loss and maximises the
+twin's, weighted by -tac-weight, which keeps it from drawing only the most
+easily classified digit of each class.
+
+-ema DECAY keeps an exponential moving average of the generator's weights
+beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
+with d = min(DECAY, (1+t)/(10+t)), so the average soon forgets the random
+start and, until the ramp reaches DECAY, spans about the last ninth of the
+run. The batch-norm moving statistics are averaged the same way. The model
+file holds both generators; acgan-gen, acgan-eval, -samples and
+-eval-every use the average (acgan-gen -no-ema, acgan-eval -no-ema the
+trained one). Training itself never reads it: the same run with and
+without -ema trains the same weights.
+
 Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
--seed) is kept; giving one of those flags with another value is an error.
+-tac-weight, -ema, -seed) is kept; giving one of those flags with another
+value is an error.
 
 Progress goes to stderr: one live line on a terminal, else a line every
 -log-every iterations. -log lines are JSON objects with the means over the
@@ -65,7 +82,9 @@ type flags struct {
 	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all, a resumed model's included (default 14000)."`
 	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default ${default_lr})."`
 	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default ${default_beta1})."`
-	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the Keras program's 11-way class head with a class for generated images; default) or paper (the ACGAN paper's 10-way head)."`
+	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the Keras program's 11-way class head with a class for generated images; default), paper (the ACGAN paper's 10-way head) or tac (the paper's head trained on real digits, and a twin head on generated ones whose loss the generator maximises)."`
+	TACWeight *float64 `name:"tac-weight" placeholder:"W" help:"With -objective tac: the weight of the twin head's loss in the generator's loss, 0 to ${max_tac_weight} (default ${default_tac_weight})."`
+	EMA       *float64 `name:"ema" placeholder:"DECAY" help:"Keep an exponential moving average of the generator with this decay (e.g. 0.999; below 1), saved in the model and used to generate (default 0: none)."`
 	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE (atomically) instead of stdout."`
@@ -121,9 +140,21 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 	if f.Objective != nil {
 		o, err := acgan.ParseObjective(*f.Objective)
 		if err != nil {
-			return c, fmt.Errorf("-objective %q: want fakeclass or paper", *f.Objective)
+			return c, fmt.Errorf("-objective %q: want fakeclass, paper or tac", *f.Objective)
 		}
 		c.Objective = o
+	}
+	if c.Objective == acgan.TAC && c.TACWeight == 0 {
+		c.TACWeight = acgan.DefaultTACWeight
+	}
+	if f.TACWeight != nil {
+		if c.Objective != acgan.TAC {
+			return c, fmt.Errorf("-tac-weight %g: only with -objective tac", *f.TACWeight)
+		}
+		c.TACWeight = float32(*f.TACWeight)
+	}
+	if f.EMA != nil {
+		c.EMA = float32(*f.EMA)
 	}
 	if err := c.Validate(); err != nil {
 		return c, errors.New(flagError(err, f))
@@ -140,6 +171,10 @@ func flagError(err error, f *flags) string {
 		return fmt.Sprintf("-lr %g: want a number between 0 and 1", *f.LR)
 	case f.Beta1 != nil && !(*f.Beta1 >= 0 && *f.Beta1 < 1):
 		return fmt.Sprintf("-beta1 %g: want a number from 0 to below 1", *f.Beta1)
+	case f.TACWeight != nil && !(*f.TACWeight >= 0 && *f.TACWeight <= acgan.MaxTACWeight):
+		return fmt.Sprintf("-tac-weight %g: want a number from 0 to %d", *f.TACWeight, acgan.MaxTACWeight)
+	case f.EMA != nil && !(*f.EMA >= 0 && *f.EMA < 1):
+		return fmt.Sprintf("-ema %g: want 0 (none) or a decay from 0 to below 1", *f.EMA)
 	}
 	return err.Error()
 }
@@ -161,13 +196,15 @@ func helpVars() kong.Vars {
 	c := acgan.DefaultConfig()
 	g := func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
 	return kong.Vars{
-		"default_batch": strconv.Itoa(c.Batch),
-		"max_batch":     strconv.Itoa(acgan.MaxBatch),
-		"default_lr":    g(c.LR),
-		"default_beta1": g(c.Beta1),
-		"default_seed":  strconv.Itoa(defaultSeed),
-		"mem_fixed":     bytesString(acgan.TrainMemoryFixed),
-		"mem_image":     bytesString(acgan.TrainMemoryPerImage),
-		"mem_default":   bytesString(c.TrainMemory()),
+		"default_batch":      strconv.Itoa(c.Batch),
+		"max_batch":          strconv.Itoa(acgan.MaxBatch),
+		"default_lr":         g(c.LR),
+		"default_beta1":      g(c.Beta1),
+		"default_seed":       strconv.Itoa(defaultSeed),
+		"default_tac_weight": strconv.Itoa(acgan.DefaultTACWeight),
+		"max_tac_weight":     strconv.Itoa(acgan.MaxTACWeight),
+		"mem_fixed":          bytesString(acgan.TrainMemoryFixed),
+		"mem_image":          bytesString(acgan.TrainMemoryPerImage),
+		"mem_default":        bytesString(c.TrainMemory()),
 	}
 }

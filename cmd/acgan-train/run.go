@@ -257,6 +257,12 @@ func model(f *flags) (*modelfile.Model, error) {
 		return nil, conflict("-beta1", *f.Beta1, c.Beta1)
 	case f.Objective != nil && *f.Objective != c.Objective.String():
 		return nil, conflict("-objective", *f.Objective, c.Objective)
+	case f.TACWeight != nil && c.Objective != acgan.TAC:
+		return nil, fmt.Errorf("-tac-weight %g: the resumed model's objective is %s, not tac", *f.TACWeight, c.Objective)
+	case f.TACWeight != nil && float32(*f.TACWeight) != c.TACWeight:
+		return nil, conflict("-tac-weight", *f.TACWeight, c.TACWeight)
+	case f.EMA != nil && float32(*f.EMA) != c.EMA:
+		return nil, conflict("-ema", *f.EMA, c.EMA)
 	case f.Seed != nil && *f.Seed != m.Seed:
 		return nil, conflict("-seed", *f.Seed, m.Seed)
 	}
