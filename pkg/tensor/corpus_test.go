@@ -33,7 +33,10 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-var update = flag.Bool("update", false, "rewrite the corpus in testdata/streams (valid/, invalid/, MANIFEST)")
+// update rewrites the committed files this package's tests check instead of
+// checking them: the corpus (TestCorpus), the fuzz seeds (TestFuzzCorpus) and
+// the worked example of docs/stream.md (TestDocExample).
+var update = flag.Bool("update", false, "rewrite the committed files the tests check: testdata/streams, testdata/fuzz/FuzzReader, the example in docs/stream.md")
 
 const (
 	corpusDir    = "../../testdata/streams"

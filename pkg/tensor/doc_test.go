@@ -4,14 +4,13 @@
 // corpus in testdata/streams, when python3 with numpy and zstandard is
 // installed). Rewrite the example with
 //
-//	go test ./pkg/tensor -run TestDocExample -update-doc
+//	go test ./pkg/tensor -run TestDocExample -update
 
 package tensor
 
 import (
 	"bytes"
 	"encoding/binary"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -20,8 +19,6 @@ import (
 	"strings"
 	"testing"
 )
-
-var updateDoc = flag.Bool("update-doc", false, "rewrite the worked example in docs/stream.md")
 
 const docPath = "../../docs/stream.md"
 
@@ -189,7 +186,7 @@ func hexLines(b []byte) string {
 }
 
 const (
-	beginExample = "<!-- BEGIN generated example: go test ./pkg/tensor -run TestDocExample -update-doc -->\n"
+	beginExample = "<!-- BEGIN generated example: go test ./pkg/tensor -run TestDocExample -update -->\n"
 	endExample   = "<!-- END generated example -->\n"
 )
 
@@ -205,14 +202,14 @@ func TestDocExample(t *testing.T) {
 	}
 	want := docExample(t)
 	if got := s[i+len(beginExample) : j]; got != want {
-		if *updateDoc {
+		if *update {
 			s = s[:i+len(beginExample)] + want + s[j:]
 			if err := os.WriteFile(docPath, []byte(s), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			return
 		}
-		t.Errorf("the worked example in %s is out of date (run: go test ./pkg/tensor -run TestDocExample -update-doc); it should be:\n%s", docPath, want)
+		t.Errorf("the worked example in %s is out of date (run: go test ./pkg/tensor -run TestDocExample -update); it should be:\n%s", docPath, want)
 	}
 }
 
