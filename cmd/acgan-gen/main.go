@@ -35,7 +35,11 @@ from A's to B's. -interpolate A keeps digit A and moves only the noise. The
 labels of the row are A up to the middle and B from the middle on.
 
 The noise comes from -seed: the same model, flags and seed give the same
-bytes. The generator runs in inference mode (batch-norm moving statistics).`
+bytes. The generator runs in inference mode (batch-norm moving statistics).
+A model trained with acgan-train -ema holds an exponential moving average of
+its generator beside the trained one; the average makes the images, or the
+trained generator with -no-ema (which changes nothing for a model without an
+average).`
 
 // flags are acgan-gen's command line.
 type flags struct {
@@ -45,6 +49,7 @@ type flags struct {
 	N           *int   `name:"n" short:"n" placeholder:"N" help:"Images: of the digit (default 100), per digit with -label all (default 10), steps of -interpolate (default 10)."`
 	Seed        uint64 `name:"seed" default:"1" placeholder:"N" help:"Seed of the noise."`
 	Interpolate string `name:"interpolate" placeholder:"A[,B]" help:"Write one row walking the latent space from digit A to digit B (or A to A)."`
+	NoEMA       bool   `name:"no-ema" help:"Generate with the trained generator, not the moving average of it the model holds (acgan-train -ema)."`
 	Output      string `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE (atomically) instead of stdout."`
 }
 
@@ -145,15 +150,19 @@ func run(f *flags) error {
 	if m.Cfg.Classes != 10 {
 		return fmt.Errorf("%s: a model of %d classes; acgan-gen makes digits 0-9", f.Model, m.Cfg.Classes)
 	}
+	g := m.Sampler() // the average, if the model keeps one
+	if f.NoEMA {
+		g = m.G
+	}
 	var images []float32
 	var labels []int
 	nrow := 0 // a single class: imgrid's square grid
 	if j.interp {
-		images, labels, err = gen.Interpolate(m.G, f.Seed, j.a, j.b, j.n)
+		images, labels, err = gen.Interpolate(g, f.Seed, j.a, j.b, j.n)
 		nrow = j.n // one row
 	} else {
 		labels = gen.Labels(j.label, j.n, m.Cfg.Classes)
-		images, err = gen.Generate(m.G, gen.Noise(f.Seed, len(labels), m.Cfg.Latent), labels)
+		images, err = gen.Generate(g, gen.Noise(f.Seed, len(labels), m.Cfg.Latent), labels)
 		if j.label < 0 {
 			nrow = j.n // one class a row
 		}
