@@ -71,9 +71,10 @@ type Options struct {
 type Pictures interface {
 	// Samples draws the sample grid of iteration iter: SampleRows×
 	// SampleCols images, row r of class r, made by the generator in
-	// inference mode from noise that is fixed for the run (SampleNoise: it
-	// comes from the run's seed, not from its RNG, so sampling does not
-	// change training).
+	// inference mode (the moving average of it when the run keeps one:
+	// acgan.Trainer.Sampler) from noise that is fixed for the run
+	// (SampleNoise: it comes from the run's seed, not from its RNG, so
+	// sampling does not change training).
 	Samples(iter int, pix []float32) error
 	// Plot draws the records of the run so far.
 	Plot(records []Record) error
