@@ -81,10 +81,12 @@ func run(f *flags) error {
 		SampleEvery:     f.SampleEvery,
 		Checkpoint:      f.Checkpoint,
 		CheckpointEvery: f.CheckpointEvery,
-		Progress:        &train.Progress{Line: status.New(os.Stderr, cli.IsTerminal(os.Stderr), ""), Total: f.Iters},
 	}
+	line := status.New(os.Stderr, cli.IsTerminal(os.Stderr), "")
+	messages := line.WithPrefix("acgan-train: ")
+	opt.Progress = &train.Progress{Line: line, Messages: messages, Total: f.Iters}
 	if f.EvalEvery > 0 {
-		if opt.Judge, err = evaluation(f, opt.Progress.Line.WithPrefix("acgan-train: ")); err != nil {
+		if opt.Judge, err = evaluation(f, messages); err != nil {
 			return err
 		}
 	}
@@ -120,7 +122,7 @@ func run(f *flags) error {
 	go func() {
 		if _, ok := <-sigs; ok {
 			signal.Reset(os.Interrupt, syscall.SIGTERM)
-			opt.Progress.Printf("acgan-train: stopping after this iteration to write the model (interrupt again to quit without it)\n")
+			opt.Progress.Printf("stopping after this iteration to write the model (interrupt again to quit without it)\n")
 			stop <- struct{}{}
 		}
 	}()

@@ -15,6 +15,9 @@ import (
 type Progress struct {
 	Line  *status.Line // nil: nowhere
 	Total int          // the iteration the run ends at
+	// Messages, when not nil, is where Printf writes: the same status line
+	// with the tool's name before each message (status.Line.WithPrefix).
+	Messages *status.Line
 
 	eval *Eval // the last evaluation, kept on the live line
 }
@@ -40,6 +43,10 @@ func (p *Progress) Logged(r Record) {
 // Printf writes a message on a line of its own, after the live line if one
 // is shown (which is then drawn again by the next update).
 func (p *Progress) Printf(format string, args ...any) {
+	if p.Messages != nil {
+		p.Messages.Printf(format, args...)
+		return
+	}
 	p.Line.Printf(format, args...)
 }
 
