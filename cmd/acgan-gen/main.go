@@ -50,7 +50,7 @@ type flags struct {
 	Seed        uint64 `name:"seed" default:"1" placeholder:"N" help:"Seed of the noise."`
 	Interpolate string `name:"interpolate" placeholder:"A[,B]" help:"Write one row walking the latent space from digit A to digit B (or A to A)."`
 	NoEMA       bool   `name:"no-ema" help:"Generate with the trained generator, not the moving average of it the model holds (acgan-train -ema)."`
-	Output      string `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE (atomically) instead of stdout."`
+	Output      string `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 }
 
 // job is what the flags ask for.

@@ -87,9 +87,9 @@ type flags struct {
 	EMA       *float64 `name:"ema" placeholder:"DECAY" help:"Keep an exponential moving average of the generator with this decay (e.g. 0.999; below 1), saved in the model and used to generate (default 0: none)."`
 	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
 
-	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE (atomically) instead of stdout."`
+	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
-	Checkpoint      string `name:"checkpoint" placeholder:"FILE" help:"Write the model to FILE (atomically) every -checkpoint-every iterations."`
+	Checkpoint      string `name:"checkpoint" placeholder:"FILE" help:"Write the model to FILE (replaced whole or not at all) every -checkpoint-every iterations."`
 	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints (default 1000)."`
 	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (with -resume: kept up to the resumed iteration, then appended to)."`
 	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points (default 100)."`

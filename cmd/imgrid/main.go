@@ -58,7 +58,7 @@ const example = "mnist-fetch -n 64 | imgrid > grid.png"
 // flags are imgrid's command line.
 type flags struct {
 	cli.Common
-	Output    string  `name:"output" short:"o" placeholder:"FILE" help:"Write the PNG to FILE (atomically) instead of stdout."`
+	Output    string  `name:"output" short:"o" placeholder:"FILE" help:"Write the PNG to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	NRow      *int    `name:"nrow" placeholder:"K" help:"Images per row (default: the stream's nrow hint, which acgan-gen writes, else ceil(sqrt(N)), a square-ish grid)."`
 	Pad       int     `name:"pad" default:"2" help:"Padding in pixels around every image, outer border included."`
 	PadValue  float64 `name:"pad-value" default:"0" placeholder:"V" help:"Brightness of the padding, 0 (black) to 1 (white)."`

@@ -45,7 +45,7 @@ type flags struct {
 	cli.Common
 	Split    string   `name:"split" default:"train" enum:"train,test" help:"Which split: train (60000 digits) or test (10000)."`
 	N        int      `name:"n" short:"n" default:"0" placeholder:"N" help:"Write only the first N digits (0: all)."`
-	Output   string   `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE (atomically) instead of stdout."`
+	Output   string   `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	Dir      string   `name:"dir" placeholder:"DIR" env:"MNIST_DIR" help:"Folder holding the original .gz files, tried first."`
 	CacheDir string   `name:"cache-dir" placeholder:"DIR" help:"Cache folder (default: acgan/mnist in the user cache directory)."`
 	NoCache  bool     `name:"no-cache" help:"Neither read nor write the cache."`
