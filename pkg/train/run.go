@@ -21,9 +21,10 @@ import (
 	"acgan/pkg/modelfile"
 )
 
-// SampleRows and SampleCols shape the sample grid: row r shows class r.
+// SampleRows and SampleCols shape the sample grid: row r shows class r of
+// MNIST's classes, SampleCols images each.
 const (
-	SampleRows = 10
+	SampleRows = dataset.MNISTClasses
 	SampleCols = 10
 )
 
