@@ -8,8 +8,9 @@
 // steps done (counting this one). The ramp (1 + t)/(10 + t) is
 // TensorFlow's ExponentialMovingAverage with num_updates: early in a run
 // the average forgets G's random initial weights within a few steps
-// instead of ~1/(1 − decay) of them, and a short run averages over about
-// its last tenth. The average starts as a copy of G's initial weights.
+// instead of ~1/(1 − decay) of them, and until the ramp reaches decay
+// (t ≥ 8990 for 0.999) the average spans about the last (10 + t)/9
+// steps, a ninth of the run. The average starts as a copy of G's initial weights.
 //
 // Batch norm: the average's moving statistics are averaged the same way,
 // from G's moving statistics after the step (the statistics G's own
