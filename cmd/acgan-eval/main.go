@@ -2,7 +2,8 @@
 // judge, trained once on real MNIST and cached) reads N generated digits
 // of each class, and the tool reports how often they are read as the class
 // asked for, the Fréchet distance of their features to the real test
-// digits', and their diversity, beside the same figures for real digits.
+// digits', their precision and recall against the real test digits, and
+// their diversity, beside the same figures for real digits.
 //
 //	acgan-eval -m model.bin
 //	mnist-fetch -split test | acgan-eval -m model.bin -json
@@ -33,8 +34,14 @@ print, beside the same figures for real digits:
   accuracy   how often the judge reads a generated digit as the class asked
              for (overall, per class, and the 10×10 confusion matrix);
   Fréchet    the Fréchet distance between the judge's features of the
-             generated digits and of the real test digits (lower is better;
-             real training digits give the floor);
+             generated digits and of the real test digits, overall and per
+             class (lower is better; real training digits give the floor);
+  precision  the fraction of generated digits whose features fall inside
+             the real test digits' (a ball around each reaching its 3rd
+             nearest neighbour): fidelity;
+  recall     the fraction of real test digits inside the generated digits'
+             balls: coverage (mode collapse shows as low recall, beside high
+             precision when the few digits drawn look real);
   diversity  the mean feature distance between two digits of a class, over
              the real test digits' own (1 is as varied as real digits; mode
              collapse shows as a low number).
@@ -46,7 +53,8 @@ each images record says its split in its metadata. A split not on stdin
 (or everything, when stdin is a terminal or empty) is loaded from the MNIST
 sources as mnist-fetch does (-dir or $MNIST_DIR, the cache, the mirrors,
 the Go module proxy). The real training row uses the first -n digits of each
-class.
+class; precision and recall compare the first -n (at most 1000) digits of
+each class of every set.
 
 The judge is read from -judge FILE (default: acgan/judge-v1.tzst in the user
 cache folder, e.g. ~/.cache/acgan/judge-v1.tzst). If the file does not exist,

@@ -1,19 +1,24 @@
 // Package eval judges a class-conditional generator of MNIST digits: a
 // small classifier (the judge, pkg/judge) trained once on real MNIST reads
-// the generated digits, and three figures come out of its readings and of
+// the generated digits, and four figures come out of its readings and of
 // its penultimate-layer features:
 //
 //   - conditional accuracy: how often the judge reads a generated digit as
 //     the class it was asked for (overall, per class, confusion matrix);
 //   - the Fréchet distance between the features of the generated digits
-//     and of the real test digits (frechet.go), lower is better;
+//     and of the real test digits (frechet.go), overall and per class,
+//     lower is better;
+//   - precision and recall (manifold.go): the fraction of generated digits
+//     inside the k-NN manifold of the real test digits' features
+//     (fidelity), and of real test digits inside the generated digits'
+//     manifold (coverage), overall and per class;
 //   - diversity: the mean pairwise feature distance within each class
 //     (judge.ClassDistances), as a ratio of the real test digits' own.
 //
 // The same figures for real training digits are the reference line: the
 // Fréchet distance of real training digits to the test digits is the
-// floor a perfect generator would reach. docs/eval.md explains each
-// number.
+// floor a perfect generator would reach, and their precision and recall
+// what real digits score. docs/eval.md explains each number.
 //
 // Typical use:
 //
@@ -48,6 +53,20 @@ type Row struct {
 	// Frechet is the Fréchet distance of the features to the real test
 	// digits' (NaN when not computed, e.g. for the test digits themselves).
 	Frechet float64 `json:"frechet"`
+	// ClassFrechet[c] is the Fréchet distance of the features of the
+	// digits of class c to the real test digits of class c (NaN when not
+	// computed).
+	ClassFrechet []float64 `json:"class_frechet"`
+	// Precision is the fraction of the digits inside the k-NN manifold of
+	// the real test digits' features, Recall the fraction of the real test
+	// digits inside the digits' manifold (see PrecisionRecall; NaN when
+	// not computed).
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	// ClassPrecision[c] and ClassRecall[c] compare the digits of class c
+	// with the real test digits of class c.
+	ClassPrecision []float64 `json:"class_precision"`
+	ClassRecall    []float64 `json:"class_recall"`
 	// Diversity is the mean over classes of ClassDiversity.
 	Diversity float64 `json:"diversity"`
 	// ClassDiversity[c] is ClassDistance[c] over the test digits' own.
@@ -62,6 +81,9 @@ type Row struct {
 type Reference struct {
 	Judge *judge.Judge
 	Stats *judge.TestStats
+	// Sample holds the test digits' features for the per-class Fréchet
+	// distances, precision and recall; without it (nil) those are NaN.
+	Sample *TestSample
 	// Test is the row of the test digits themselves: the judge's accuracy
 	// on them, diversity 1 by definition, no Fréchet distance (NaN).
 	Test Row
@@ -78,7 +100,26 @@ func NewReference(j *judge.Judge, s *judge.TestStats) *Reference {
 		ref.Test.ClassDiversity[c] = 1
 	}
 	ref.Test.Diversity = 1
+	ref.Test.setUncompared()
 	return ref
+}
+
+// setUncompared sets the figures that compare the row's digits with the
+// test sample to NaN.
+func (row *Row) setUncompared() {
+	row.ClassFrechet = nans(judge.Classes)
+	row.Precision, row.Recall = math.NaN(), math.NaN()
+	row.ClassPrecision = nans(judge.Classes)
+	row.ClassRecall = nans(judge.Classes)
+}
+
+// nans returns n NaNs.
+func nans(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = math.NaN()
+	}
+	return x
 }
 
 // Score returns the figures of a set of digits: images [n, 1, 28, 28] in
@@ -119,6 +160,18 @@ func (r *Reference) Score(images []float32, labels []int) (Row, error) {
 	if k > 0 {
 		row.Diversity = sum / float64(k)
 	}
+	if r.Sample == nil {
+		row.setUncompared()
+		return row, nil
+	}
+	gs, err := ClassGaussians(feats, labels, judge.Features)
+	if err != nil {
+		return Row{}, err
+	}
+	if row.ClassFrechet, err = ClassFrechet(gs, r.Sample.ClassGauss); err != nil {
+		return Row{}, err
+	}
+	row.Precision, row.Recall, row.ClassPrecision, row.ClassRecall = r.Sample.coverage(feats, labels)
 	return row, nil
 }
 
@@ -162,11 +215,11 @@ func Generate(g Generator, latent, perClass int, seed uint64) ([]float32, []int,
 	return generate(context.Background(), g, latent, perClass, seed)
 }
 
-// generate is Generate, stopping with ctx's error when ctx is cancelled.
 // noiseStream is the PCG stream of the evaluation's noise; its state is the
 // seed.
 const noiseStream = 0x6576616c // "eval"
 
+// generate is Generate, stopping with ctx's error when ctx is cancelled.
 func generate(ctx context.Context, g Generator, latent, perClass int, seed uint64) ([]float32, []int, error) {
 	if latent < 1 {
 		return nil, nil, fmt.Errorf("eval: latent size %d", latent)

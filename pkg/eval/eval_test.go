@@ -227,8 +227,22 @@ func TestEvaluate(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, js.String())
 	}
-	if rt := back["real_test"].(map[string]any); rt["frechet"] != nil || rt["diversity"] != 1.0 {
-		t.Errorf("real_test in JSON: frechet %v diversity %v", rt["frechet"], rt["diversity"])
+	if rt := back["real_test"].(map[string]any); rt["frechet"] != nil || rt["diversity"] != 1.0 || rt["precision"] != nil || rt["recall"] != nil {
+		t.Errorf("real_test in JSON: frechet %v diversity %v precision %v recall %v", rt["frechet"], rt["diversity"], rt["precision"], rt["recall"])
+	}
+	for _, name := range []string{"generated", "real_train"} {
+		r := back[name].(map[string]any)
+		if _, ok := r["precision"].(float64); !ok {
+			t.Errorf("%s.precision in JSON: %v, want a number", name, r["precision"])
+		}
+		if _, ok := r["recall"].(float64); !ok {
+			t.Errorf("%s.recall in JSON: %v, want a number", name, r["recall"])
+		}
+		for _, key := range []string{"class_frechet", "class_precision", "class_recall"} {
+			if a, ok := r[key].([]any); !ok || len(a) != judge.Classes {
+				t.Errorf("%s.%s in JSON: %v, want %d figures", name, key, r[key], judge.Classes)
+			}
+		}
 	}
 }
 
@@ -247,5 +261,78 @@ func TestQuick(t *testing.T) {
 	b, _ := json.Marshal(f)
 	if !strings.Contains(string(b), `"eval_acc":`) || !strings.Contains(f.String(), "eval acc ") {
 		t.Errorf("%s / %s", b, f)
+	}
+}
+
+func TestScoreSample(t *testing.T) {
+	j, train, test := fixtureJudge(t)
+	ref := NewReference(j, j.Test)
+	// Without the test digits themselves: no precision, recall or
+	// per-class Fréchet distance.
+	row, err := ref.Score(train.Images, train.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(row.Precision) || !math.IsNaN(row.Recall) || !math.IsNaN(row.ClassFrechet[0]) || !math.IsNaN(row.ClassRecall[0]) {
+		t.Errorf("without a sample: precision %v, recall %v, class Fréchet %v", row.Precision, row.Recall, row.ClassFrechet)
+	}
+	testFeats, _, err := j.Read(test.Images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Sample, err = NewTestSample(testFeats, test.Labels, 20); err != nil {
+		t.Fatal(err)
+	}
+	// The test digits against themselves: all inside, Fréchet 0; class 8
+	// has two test digits, too few for a third neighbour.
+	self, err := ref.Score(test.Images, test.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if self.Precision != 1 || self.Recall != 1 {
+		t.Errorf("test digits against themselves: precision %v, recall %v", self.Precision, self.Recall)
+	}
+	for c := range judge.Classes {
+		n := 0
+		for _, l := range test.Labels {
+			if l == c {
+				n++
+			}
+		}
+		p, r, fd := self.ClassPrecision[c], self.ClassRecall[c], self.ClassFrechet[c]
+		if n > Neighbours && (p != 1 || r != 1) || n <= Neighbours && !(math.IsNaN(p) && math.IsNaN(r)) {
+			t.Errorf("class %d (%d test digits) against itself: precision %v, recall %v", c, n, p, r)
+		}
+		if n >= 2 && !(fd < 1e-9) || n < 2 && !math.IsNaN(fd) {
+			t.Errorf("class %d (%d test digits) against itself: Fréchet %v", c, n, fd)
+		}
+	}
+	// One training 7 for every class, a collapse onto a real digit: the 7s
+	// lie among the real 7s (high precision), but no test digit lies in a
+	// ball of radius 0 (no recall, overall or for the 7s).
+	seven := -1
+	for i, c := range train.Labels {
+		if c == 7 {
+			seven = i
+			break
+		}
+	}
+	same, err := ref.Generated(sameDigit{train.Images[seven*judge.Pixels : (seven+1)*judge.Pixels]}, 100, 20, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("same digit: precision %v, recall %v, 7s: %v, %v", same.Precision, same.Recall, same.ClassPrecision[7], same.ClassRecall[7])
+	if same.Recall != 0 || same.ClassRecall[7] != 0 || !(same.ClassPrecision[7] > 0.5) {
+		t.Errorf("same digit: recall %v, of the 7s %v, precision of the 7s %v; want 0, 0 and high", same.Recall, same.ClassRecall[7], same.ClassPrecision[7])
+	}
+	// Real training digits of the class asked for cover much of the test
+	// digits.
+	good, err := ref.Generated(&realDigits{d: train}, 100, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("real digits: precision %v, recall %v", good.Precision, good.Recall)
+	if !(good.Precision > 0.5 && good.Recall > 0.5) {
+		t.Errorf("real digits: precision %v, recall %v; want both above 0.5", good.Precision, good.Recall)
 	}
 }

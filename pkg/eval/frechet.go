@@ -100,3 +100,45 @@ func sqrtSym(a *mat.SymDense) (*mat.SymDense, error) {
 	out.SymOuterK(1, vs)
 	return out, nil
 }
+
+// ClassGaussians returns the Gaussian of the feature vectors (feats
+// [n, d]) of each class (labels [n], in [0, judge.Classes)): nil for a
+// class of fewer than two vectors.
+func ClassGaussians(feats []float64, labels []int, d int) ([]*judge.Gaussian, error) {
+	if d < 1 || len(feats) != len(labels)*d {
+		return nil, fmt.Errorf("eval: %d feature values for %d labels of %d-vectors", len(feats), len(labels), d)
+	}
+	out := make([]*judge.Gaussian, judge.Classes)
+	for c, idx := range classRows(labels, -1) {
+		if len(idx) < 2 {
+			continue
+		}
+		g, err := judge.FitGaussian(gather(feats, d, idx), d)
+		if err != nil {
+			return nil, err
+		}
+		out[c] = g
+	}
+	return out, nil
+}
+
+// ClassFrechet returns the Fréchet distance between a[c] and b[c] for each
+// class c: NaN where either is nil.
+func ClassFrechet(a, b []*judge.Gaussian) ([]float64, error) {
+	if len(a) != len(b) {
+		return nil, fmt.Errorf("eval: per-class Fréchet distances of %d and %d classes", len(a), len(b))
+	}
+	out := make([]float64, len(a))
+	for c := range out {
+		out[c] = math.NaN()
+		if a[c] == nil || b[c] == nil {
+			continue
+		}
+		fd, err := Frechet(a[c], b[c])
+		if err != nil {
+			return nil, fmt.Errorf("class %d: %w", c, err)
+		}
+		out[c] = fd
+	}
+	return out, nil
+}

@@ -130,3 +130,40 @@ func TestFrechetKnown(t *testing.T) {
 		t.Error("dimensions 1 and 3: no error")
 	}
 }
+
+func TestClassFrechet(t *testing.T) {
+	// 1-D features. Class 0: {0, 2} (mean 1, variance 2) against {1, 5}
+	// (mean 3, variance 8): (3−1)² + (√8 − √2)² = 4 + 2 = 6. Class 1:
+	// {1, 1, 4} (mean 2, variance 3) against {2, 2, 2} (variance 0):
+	// 0 + (√3 − 0)² = 3. Class 2 has one vector on one side, class 3 none
+	// on the other: no distance.
+	a, err := ClassGaussians([]float64{0, 1, 2, 1, 4, 7}, []int{0, 1, 0, 1, 1, 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ClassGaussians([]float64{5, 2, 2, 1, 2, 9, 8, 3}, []int{0, 1, 1, 0, 1, 2, 2, 3}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a[2] != nil || a[3] != nil || b[2] == nil || b[3] != nil {
+		t.Errorf("Gaussians of classes with fewer than two vectors: %v %v, %v %v", a[2], a[3], b[2], b[3])
+	}
+	fd, err := ClassFrechet(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fd) != judge.Classes || math.Abs(fd[0]-6) > 1e-12 || math.Abs(fd[1]-3) > 1e-12 {
+		t.Errorf("per-class Fréchet %v, want 6 and 3 first", fd)
+	}
+	for c := 2; c < judge.Classes; c++ {
+		if !math.IsNaN(fd[c]) {
+			t.Errorf("class %d: %v, want NaN", c, fd[c])
+		}
+	}
+	if _, err := ClassGaussians([]float64{1, 2, 3}, []int{0, 1}, 1); err == nil {
+		t.Error("3 values for 2 labels: no error")
+	}
+	if _, err := ClassFrechet(a, b[:3]); err == nil {
+		t.Error("10 and 3 classes: no error")
+	}
+}

@@ -64,10 +64,17 @@ func (r Row) MarshalJSON() ([]byte, error) {
 		ClassAccuracy  []jnum  `json:"class_accuracy"`
 		Confusion      [][]int `json:"confusion"`
 		Frechet        jnum    `json:"frechet"`
+		ClassFrechet   []jnum  `json:"class_frechet"`
+		Precision      jnum    `json:"precision"`
+		ClassPrecision []jnum  `json:"class_precision"`
+		Recall         jnum    `json:"recall"`
+		ClassRecall    []jnum  `json:"class_recall"`
 		Diversity      jnum    `json:"diversity"`
 		ClassDiversity []jnum  `json:"class_diversity"`
 		ClassDistance  []jnum  `json:"class_distance"`
-	}{r.Digits, jnum(r.Accuracy), jnums(r.ClassAccuracy), r.Confusion, jnum(r.Frechet),
+	}{r.Digits, jnum(r.Accuracy), jnums(r.ClassAccuracy), r.Confusion,
+		jnum(r.Frechet), jnums(r.ClassFrechet),
+		jnum(r.Precision), jnums(r.ClassPrecision), jnum(r.Recall), jnums(r.ClassRecall),
 		jnum(r.Diversity), jnums(r.ClassDiversity), jnums(r.ClassDistance)})
 }
 
@@ -113,28 +120,37 @@ func fixed(x float64, d int) string {
 //	model.bin: fakeclass, 14000 iterations; 1000 digits per class, seed 1
 //	judge: ~/.cache/acgan/judge-v1.tzst (99.2% on the MNIST test digits)
 //
-//	                digits  accuracy  Fréchet  diversity
-//	generated        10000     93.4%    12.31       0.87
-//	real train       10000     99.9%     0.85       1.01   <- the floor
-//	real test        10000     99.2%        -       1.00
+//	              digits  accuracy   Fréchet precision    recall  diversity
+//	generated      10000     93.4%     12.31      0.87      0.52       0.87
+//	real train     10000     99.9%      0.85      0.79      0.80       1.01   <- the floor
+//	real test      10000     99.2%         -         -         -       1.00
 //	...
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, %d iterations; %d digits per class, seed %d\n", r.Model, r.Objective, r.Iteration, r.PerClass, r.Seed)
 	fmt.Fprintf(&b, "judge: %s (%s on the MNIST test digits)\n\n", r.JudgePath, pct(r.JudgeTestAccuracy))
-	fmt.Fprintf(&b, "%-12s %7s %9s %9s %10s\n", "", "digits", "accuracy", "Fréchet", "diversity")
+	fmt.Fprintf(&b, "%-12s %7s %9s %9s %9s %9s %10s\n", "", "digits", "accuracy", "Fréchet", "precision", "recall", "diversity")
 	for _, x := range []struct {
 		name string
 		row  *Row
 		note string
 	}{{"generated", &r.Generated, ""}, {"real train", &r.RealTrain, "   <- the floor"}, {"real test", &r.RealTest, ""}} {
-		fmt.Fprintf(&b, "%-12s %7d %9s %9s %10s%s\n", x.name, x.row.Digits, pct(x.row.Accuracy), fixed(x.row.Frechet, 2), fixed(x.row.Diversity, 2), x.note)
+		fmt.Fprintf(&b, "%-12s %7d %9s %9s %9s %9s %10s%s\n", x.name, x.row.Digits, pct(x.row.Accuracy), fixed(x.row.Frechet, 2),
+			fixed(x.row.Precision, 2), fixed(x.row.Recall, 2), fixed(x.row.Diversity, 2), x.note)
 	}
 	b.WriteString("\nper class       accuracy                    diversity\n")
 	fmt.Fprintf(&b, "%-7s %10s %10s %10s %10s %10s\n", "class", "generated", "real train", "real test", "generated", "real train")
 	for c := 0; c < judge.Classes; c++ {
 		fmt.Fprintf(&b, "%-7d %10s %10s %10s %10s %10s\n", c, pct(r.Generated.ClassAccuracy[c]), pct(r.RealTrain.ClassAccuracy[c]),
 			pct(r.RealTest.ClassAccuracy[c]), fixed(r.Generated.ClassDiversity[c], 2), fixed(r.RealTrain.ClassDiversity[c], 2))
+	}
+	b.WriteString("\nper class      Fréchet              precision              recall\n")
+	fmt.Fprintf(&b, "%-7s %10s %10s %10s %10s %10s %10s\n", "class", "generated", "real train", "generated", "real train", "generated", "real train")
+	for c := 0; c < judge.Classes; c++ {
+		fmt.Fprintf(&b, "%-7d %10s %10s %10s %10s %10s %10s\n", c,
+			fixed(r.Generated.ClassFrechet[c], 2), fixed(r.RealTrain.ClassFrechet[c], 2),
+			fixed(r.Generated.ClassPrecision[c], 2), fixed(r.RealTrain.ClassPrecision[c], 2),
+			fixed(r.Generated.ClassRecall[c], 2), fixed(r.RealTrain.ClassRecall[c], 2))
 	}
 	b.WriteString("\nconfusion of the generated digits (row: class asked for, column: class the judge reads)\n")
 	b.WriteString("     ")

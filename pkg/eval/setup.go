@@ -59,9 +59,9 @@ type Options struct {
 	Seed      uint64 // seed of the generated noise
 	JudgePath string // the judge file (see OpenJudge)
 	// Real holds the real digits the user supplied, by split ("train",
-	// "test"; see ReadReal). Without test digits, the statistics of the
-	// MNIST test digits kept in the judge file are used; without training
-	// digits, they are loaded from Fetcher.
+	// "test"; see ReadReal). A split not given is loaded from Fetcher;
+	// without test digits, the statistics of the MNIST test digits kept in
+	// the judge file give the overall Fréchet distance and the test row.
 	Real    map[string]*judge.Digits
 	Fetcher *mnist.Fetcher
 	// Status shows the slow work (training the judge, downloading MNIST)
@@ -78,14 +78,6 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 	if err != nil {
 		return nil, err
 	}
-	// The test digits' statistics: the judge file's, unless other test
-	// digits were given.
-	stats := j.Test
-	if test := opt.Real[mnist.Test]; test != nil {
-		if stats, err = j.Stats(test); err != nil {
-			return nil, fmt.Errorf("real test digits: %w", err)
-		}
-	}
 	// The first PerClass training digits of each class.
 	var sub *judge.Digits
 	if train := opt.Real[mnist.Train]; train != nil {
@@ -97,7 +89,29 @@ func Evaluate(ctx context.Context, g Generator, latent int, opt Options) (*Repor
 		}
 		sub = firstPerClass(ds, opt.PerClass)
 	}
+	// The test digits: their statistics are the judge file's, unless
+	// other test digits were given; the per-class Fréchet distances,
+	// precision and recall need the digits themselves.
+	stats := j.Test
+	test := opt.Real[mnist.Test]
+	if test == nil {
+		if test, err = LoadDigits(ctx, opt.Fetcher, mnist.Test); err != nil {
+			return nil, fmt.Errorf("real test digits: %w", err)
+		}
+	}
+	feats, read, err := j.Read(test.Images)
+	if err != nil {
+		return nil, fmt.Errorf("real test digits: %w", err)
+	}
+	if opt.Real[mnist.Test] != nil {
+		if stats, err = judge.StatsOf(feats, test.Labels, read); err != nil {
+			return nil, fmt.Errorf("real test digits: %w", err)
+		}
+	}
 	ref := NewReference(j, stats)
+	if ref.Sample, err = NewTestSample(feats, test.Labels, opt.PerClass); err != nil {
+		return nil, fmt.Errorf("real test digits: %w", err)
+	}
 	images, labels, err := generate(ctx, g, latent, opt.PerClass, opt.Seed)
 	if err != nil {
 		return nil, err
