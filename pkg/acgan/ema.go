@@ -10,12 +10,15 @@
 // the average forgets G's random initial weights within a few steps
 // instead of ~1/(1 − decay) of them, and until the ramp reaches decay
 // (t ≥ 8990 for 0.999) the average spans about the last (10 + t)/9
-// steps, a ninth of the run. The average starts as a copy of G's initial weights.
+// steps, a ninth of the run. The average starts as a copy of G's initial
+// weights.
 //
 // Batch norm: the average's moving statistics are averaged the same way,
 // from G's moving statistics after the step (the statistics G's own
 // inference uses), so that each layer's statistics describe the same
-// stretch of the run as the weights before it.
+// stretch of the run as the weights before it. Copying G's statistics
+// and recomputing them with the averaged weights were measured against
+// this and did no better (docs/model.md).
 //
 // The averaged generator is what images are made with (Trainer.Sampler);
 // it is never trained, and G alone makes the images of training steps.
