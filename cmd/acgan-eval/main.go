@@ -73,6 +73,7 @@ type flags struct {
 	Offline bool   `name:"offline" help:"Load MNIST only from -dir and the cache, no network."`
 	Sums    string `name:"sums" placeholder:"FILE" help:"Verify MNIST files against the SHA-256 sums in FILE (e.g. testdata/mnist/SHA256SUMS); needs -judge FILE."`
 	Threads int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
+	NoEMA   bool   `name:"no-ema" help:"Judge the trained generator, not the moving average of it that a model trained with acgan-train -ema holds (and judges by default)."`
 }
 
 // Validate checks the flags (kong calls it after parsing).
@@ -126,7 +127,11 @@ func run(ctx context.Context, f *flags) error {
 	if err != nil {
 		return err
 	}
-	rep, err := eval.Evaluate(ctx, m.G, m.Cfg.Latent, eval.Options{
+	g := m.Sampler() // the average, if the model keeps one
+	if f.NoEMA {
+		g = m.G
+	}
+	rep, err := eval.Evaluate(ctx, g, m.Cfg.Latent, eval.Options{
 		PerClass: f.N, Seed: f.Seed, JudgePath: judgePath, Real: real,
 		Fetcher: mnist.New(cfg), Status: line,
 	})
