@@ -73,7 +73,7 @@ type flags struct {
 	Offline bool   `name:"offline" help:"Load MNIST only from -dir and the cache, no network."`
 	Sums    string `name:"sums" placeholder:"FILE" help:"Verify MNIST files against the SHA-256 sums in FILE (e.g. testdata/mnist/SHA256SUMS); needs -judge FILE."`
 	Threads int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
-	NoEMA   bool   `name:"no-ema" help:"Judge the trained generator, not the moving average of it that a model trained with acgan-train -ema holds (and judges by default)."`
+	NoEMA   bool   `name:"no-ema" help:"Judge the trained generator instead of the moving average of it (acgan-train -ema) that is judged when the model holds one."`
 }
 
 // Validate checks the flags (kong calls it after parsing).
