@@ -166,32 +166,46 @@ func BenchmarkIteration(b *testing.B) {
 		b.Run(fmt.Sprintf("batch%d", B), func(b *testing.B) {
 			cfg := DefaultConfig()
 			cfg.Batch = B
-			tr, err := NewTrainer(cfg, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			x, y := fakeBatch(rand.New(rand.NewPCG(2, 2)), B)
-			for i := 0; i < warmup; i++ { // size the buffers, warm the caches
-				if _, err := tr.Step(x, y); err != nil {
-					b.Fatal(err)
-				}
-			}
-			ts := make([]time.Duration, b.N)
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := cputime.Process()
-			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				if _, err := tr.Step(x, y); err != nil {
-					b.Fatal(err)
-				}
-				ts[i] = time.Since(t0)
-			}
-			reportCPU(b, cpu)
-			report(b, iterationFlops(B))
-			reportSpread(b, ts)
+			benchIteration(b, cfg)
 		})
 	}
+}
+
+// BenchmarkIterationTAC is BenchmarkIteration/batch32 with objective tac
+// and an average of the generator: what the twin head and the average
+// add. Its GFLOP/s count the default model's FLOPs.
+func BenchmarkIterationTAC(b *testing.B) {
+	useBenchKernel(b)
+	cfg := DefaultConfig()
+	cfg.Objective, cfg.TACWeight, cfg.EMA = TAC, 1, 0.999
+	benchIteration(b, cfg)
+}
+
+func benchIteration(b *testing.B, cfg Config) {
+	tr, err := NewTrainer(cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, y := fakeBatch(rand.New(rand.NewPCG(2, 2)), cfg.Batch)
+	for i := 0; i < warmup; i++ { // size the buffers, warm the caches
+		if _, err := tr.Step(x, y); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ts := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := tr.Step(x, y); err != nil {
+			b.Fatal(err)
+		}
+		ts[i] = time.Since(t0)
+	}
+	reportCPU(b, cpu)
+	report(b, iterationFlops(cfg.Batch))
+	reportSpread(b, ts)
 }
 
 func BenchmarkGenerate100(b *testing.B) {
