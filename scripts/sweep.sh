@@ -7,8 +7,8 @@
 #                    [-threads T] [-out DIR] [-hosts FILE] [-- PARALLEL-OPTIONS...]
 #
 # A run is named by a word of -runs: an objective (fakeclass, paper, tac), or
-# an objective with acgan-train flags after colons, e.g.
-# "tac:-tac-weight:0.5" or "tac:-ema:0.999". Each run r and seed s writes
+# an objective with acgan-train flags after commas, e.g.
+# "tac,-tac-weight,0.5" or "tac,-ema,0.999". Each run r and seed s writes
 # DIR/r-sS.bin (the model), .json (acgan-eval -json), .log (its stderr); the
 # table goes to DIR/table.md and stdout. A run whose .json exists is not run
 # again, so an interrupted study resumes where it stopped.
@@ -55,11 +55,10 @@ mkdir -p "$out"
 one() {
   local run=$1 seed=$2
   local name="$run-s$seed"
-  name=${name//:/_}
   [[ -s "$out/$name.json" ]] && return 0
   mkdir -p "$out"
   local flags=()
-  IFS=: read -r -a flags <<< "$run"
+  IFS=, read -r -a flags <<< "$run"
   local objective=${flags[0]}
   flags=("${flags[@]:1}")
   acgan-train -objective "$objective" "${flags[@]}" -seed "$seed" -iters "$iters" -threads "$threads" \
@@ -74,10 +73,9 @@ read -r -a runlist <<< "$runs"
 read -r -a seedlist <<< "$seeds"
 remote=()
 if [[ -n "$hosts" ]]; then
-  # The job's files, named as one() names them (colons become underscores).
-  job="$out/{1= s/:/_/g =}-s{2}"
+  job="$out/{1}-s{2}" # the job's files, named as one() names them
   remote=(--sshloginfile "$hosts" --env one --env out --env iters --env threads
-    --basefile "$out/train.tzst" --workdir ... --cleanup
+    --basefile "$out/train.tzst" --cleanup
     --return "$job.bin" --return "$job.json" --return "$job.jsonl" --return "$job.log")
 fi
 parallel --jobs "$jobs" --halt never --line-buffer "${remote[@]}" "$@" one {1} {2} ::: "${runlist[@]}" ::: "${seedlist[@]}"
