@@ -206,13 +206,9 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 
 	// Noise and the labels asked for, then the generated batch.
 	t.noise = grow(t.noise, B*L)
-	for i := range t.noise {
-		t.noise[i] = float32(t.R.NormFloat64())
-	}
+	Noise(t.R, t.noise)
 	t.sampled = growInts(t.sampled, B)
-	for i := range t.sampled {
-		t.sampled[i] = t.R.IntN(C)
-	}
+	Classes(t.R, t.sampled, C)
 	t.gen = grow(t.gen, B*ImageSize)
 	copy(t.gen, t.G.Forward(t.noise, t.sampled, false))
 
