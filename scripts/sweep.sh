@@ -9,7 +9,8 @@
 # A run is named by a word of -runs: an objective (fakeclass, paper, tac), or
 # an objective with acgan-train flags after commas, e.g.
 # "tac,-tac-weight,0.5" or "tac,-ema,0.999". Each run r and seed s writes
-# DIR/r-sS.bin (the model), .json (acgan-eval -json), .log (its stderr); the
+# DIR/r-sS.bin (the model; commas in r become underscores), .json
+# (acgan-eval -json), .jsonl (acgan-train -log), .log (stderr); the
 # table goes to DIR/table.md and stdout. A run whose .json exists is not run
 # again, so an interrupted study resumes where it stopped.
 #
@@ -54,7 +55,7 @@ mkdir -p "$out"
 # one RUN SEED: train and judge one combination (skipped when done).
 one() {
   local run=$1 seed=$2
-  local name="$run-s$seed"
+  local name="${run//,/_}-s$seed"
   [[ -s "$out/$name.json" ]] && return 0
   mkdir -p "$out"
   local flags=()
@@ -73,7 +74,7 @@ read -r -a runlist <<< "$runs"
 read -r -a seedlist <<< "$seeds"
 remote=()
 if [[ -n "$hosts" ]]; then
-  job="$out/{1}-s{2}" # the job's files, named as one() names them
+  job="$out/{=1 s/,/_/g =}-s{2}" # the job's files, named as one() names them
   remote=(--sshloginfile "$hosts" --env one --env out --env iters --env threads
     --basefile "$out/train.tzst" --cleanup
     --return "$job.bin" --return "$job.json" --return "$job.jsonl" --return "$job.log")
