@@ -1,7 +1,7 @@
 // The committed model files in testdata/models are made here, by real
 // code:
 //
-//	go test ./pkg/modelfile -run 'TestFixtures|TestFormat1Fixture' -update-fixtures
+//	go test ./pkg/modelfile -run 'TestFixtures|TestFormat1Fixture' -update
 //
 // Without the flag, the tests check that the committed files are what this
 // code makes. The bad model files (used by the golden test of acgan-gen)
@@ -27,7 +27,7 @@ import (
 	"acgan/pkg/tensor"
 )
 
-var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/models from the code that makes them")
+var update = flag.Bool("update", false, "rewrite testdata/models from the code that makes them")
 
 const fixtureDir = "../../testdata/models"
 
@@ -57,7 +57,7 @@ func TestFixtures(t *testing.T) {
 	}
 	for _, f := range files {
 		path := filepath.Join(fixtureDir, f.name)
-		if *updateFixtures {
+		if *update {
 			if err := os.WriteFile(path, f.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -65,10 +65,10 @@ func TestFixtures(t *testing.T) {
 		}
 		got, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (make it with -update-fixtures)", err)
+			t.Fatalf("%v (make it with -update)", err)
 		}
 		if !bytes.Equal(got, f.data) {
-			t.Errorf("%s is not what this code makes; rerun with -update-fixtures", path)
+			t.Errorf("%s is not what this code makes; rerun with -update", path)
 		}
 		if _, err := LoadFile(path); err == nil || !strings.Contains(err.Error(), f.want) {
 			t.Errorf("%s: got %v, want %q", path, err, f.want)
@@ -89,6 +89,9 @@ func format1Model(t *testing.T) *Model {
 		t.Fatal(err)
 	}
 	pattern := []float32{0.9, -0.3, 0.5, -1, 0.1, 0.7, -0.6, 0.2, -0.8, 0.4, 1, -0.1, 0.6, -0.5, 0.3, -0.9, 0}
+	// The products are rounded by float32(...) before the sums, so that no
+	// platform fuses them into one multiply-add (arm64 does where it may)
+	// and every platform writes the same bytes.
 	fill := func(k int, data []float32, f func(p float32) float32) {
 		for i := range data {
 			data[i] = f(pattern[(i+k)%len(pattern)])
@@ -97,7 +100,7 @@ func format1Model(t *testing.T) *Model {
 	for k, p := range m.Params() {
 		switch {
 		case strings.HasSuffix(p.Name, ".gamma"):
-			fill(k, p.W, func(v float32) float32 { return 1 + 0.2*v })
+			fill(k, p.W, func(v float32) float32 { return 1 + float32(0.2*v) })
 		case len(p.Shape) == 1:
 			fill(k, p.W, func(v float32) float32 { return 0.1 * v })
 		default:
@@ -107,7 +110,7 @@ func format1Model(t *testing.T) *Model {
 	}
 	for k, s := range m.States() {
 		if s.NonNegative {
-			fill(k, s.Data, func(v float32) float32 { return 0.5 + v*v })
+			fill(k, s.Data, func(v float32) float32 { return 0.5 + float32(v*v) })
 		} else {
 			fill(k, s.Data, func(v float32) float32 { return 0.1 * v })
 		}
@@ -131,7 +134,7 @@ func TestFormat1Fixture(t *testing.T) {
 	modelPath := filepath.Join(fixtureDir, "format1-paper.bin")
 	imagesPath := filepath.Join(fixtureDir, "format1-paper-images.tzst")
 	made := format1Model(t)
-	if *updateFixtures {
+	if *update {
 		var ib bytes.Buffer
 		img := tensor.NewFloat32("images", []int{4, acgan.ImageC, acgan.ImageH, acgan.ImageW}, format1Images(t, made))
 		if err := tensor.WriteAll(&ib, img); err != nil {
@@ -146,7 +149,7 @@ func TestFormat1Fixture(t *testing.T) {
 	}
 	file, err := os.ReadFile(modelPath)
 	if err != nil {
-		t.Fatalf("%v (make it with -update-fixtures)", err)
+		t.Fatalf("%v (make it with -update)", err)
 	}
 	if !bytes.Equal(file, save(t, made)) {
 		t.Errorf("%s is not what this code writes for the same model", modelPath)
