@@ -9,7 +9,7 @@
 // The dump's files are copied, as they are, into testdata/parity so the
 // test runs on a fresh clone. To refresh them from the shared reference:
 //
-//	go test ./pkg/acgan -run TestParity -update-parity
+//	go test ./pkg/acgan -run TestParity -update
 //
 // (reads ../../../shared/reference/acgan-parity relative to this package,
 // i.e. ../shared/reference/acgan-parity from the repository root, or the
@@ -34,8 +34,8 @@ import (
 )
 
 var (
-	updateParity = flag.Bool("update-parity", false, "copy the reference dump into testdata/parity")
-	paritySrc    = flag.String("parity-src", "../../../shared/reference/acgan-parity", "the reference dump for -update-parity")
+	update    = flag.Bool("update", false, "copy the reference dump into testdata/parity")
+	paritySrc = flag.String("parity-src", "../../../shared/reference/acgan-parity", "the reference dump for -update")
 )
 
 const parityDir = "testdata/parity"
@@ -101,7 +101,7 @@ type dump struct {
 func loadDump(t *testing.T) *dump {
 	b, err := os.ReadFile(filepath.Join(parityDir, "manifest.json"))
 	if err != nil {
-		t.Fatalf("parity data missing (%v); run: go test ./pkg/acgan -run TestParity -update-parity", err)
+		t.Fatalf("parity data missing (%v); run: go test ./pkg/acgan -run TestParity -update", err)
 	}
 	d := &dump{t: t, arr: map[string]*npyArray{}, used: map[string]bool{}, worst: map[string]float64{}}
 	if err := json.Unmarshal(b, &d.m); err != nil {
@@ -211,7 +211,7 @@ func probs(v, l []float32, K int) (pv, pl []float32) {
 
 // TestParity runs the parity check with the GEMM kernel in use.
 func TestParity(t *testing.T) {
-	if *updateParity {
+	if *update {
 		copyDump(t)
 	}
 	runParity(t, tolOut, tolGrad)
