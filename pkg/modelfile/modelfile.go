@@ -369,19 +369,6 @@ var ErrNonFinite = errors.New("not finite")
 // value in a tensor that must hold none (a variance, a second moment).
 var ErrNegative = errors.New("negative")
 
-// negative is the error about a negative value v at index i of tensor name.
-type negative struct {
-	name string
-	v    float32
-	i    int
-}
-
-func (e *negative) Error() string {
-	return fmt.Sprintf("tensor %q holds %v at index %d, but a variance is never negative", e.name, e.v, e.i)
-}
-
-func (e *negative) Unwrap() error { return ErrNegative }
-
 // usableState reports the first NaN or infinity in the tensor name's data,
 // and, when nonNeg is set, its first negative value.
 func usableState(name string, data []float32, nonNeg bool) error {
@@ -391,31 +378,34 @@ func usableState(name string, data []float32, nonNeg bool) error {
 	if nonNeg {
 		for i, v := range data {
 			if v < 0 {
-				return &negative{name, v, i}
+				return &badValue{name, v, i, ", but a variance is never negative", ErrNegative}
 			}
 		}
 	}
 	return nil
 }
 
-// nonFinite is the error about a NaN or infinity v at index i of tensor name.
-type nonFinite struct {
+// badValue is the error about an unusable value v at index i of tensor
+// name; it wraps kind (ErrNonFinite or ErrNegative).
+type badValue struct {
 	name string
 	v    float32
 	i    int
+	why  string
+	kind error
 }
 
-func (e *nonFinite) Error() string {
-	return fmt.Sprintf("tensor %q holds %v at index %d", e.name, e.v, e.i)
+func (e *badValue) Error() string {
+	return fmt.Sprintf("tensor %q holds %v at index %d%s", e.name, e.v, e.i, e.why)
 }
 
-func (e *nonFinite) Unwrap() error { return ErrNonFinite }
+func (e *badValue) Unwrap() error { return e.kind }
 
 // finite reports the first NaN or infinity in the tensor name's data.
 func finite(name string, data []float32) error {
 	for i, v := range data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return &nonFinite{name, v, i}
+			return &badValue{name, v, i, "", ErrNonFinite}
 		}
 	}
 	return nil
