@@ -1,7 +1,7 @@
 # The toolkit's everyday commands. Everything here is plain `go` underneath.
 BIN := bin
 
-.PHONY: all build test unit golden demo bench fuzz clean
+.PHONY: all build test test-noasm unit golden demo bench fuzz clean
 
 all: build
 
@@ -11,6 +11,10 @@ build:
 
 ## test: every test: vet, unit tests (incl. parity and fuzz seeds), golden shell tests
 test: unit golden
+
+## test-noasm: every test again on the pure-Go kernels, the code arm64 and other machines run
+test-noasm:
+	GOFLAGS="$$GOFLAGS -tags=noasm" $(MAKE) test
 
 unit:
 	go vet ./...
