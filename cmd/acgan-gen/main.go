@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"acgan/pkg/cli"
+	"acgan/pkg/dataset"
 	"acgan/pkg/gen"
 	"acgan/pkg/modelfile"
 )
@@ -147,8 +148,8 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	if m.Cfg.Classes != 10 {
-		return fmt.Errorf("%s: a model of %d classes; acgan-gen makes digits 0-9", f.Model, m.Cfg.Classes)
+	if m.Cfg.Classes != dataset.MNISTClasses {
+		return fmt.Errorf("%s: a model of %d classes; acgan-gen makes digits 0-%d", f.Model, m.Cfg.Classes, dataset.MNISTClasses-1)
 	}
 	g := m.Sampler() // the average, if the model keeps one
 	if f.NoEMA {
