@@ -12,7 +12,9 @@
 # DIR/r-sS.bin (the model; commas in r become underscores), .json
 # (acgan-eval -json), .jsonl (acgan-train -log), .log (stderr); the
 # table goes to DIR/table.md and stdout. A run whose .json exists is not run
-# again, so an interrupted study resumes where it stopped.
+# again, and a run whose model exists without its .json (acgan-train writes
+# the model when interrupted) is resumed from it (-resume): an interrupted
+# study goes on where it stopped, with the bytes of one that never stopped.
 #
 # The tools come from PATH (make build; PATH=$PWD/bin:$PATH). The training
 # stream is fetched once into DIR/train.tzst.
@@ -21,7 +23,8 @@
 # (GNU parallel's --sshloginfile: lines such as "2/user@host", ":" for this
 # one). Each needs the tools on its PATH; the training stream is copied to
 # each (--basefile) and every job's model, figures and log are brought back
-# (--return) into DIR here. Anything after "--" is passed to GNU parallel.
+# (--return) into DIR here; a remote job that was interrupted starts again
+# (its model is not sent back out). Anything after "--" is passed to GNU parallel.
 set -euo pipefail
 
 iters=4000
@@ -41,7 +44,7 @@ while [[ $# -gt 0 ]]; do
     -out) out=$2; shift 2 ;;
     -hosts) hosts=$2; shift 2 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "sweep.sh: unknown argument $1 (see -h)" >&2; exit 2 ;;
   esac
 done
@@ -62,8 +65,11 @@ one() {
   IFS=, read -r -a flags <<< "$run"
   local objective=${flags[0]}
   flags=("${flags[@]:1}")
+  if [[ -s "$out/$name.bin" ]]; then
+    flags+=(-resume "$out/$name.bin")
+  fi
   acgan-train -objective "$objective" "${flags[@]}" -seed "$seed" -iters "$iters" -threads "$threads" \
-    -log "$out/$name.jsonl" -o "$out/$name.bin" < "$out/train.tzst" 2> "$out/$name.log"
+    -log "$out/$name.jsonl" -o "$out/$name.bin" < "$out/train.tzst" 2>> "$out/$name.log"
   acgan-eval -m "$out/$name.bin" -threads "$threads" -json > "$out/$name.json.tmp" 2>> "$out/$name.log"
   mv "$out/$name.json.tmp" "$out/$name.json"
 }
