@@ -44,7 +44,7 @@ while [[ $# -gt 0 ]]; do
     -out) out=$2; shift 2 ;;
     -hosts) hosts=$2; shift 2 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "sweep.sh: unknown argument $1 (see -h)" >&2; exit 2 ;;
   esac
 done
