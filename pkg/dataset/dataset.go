@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"acgan/pkg/tensor"
 )
@@ -36,6 +39,10 @@ type Set struct {
 	Pixels []uint8
 	// Labels holds the class of each image.
 	Labels []int
+	// Names holds the name of each class (Classes of them), from the
+	// stream's "classnames" record; nil when the stream has none, and the
+	// classes are then known by their numbers.
+	Names []string
 	// Meta is the metadata of the first images record (e.g. source=mnist,
 	// split=train), nil when there is none.
 	Meta map[string]string
@@ -59,10 +66,11 @@ type Want struct {
 	Classes                 int
 }
 
-// Tensors returns s as the two records of a stream: "images" uint8
-// N×C×H×W with range=0,255 and s.Meta, and "labels" (uint8 when the
-// classes fit, else int32) with classes=K. The images share s's memory.
-func (s *Set) Tensors() (images, labels *tensor.Tensor) {
+// Tensors returns s as the records of a stream: "images" uint8
+// N×C×H×W with range=0,255 and s.Meta, "labels" (uint8 when the
+// classes fit, else int32) with classes=K, and "classnames" when s has
+// Names (else names is nil). The images share s's memory.
+func (s *Set) Tensors() (images, labels, names *tensor.Tensor) {
 	images = tensor.NewUint8(tensor.NameImages, []int{s.N, s.Channels, s.Height, s.Width}, s.Pixels)
 	images.Meta = map[string]string{}
 	for k, v := range s.Meta {
@@ -83,13 +91,26 @@ func (s *Set) Tensors() (images, labels *tensor.Tensor) {
 		labels = tensor.NewInt32(tensor.NameLabels, []int{s.N}, lab)
 	}
 	labels.SetMeta(tensor.MetaClasses, strconv.Itoa(s.Classes))
-	return images, labels
+	if s.Names != nil {
+		names = ClassNamesTensor(s.Names)
+	}
+	return images, labels, names
 }
 
-// Write writes s to w as a stream: its images record, then its labels.
+// Write writes s to w as a stream: its images record, then its labels,
+// then its class names when it has them. It refuses names that
+// CheckClassNames refuses.
 func (s *Set) Write(w io.Writer) error {
-	images, labels := s.Tensors()
-	return tensor.WriteAll(w, images, labels)
+	if s.Names != nil {
+		if err := CheckClassNames(s.Names, s.Classes); err != nil {
+			return err
+		}
+	}
+	images, labels, names := s.Tensors()
+	if names == nil {
+		return tensor.WriteAll(w, images, labels)
+	}
+	return tensor.WriteAll(w, images, labels, names)
 }
 
 // ErrNoImages is wrapped by the error of Read for a stream without an
@@ -120,6 +141,8 @@ func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 	var sets []*Set
 	var labels []int
 	classes, classesAt := 0, -1 // the class count and the record that set it
+	var names []string
+	namesAt := -1
 	for i := 0; ; i++ {
 		t, err := tr.Next()
 		if err == io.EOF {
@@ -157,6 +180,15 @@ func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 				return nil, fmt.Errorf("record %d %q: more than %d labels in all", i, t.Name, MaxImages)
 			}
 			labels = append(labels, lab...)
+		case tensor.NameClassNames:
+			nm, err := ClassNames(t)
+			if err != nil {
+				return nil, fmt.Errorf("record %d %q: %w", i, t.Name, err)
+			}
+			if namesAt >= 0 && !equal(nm, names) {
+				return nil, fmt.Errorf("record %d %q: other class names than record %d's", i, t.Name, namesAt)
+			}
+			names, namesAt = nm, i
 		}
 	}
 	n := 0
@@ -172,9 +204,12 @@ func ReadBatches(r io.Reader, want Want) ([]*Set, error) {
 		return nil, fmt.Errorf("%d labels for %d images: want one label per image", len(labels), n)
 	case n == 0:
 		return nil, fmt.Errorf("no images: every images record is empty")
+	case namesAt >= 0 && len(names) != classes:
+		return nil, fmt.Errorf("record %d %q: %d class names for %d classes", namesAt, tensor.NameClassNames, len(names), classes)
 	}
 	for _, s := range sets {
 		s.Classes = classes
+		s.Names = names
 		s.Labels, labels = labels[:s.N:s.N], labels[s.N:]
 	}
 	return sets, nil
@@ -257,13 +292,16 @@ func Concat(sets []*Set) (*Set, error) {
 		return sets[0], nil
 	}
 	first := sets[0]
-	out := &Set{Channels: first.Channels, Height: first.Height, Width: first.Width, Classes: first.Classes, Meta: first.Meta}
+	out := &Set{Channels: first.Channels, Height: first.Height, Width: first.Width, Classes: first.Classes, Names: first.Names, Meta: first.Meta}
 	for i, s := range sets {
 		if s.Channels != first.Channels || s.Height != first.Height || s.Width != first.Width {
 			return nil, fmt.Errorf("batch %d has images of %d×%d×%d, batch 0 of %d×%d×%d", i, s.Channels, s.Height, s.Width, first.Channels, first.Height, first.Width)
 		}
 		if s.Classes != first.Classes {
 			return nil, fmt.Errorf("batch %d has %d classes, batch 0 has %d", i, s.Classes, first.Classes)
+		}
+		if !equal(s.Names, first.Names) {
+			return nil, fmt.Errorf("batch %d names its classes otherwise than batch 0", i)
 		}
 		out.N += s.N
 	}
@@ -274,4 +312,87 @@ func Concat(sets []*Set) (*Set, error) {
 		out.Labels = append(out.Labels, s.Labels...)
 	}
 	return out, nil
+}
+
+// MaxClassName bounds the length of one class name, in bytes.
+const MaxClassName = 256
+
+// CheckClassNames checks that names can name classes classes: as many
+// names as classes, each a non-empty UTF-8 string of at most
+// MaxClassName bytes without control characters, none twice.
+func CheckClassNames(names []string, classes int) error {
+	if len(names) != classes {
+		return fmt.Errorf("%d class names for %d classes", len(names), classes)
+	}
+	seen := make(map[string]int, len(names))
+	for i, n := range names {
+		switch {
+		case n == "":
+			return fmt.Errorf("class %d has an empty name", i)
+		case len(n) > MaxClassName:
+			return fmt.Errorf("class %d's name is %d bytes long; at most %d", i, len(n), MaxClassName)
+		case !utf8.ValidString(n):
+			return fmt.Errorf("class %d's name %q is not valid UTF-8", i, n)
+		}
+		for _, r := range n {
+			if unicode.IsControl(r) {
+				return fmt.Errorf("class %d's name %q holds a control character", i, n)
+			}
+		}
+		if j, ok := seen[n]; ok {
+			return fmt.Errorf("classes %d and %d are both named %q", j, i, n)
+		}
+		seen[n] = i
+	}
+	return nil
+}
+
+// ClassNamesTensor returns names as a "classnames" record: the names in
+// class order, each followed by a newline, as a uint8 vector.
+func ClassNamesTensor(names []string) *tensor.Tensor {
+	var b []byte
+	for _, n := range names {
+		b = append(b, n...)
+		b = append(b, '\n')
+	}
+	return tensor.NewUint8(tensor.NameClassNames, []int{len(b)}, b)
+}
+
+// ClassNames reads the names of a "classnames" record (see
+// ClassNamesTensor) and checks them as CheckClassNames does (their count
+// is checked against the labels by the reader of the whole stream).
+func ClassNames(t *tensor.Tensor) ([]string, error) {
+	if t.DType != tensor.Uint8 || len(t.Shape) != 1 {
+		return nil, fmt.Errorf("class names are %s of shape %s; want a uint8 vector of UTF-8 text", t.DType, tensor.ShapeString(t.Shape))
+	}
+	text := string(t.U8)
+	if text == "" || !strings.HasSuffix(text, "\n") {
+		return nil, fmt.Errorf("class names do not end with a newline (each name is followed by one)")
+	}
+	names := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if err := CheckClassNames(names, len(names)); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// ClassName returns the name of class c: its name when s has names, else
+// its number.
+func (s *Set) ClassName(c int) string {
+	if s.Names != nil {
+		return s.Names[c]
+	}
+	return strconv.Itoa(c)
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -132,3 +132,51 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("not a stream: %v", err)
 	}
 }
+
+func TestClassNames(t *testing.T) {
+	s := &Set{N: 2, Channels: 1, Height: 2, Width: 3, Classes: 3, Pixels: make([]uint8, 12),
+		Labels: []int{2, 0}, Names: []string{"ankle boot", "Ärmel", "猫"}}
+	var b bytes.Buffer
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	one := b.Bytes()
+	got, err := Read(bytes.NewReader(slices.Concat(one, one)), Want{})
+	if err != nil {
+		t.Fatalf("two streams with the same names: %v", err)
+	}
+	if !slices.Equal(got.Names, s.Names) || got.N != 4 || got.ClassName(2) != "猫" {
+		t.Fatalf("read names %q, N %d", got.Names, got.N)
+	}
+	plain := &Set{N: 1, Channels: 1, Height: 2, Width: 3, Classes: 3, Pixels: make([]uint8, 6), Labels: []int{1}}
+	if plain.ClassName(1) != "1" {
+		t.Fatalf("a set without names names class 1 %q", plain.ClassName(1))
+	}
+
+	names := func(text string) *tensor.Tensor {
+		return tensor.NewUint8(tensor.NameClassNames, []int{len(text)}, []byte(text))
+	}
+	bad := []struct {
+		name string
+		recs []*tensor.Tensor
+		want string
+	}{
+		{"too few", []*tensor.Tensor{imageBatch(1, 0), labels(3, 1), names("a\nb\n")}, "2 class names for 3 classes"},
+		{"no final newline", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("a\nb")}, "newline"},
+		{"empty name", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("a\n\n")}, "empty name"},
+		{"twice", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("a\na\n")}, "both named"},
+		{"control", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("a\tb\nc\n")}, "control"},
+		{"not utf-8", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("\xff\nc\n")}, "UTF-8"},
+		{"float", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), tensor.NewFloat32(tensor.NameClassNames, []int{1}, []float32{1})}, "uint8 vector"},
+		{"disagree", []*tensor.Tensor{imageBatch(1, 0), labels(2, 1), names("a\nb\n"), names("a\nc\n")}, "other class names"},
+	}
+	for _, c := range bad {
+		_, err := Read(stream(t, c.recs...), Want{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+	if err := (&Set{N: 1, Channels: 1, Height: 1, Width: 1, Classes: 2, Pixels: []uint8{0}, Labels: []int{0}, Names: []string{"x"}}).Write(&b); err == nil {
+		t.Error("Write accepted 1 name for 2 classes")
+	}
+}

@@ -79,6 +79,10 @@ const (
 	// NameLabels is the name of a label vector: uint8 or int32, length N,
 	// with a MetaClasses entry.
 	NameLabels = "labels"
+	// NameClassNames is the name of the class names of a labelled set:
+	// uint8, a vector of UTF-8 text, each class's name in class order
+	// followed by a newline.
+	NameClassNames = "classnames"
 	// MetaRange gives the value range of float images as "lo,hi", e.g. "-1,1".
 	MetaRange = "range"
 	// MetaClasses gives the number of classes K of labels in [0,K), e.g. "10".
