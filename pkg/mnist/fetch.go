@@ -37,10 +37,17 @@ type Config struct {
 	// Offline skips the mirrors and the module proxy.
 	Offline bool
 	// Sums are the SHA-256 sums files must match. nil: PinnedSums().
-	// With other sums (a subset of MNIST, such as the test fixtures), the
-	// default cache is not written to, so that it only ever holds the
-	// real files; an explicit CacheDir is.
+	// With other sums (a subset of MNIST, such as the test fixtures, or
+	// another set), the default cache is not written to, so that it only
+	// ever holds the real files; an explicit CacheDir is.
 	Sums Sums
+	// NoVerify uses the files of Dir without checking any sum: for sets
+	// whose sums the caller does not have. It reads Dir alone: neither the
+	// cache nor the network, which hold MNIST.
+	NoVerify bool
+	// Classes is the number of classes of the set, 2 to MaxClasses;
+	// 0: MNIST's 10.
+	Classes int
 	// Client makes the HTTP requests. nil: NewClient().
 	Client *http.Client
 	// Progress, if not nil, reports downloads.
@@ -48,15 +55,18 @@ type Config struct {
 }
 
 // New returns a Fetcher with the sources cfg describes, in the order dir,
-// cache, mirrors, module proxy.
+// cache, mirrors, module proxy (the dir alone with cfg.NoVerify).
 func New(cfg Config) *Fetcher {
-	f := &Fetcher{Sums: cfg.Sums, Offline: cfg.Offline, Progress: cfg.Progress}
+	f := &Fetcher{Sums: cfg.Sums, NoVerify: cfg.NoVerify, Offline: cfg.Offline, Classes: cfg.Classes, Progress: cfg.Progress}
 	dir := cfg.Dir
 	if dir == "" {
 		dir = os.Getenv("MNIST_DIR")
 	}
 	if dir != "" {
 		f.Sources = append(f.Sources, &DirSource{Kind: "dir", Dir: dir})
+	}
+	if cfg.NoVerify {
+		return f
 	}
 	if !cfg.NoCache {
 		cache := cfg.CacheDir
@@ -92,7 +102,9 @@ type Fetcher struct {
 	// Empty: nothing is cached.
 	CacheDir string
 	Sums     Sums // nil: PinnedSums()
+	NoVerify bool // use the files without checking a sum
 	Offline  bool // skip remote sources
+	Classes  int  // classes of the set; 0: MNIST's 10
 	Progress *Progress
 }
 
@@ -101,6 +113,11 @@ type Fetcher struct {
 type FetchError struct {
 	Missing []string // file names
 	Tried   []string // "source: why it failed", in the order tried
+	// Mismatched names the files that some source had, but with another
+	// SHA-256 than the expected one (not the files the sums are of).
+	Mismatched []string
+	// NoVerify is set when no sum was checked.
+	NoVerify bool
 }
 
 func (e *FetchError) Error() string {
@@ -108,7 +125,11 @@ func (e *FetchError) Error() string {
 	if len(e.Tried) > 0 {
 		tried = strings.Join(e.Tried, "; ")
 	}
-	return fmt.Sprintf("cannot get %s with the expected SHA-256; tried %s", strings.Join(e.Missing, " and "), tried)
+	with := " with the expected SHA-256"
+	if e.NoVerify {
+		with = ""
+	}
+	return fmt.Sprintf("cannot get %s%s; tried %s", strings.Join(e.Missing, " and "), with, tried)
 }
 
 // Files returns the contents of the named files, each taken from the first
@@ -124,7 +145,7 @@ func (f *Fetcher) Files(ctx context.Context, names []string) (map[string][]byte,
 	cache := f.CacheDir != ""
 	got := map[string][]byte{}
 	need := names
-	var tried []string
+	var tried, mismatched []string
 	skipped := false
 	for _, s := range f.Sources {
 		if len(need) == 0 {
@@ -149,9 +170,12 @@ func (f *Fetcher) Files(ctx context.Context, names []string) (map[string][]byte,
 				still = append(still, name)
 				continue
 			}
-			if err := sums.Verify(name, data); err != nil {
+			if err := f.verify(sums, name, data); err != nil {
 				why = append(why, err.Error())
 				still = append(still, name)
+				if !slices.Contains(mismatched, name) {
+					mismatched = append(mismatched, name)
+				}
 				continue
 			}
 			got[name] = data
@@ -180,9 +204,17 @@ func (f *Fetcher) Files(ctx context.Context, names []string) (map[string][]byte,
 		tried = append(tried, "mirrors and module proxy: skipped (offline)")
 	}
 	if len(need) > 0 {
-		return nil, &FetchError{Missing: need, Tried: tried}
+		return nil, &FetchError{Missing: need, Tried: tried, Mismatched: mismatched, NoVerify: f.NoVerify}
 	}
 	return got, nil
+}
+
+// verify checks a file against the sums, unless f.NoVerify.
+func (f *Fetcher) verify(sums Sums, name string, data []byte) error {
+	if f.NoVerify {
+		return nil
+	}
+	return sums.Verify(name, data)
 }
 
 // store writes a verified file into the cache atomically: a reader sees
@@ -197,8 +229,9 @@ func (f *Fetcher) store(name string, data []byte) error {
 	})
 }
 
-// Load returns the first n digits of a split ("train" or "test"); n = 0
-// means all of them, n larger than the split is an error.
+// Load returns the first n images of a split ("train" or "test"); n = 0
+// means all of them, n larger than the split is an error. The labels must
+// be below f.Classes (MNIST's 10 when 0).
 func (f *Fetcher) Load(ctx context.Context, split string, n int) (*Dataset, error) {
 	images, labels, err := Files(split)
 	if err != nil {
@@ -211,9 +244,13 @@ func (f *Fetcher) Load(ctx context.Context, split string, n int) (*Dataset, erro
 	if err != nil {
 		return nil, err
 	}
-	d, err := Decode(bytes.NewReader(files[images]), bytes.NewReader(files[labels]), n)
+	classes := f.Classes
+	if classes == 0 {
+		classes = Classes
+	}
+	d, err := DecodeSet(bytes.NewReader(files[images]), bytes.NewReader(files[labels]), n, classes)
 	if err != nil {
-		return nil, fmt.Errorf("MNIST %s split: %w", split, err)
+		return nil, fmt.Errorf("%s split: %w", split, err)
 	}
 	d.Split = split
 	return d, nil

@@ -544,3 +544,60 @@ func TestNewSources(t *testing.T) {
 		t.Errorf("NoCache: sources %q, cache %q", names(f), f.CacheDir)
 	}
 }
+
+// A set that is not MNIST (here the test fixtures inverted) read with
+// NoVerify: the folder alone is read, nothing is cached or downloaded;
+// checked against MNIST's sums, the error lists the files that did not
+// match.
+func TestFetchNoVerify(t *testing.T) {
+	n := newFakeNet(t)
+	d, err := Decode(bytes.NewReader(fixture(t, "t10k-images-idx3-ubyte.gz")), bytes.NewReader(fixture(t, "t10k-labels-idx1-ubyte.gz")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range d.Images {
+		d.Images[i] = 255 - p
+	}
+	dir := t.TempDir()
+	var img, lab bytes.Buffer
+	if err := d.WriteIDX(&img, &lab); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"), img.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "t10k-labels-idx1-ubyte.gz"), lab.Bytes(), 0o644)
+
+	cfg := testConfig(t, n)
+	cfg.Dir, cfg.Sums = dir, nil
+	_, err = New(cfg).Load(context.Background(), Test, 0)
+	var fe *FetchError
+	if !errors.As(err, &fe) || !reflect.DeepEqual(fe.Mismatched, []string{"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+		t.Fatalf("err = %v, want a FetchError naming both files as mismatched", err)
+	}
+	n.mu.Lock()
+	n.requests = nil
+	n.mu.Unlock()
+
+	cfg.NoVerify = true
+	got, err := New(cfg).Load(context.Background(), Test, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.N != 100 || got.Images[0] != 255 || !bytes.Equal(got.Images, d.Images) || !bytes.Equal(got.Labels, d.Labels) {
+		t.Errorf("read N=%d, first pixel %d", got.N, got.Images[0])
+	}
+	if r := n.log(); len(r) != 0 {
+		t.Errorf("NoVerify made requests %q", r)
+	}
+	if c := dirContents(t, cfg.CacheDir); len(c) != 0 {
+		t.Errorf("NoVerify cached %d files", len(c))
+	}
+	// Only the folder is tried, and the message speaks of no sum.
+	_, err = New(cfg).Load(context.Background(), Train, 0)
+	want := "cannot get train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz; tried dir " + dir + ": no train-images-idx3-ubyte.gz or train-labels-idx1-ubyte.gz"
+	if err == nil || err.Error() != want {
+		t.Errorf("err =\n%v\nwant\n%s", err, want)
+	}
+	if f := New(cfg); len(f.Sources) != 1 || f.CacheDir != "" {
+		t.Errorf("NoVerify: %d sources, cache %q", len(f.Sources), f.CacheDir)
+	}
+}

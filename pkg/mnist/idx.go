@@ -8,9 +8,12 @@
 //	dims    uint32 × (magic & 0xff)   count[, rows, cols]
 //	data    count × rows × cols bytes (images) or count bytes (labels)
 //
-// The reader trusts nothing: it checks the magic, the geometry (28×28), the
-// count against MaxImages and against the other file, grows its buffers only
-// as data actually arrives, and reports truncated or corrupt input as such.
+// MNIST's images are 28×28; other sets in the same layout (Fashion-MNIST,
+// KMNIST) may have other sizes, which the header gives. The reader trusts
+// nothing: it checks the magic, the geometry (at most MaxSide a side), the
+// count against MaxImages and against the other file, the labels against
+// the class count, grows its buffers only as data actually arrives, and
+// reports truncated or corrupt input as such.
 
 package mnist
 
@@ -20,6 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 )
 
 // IDX magic numbers of the two MNIST file kinds.
@@ -32,14 +37,39 @@ const (
 // has 60000); larger claims are refused before anything is allocated.
 const MaxImages = 1 << 20
 
-// Decode parses a split from its gzip-compressed IDX image and label files
-// and keeps the first n digits; n = 0 keeps all of them and n larger than
-// the files hold is an error. Dataset.Split is left empty.
+// MaxSide bounds the rows and the columns of an image an IDX header may
+// declare.
+const MaxSide = 1024
+
+// MaxValues bounds the pixels of the images kept, all together: 2^28, as
+// many as one record of a tensor stream may hold.
+const MaxValues = 1 << 28
+
+// MaxClasses is the largest class count of a set: IDX labels are bytes.
+const MaxClasses = 256
+
+// Decode parses a split of MNIST from its gzip-compressed IDX image and
+// label files and keeps the first n digits; n = 0 keeps all of them and n
+// larger than the files hold is an error. It is DecodeSet with MNIST's 10
+// classes; the images may be of any size the header gives.
 func Decode(images, labels io.Reader, n int) (*Dataset, error) {
+	return DecodeSet(images, labels, n, Classes)
+}
+
+// DecodeSet parses a split of a labelled image set in MNIST's file layout
+// (Fashion-MNIST, KMNIST, …) from its gzip-compressed IDX image and label
+// files, and keeps the first n images; n = 0 keeps all of them and n larger
+// than the files hold is an error. The image size is the images file's;
+// every label must be below classes (2 to MaxClasses). Dataset.Split is
+// left empty.
+func DecodeSet(images, labels io.Reader, n, classes int) (*Dataset, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("negative count %d", n)
 	}
-	img, err := openIDX(images, "images file", imagesMagic, Rows, Cols)
+	if classes < 2 || classes > MaxClasses {
+		return nil, fmt.Errorf("%d classes; want 2 to %d (IDX labels are bytes)", classes, MaxClasses)
+	}
+	img, err := openIDX(images, "images file", imagesMagic, MaxSide, MaxSide)
 	if err != nil {
 		return nil, err
 	}
@@ -54,9 +84,13 @@ func Decode(images, labels io.Reader, n int) (*Dataset, error) {
 		n = img.count
 	}
 	if n > img.count {
-		return nil, fmt.Errorf("asked for %d digits, but the files hold only %d", n, img.count)
+		return nil, fmt.Errorf("asked for %d images, but the files hold only %d", n, img.count)
 	}
-	pix, err := img.read(n, Pixels)
+	rows, cols := img.dims[0], img.dims[1]
+	if n*rows*cols > MaxValues { // n ≤ MaxImages and sides ≤ MaxSide: no overflow
+		return nil, fmt.Errorf("%d images of %d×%d are %d pixels, more than the limit %d (take fewer)", n, rows, cols, n*rows*cols, MaxValues)
+	}
+	pix, err := img.read(n, rows*cols)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +99,11 @@ func Decode(images, labels io.Reader, n int) (*Dataset, error) {
 		return nil, err
 	}
 	for i, l := range lbl {
-		if l >= Classes {
-			return nil, fmt.Errorf("labels file: label %d at index %d is not a digit 0..9", l, i)
+		if int(l) >= classes {
+			return nil, fmt.Errorf("labels file: label %d at index %d is not a class 0..%d (%d classes)", l, i, classes-1, classes)
 		}
 	}
-	return &Dataset{N: n, Images: pix, Labels: lbl}, nil
+	return &Dataset{N: n, Rows: rows, Cols: cols, Classes: classes, Images: pix, Labels: lbl}, nil
 }
 
 // idxFile is an IDX file whose header has been read.
@@ -77,12 +111,13 @@ type idxFile struct {
 	what  string // "images file", for messages
 	zr    *gzip.Reader
 	count int
+	dims  []int // the dimensions after the count
 }
 
 // openIDX reads and checks the header of a gzip-compressed IDX file with the
-// given magic; shape gives the required sizes of the dimensions after the
-// count.
-func openIDX(r io.Reader, what string, magic uint32, shape ...int) (*idxFile, error) {
+// given magic; limits give the largest sizes of the dimensions after the
+// count, each at least 1.
+func openIDX(r io.Reader, what string, magic uint32, limits ...int) (*idxFile, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		if err == io.EOF {
@@ -101,7 +136,7 @@ func openIDX(r io.Reader, what string, magic uint32, shape ...int) (*idxFile, er
 	if m := binary.BigEndian.Uint32(b[:]); m != magic {
 		return nil, fmt.Errorf("%s: bad magic 0x%08x, want 0x%08x", what, m, magic)
 	}
-	dims := make([]int, 1+len(shape)) // magic&0xff, checked equal above
+	dims := make([]int, 1+len(limits)) // magic&0xff, checked equal above
 	for i := range dims {
 		if err := f.full(b[:], "header"); err != nil {
 			return nil, err
@@ -112,12 +147,22 @@ func openIDX(r io.Reader, what string, magic uint32, shape ...int) (*idxFile, er
 	if f.count > MaxImages {
 		return nil, fmt.Errorf("%s: header declares %d items, more than the limit %d", what, f.count, MaxImages)
 	}
-	for i, want := range shape {
-		if dims[1+i] != want {
-			return nil, fmt.Errorf("%s: items are %v, want %v", what, dims[1:], shape)
+	for i, limit := range limits {
+		if d := dims[1+i]; d < 1 || d > limit {
+			return nil, fmt.Errorf("%s: items are %s; want each size 1 to %d", what, sizes(dims[1:]), limit)
 		}
 	}
+	f.dims = dims[1:]
 	return f, nil
+}
+
+// sizes writes dimensions as 28×28.
+func sizes(dims []int) string {
+	s := make([]string, len(dims))
+	for i, d := range dims {
+		s[i] = strconv.Itoa(d)
+	}
+	return strings.Join(s, "×")
 }
 
 // full reads exactly len(b) bytes, naming part in errors.
@@ -188,10 +233,10 @@ func (f *idxFile) endErr(err error) error {
 // original distribution. The output is deterministic (no name or time in
 // the gzip header, best compression) for a given Go version.
 func (d *Dataset) WriteIDX(images, labels io.Writer) error {
-	if len(d.Images) != d.N*Pixels || len(d.Labels) != d.N {
-		return errors.New("mnist: WriteIDX: dataset sizes do not match N")
+	if d.Rows < 1 || d.Cols < 1 || len(d.Images) != d.N*d.Rows*d.Cols || len(d.Labels) != d.N {
+		return errors.New("mnist: WriteIDX: dataset sizes do not match N, Rows and Cols")
 	}
-	if err := writeIDX(images, imagesMagic, []int{d.N, Rows, Cols}, d.Images); err != nil {
+	if err := writeIDX(images, imagesMagic, []int{d.N, d.Rows, d.Cols}, d.Images); err != nil {
 		return fmt.Errorf("write images: %w", err)
 	}
 	if err := writeIDX(labels, labelsMagic, []int{d.N}, d.Labels); err != nil {

@@ -85,7 +85,7 @@ func TestDecodeFixtures(t *testing.T) {
 			t.Errorf("%s: the first 10 differ from the start of all 100", c.split)
 		}
 		if _, err := Decode(bytes.NewReader(img), bytes.NewReader(lab), 101); err == nil ||
-			!strings.Contains(err.Error(), "asked for 101 digits, but the files hold only 100") {
+			!strings.Contains(err.Error(), "asked for 101 images, but the files hold only 100") {
 			t.Errorf("n=101: err = %v", err)
 		}
 		if _, err := Decode(bytes.NewReader(img), bytes.NewReader(lab), -1); err == nil {
@@ -144,7 +144,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad magic", gz(idx(nil, labelsMagic, 3)), gz(lab3), "images file: bad magic 0x00000801, want 0x00000803"},
 		{"bad label magic", gz(img3), gz(img3), "labels file: bad magic 0x00000803, want 0x00000801"},
 		{"int32 images", gz(idx(nil, 0x00000c03, 3, 28, 28)), gz(lab3), "bad magic 0x00000c03"},
-		{"wrong size", gz(idx(make([]byte, 3*32*32), imagesMagic, 3, 32, 32)), gz(lab3), "images file: items are [32 32], want [28 28]"},
+		{"too wide", gz(idx(make([]byte, 3*32*32), imagesMagic, 3, 32, MaxSide+1)), gz(lab3), "images file: items are 32×1025; want each size 1 to 1024"},
+		{"no rows", gz(idx(nil, imagesMagic, 3, 0, 28)), gz(lab3), "images file: items are 0×28; want each size 1 to 1024"},
+		{"over the pixel limit", gz(idx(nil, imagesMagic, 300, 1024, 1024)), gz(idx(make([]byte, 300), labelsMagic, 300)), "300 images of 1024×1024 are 314572800 pixels, more than the limit 268435456"},
 		{"short header", gz(idx(nil, imagesMagic, 3)[:6]), gz(lab3), "images file: truncated in the header"},
 		{"count mismatch", gz(img3), gz(idx([]byte{1, 2}, labelsMagic, 2)), "count mismatch: images file holds 3 images, labels file 2 labels"},
 		{"truncated data", gz(img3[:len(img3)-Pixels]), gz(lab3), "images file: truncated: header declares 3 items, data ends after 2"},
@@ -152,13 +154,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"no gzip trailer", gz(img3)[:len(gz(img3))-8], gz(lab3), "images file: truncated at the end"},
 		{"trailing data", gz(append(img3, 0)), gz(lab3), "images file: data continues after the 3 items"},
 		{"bad CRC", gz(img3), corruptCRC, "labels file: corrupt data at the end"},
-		{"not a digit", gz(img3), gz(idx([]byte{1, 10, 3}, labelsMagic, 3)), "labels file: label 10 at index 1 is not a digit 0..9"},
+		{"not a digit", gz(img3), gz(idx([]byte{1, 10, 3}, labelsMagic, 3)), "labels file: label 10 at index 1 is not a class 0..9 (10 classes)"},
 		{"too many", gz(idx(nil, imagesMagic, MaxImages+1, 28, 28)), gz(lab3), "images file: header declares 1048577 items, more than the limit 1048576"},
 	}
 	for _, c := range cases {
 		d, err := Decode(bytes.NewReader(c.images), bytes.NewReader(c.labels), 0)
 		if c.want == "" {
-			if err != nil || d.N != 3 || !bytes.Equal(d.Labels, []byte{1, 2, 3}) {
+			if err != nil || d.N != 3 || d.Rows != 28 || d.Cols != 28 || d.Classes != 10 || !bytes.Equal(d.Labels, []byte{1, 2, 3}) {
 				t.Errorf("%s: d=%+v err=%v", c.name, d, err)
 			}
 			continue
@@ -172,16 +174,56 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// A header that claims the maximum count but carries no data costs little
-// memory: buffers grow with the data, not with the claim.
+// Sets in MNIST's layout with images of another size and more classes: the
+// size comes from the header, the class count from the caller.
+func TestDecodeSet(t *testing.T) {
+	pix := make([]byte, 2*32*24)
+	for i := range pix {
+		pix[i] = byte(i * 7)
+	}
+	images := gz(idx(pix, imagesMagic, 2, 32, 24))
+	labels := gz(idx([]byte{25, 3}, labelsMagic, 2))
+	d, err := DecodeSet(bytes.NewReader(images), bytes.NewReader(labels), 0, 26)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.N != 2 || d.Rows != 32 || d.Cols != 24 || d.Classes != 26 || !bytes.Equal(d.Images, pix) || !bytes.Equal(d.Labels, []byte{25, 3}) {
+		t.Errorf("got N=%d %d×%d, %d classes, labels %v", d.N, d.Rows, d.Cols, d.Classes, d.Labels)
+	}
+	s := d.Set()
+	if s.Height != 32 || s.Width != 24 || s.Channels != 1 || s.Classes != 26 || len(s.Pixels) != len(pix) {
+		t.Errorf("Set: %d×%d×%d, %d classes", s.Channels, s.Height, s.Width, s.Classes)
+	}
+	var img, lab bytes.Buffer
+	if err := d.WriteIDX(&img, &lab); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeSet(&img, &lab, 0, 26)
+	if err != nil || back.Rows != 32 || back.Cols != 24 || !bytes.Equal(back.Images, pix) {
+		t.Errorf("WriteIDX round trip: %v", err)
+	}
+	// The same labels as MNIST's: 25 is not a digit.
+	if _, err := Decode(bytes.NewReader(images), bytes.NewReader(labels), 0); err == nil || !strings.Contains(err.Error(), "label 25 at index 0 is not a class 0..9") {
+		t.Errorf("Decode: err = %v", err)
+	}
+	for _, k := range []int{0, 1, 257} {
+		if _, err := DecodeSet(bytes.NewReader(images), bytes.NewReader(labels), 0, k); err == nil || !strings.Contains(err.Error(), "want 2 to 256") {
+			t.Errorf("%d classes: err = %v", k, err)
+		}
+	}
+}
+
+// A header that claims the most pixels allowed but carries no data costs
+// little memory: buffers grow with the data, not with the claim.
 func TestDecodeLyingHeaderAllocatesLittle(t *testing.T) {
-	images := gz(idx(make([]byte, Pixels), imagesMagic, MaxImages, 28, 28))
-	labels := gz(idx([]byte{1}, labelsMagic, MaxImages))
+	const count = MaxValues / Pixels // 342392
+	images := gz(idx(make([]byte, Pixels), imagesMagic, count, 28, 28))
+	labels := gz(idx([]byte{1}, labelsMagic, count))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	_, err := Decode(bytes.NewReader(images), bytes.NewReader(labels), 0)
 	runtime.ReadMemStats(&after)
-	if err == nil || !strings.Contains(err.Error(), "truncated: header declares 1048576 items, data ends after 1") {
+	if err == nil || !strings.Contains(err.Error(), "truncated: header declares 342392 items, data ends after 1") {
 		t.Fatalf("err = %v", err)
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {

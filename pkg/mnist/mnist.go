@@ -1,4 +1,6 @@
-// Package mnist reads the MNIST handwritten-digit data set.
+// Package mnist reads the MNIST handwritten-digit data set, and other
+// labelled image sets distributed in its file layout (Fashion-MNIST,
+// KMNIST: the same four file names, gray images of a size the files give).
 //
 // It parses the four original files (gzip-compressed IDX, see idx.go) and
 // fetches them from an ordered list of sources (see fetch.go and source.go):
@@ -11,14 +13,16 @@
 //
 // Every file is checked against a SHA-256 sum before it is used or cached;
 // by default the sums of the original files, pinned in this package. A
-// caller with a subset of MNIST (such as the fixtures in testdata/mnist)
-// passes that subset's sums instead.
+// caller with a subset of MNIST (such as the fixtures in testdata/mnist),
+// or with another set, passes that set's sums instead, or turns the check
+// off (Config.NoVerify), which reads its folder alone.
 //
 // Typical use:
 //
 //	f := mnist.New(mnist.Config{})
 //	d, err := f.Load(ctx, "train", 0) // all 60000 training digits
 //	// d.Images holds d.N×28×28 bytes, d.Labels d.N digits 0..9.
+//	// d.Set() is the labelled set as the toolkit's streams carry it.
 package mnist
 
 import (
@@ -59,12 +63,16 @@ func Files(split string) (images, labels string, err error) {
 	return "", "", fmt.Errorf("unknown split %q (want %q or %q)", split, Train, Test)
 }
 
-// Dataset is the first N digits of a split.
+// Dataset is the first N images of a split.
 type Dataset struct {
-	Split  string
-	N      int
-	Images []uint8 // N×28×28 pixels, row-major, 0 = background, 255 = ink
-	Labels []uint8 // N digits 0..9
+	Split string
+	N     int
+	// Rows and Cols are the size of an image: 28×28 for MNIST.
+	Rows, Cols int
+	// Classes is the number of classes: 10 for MNIST.
+	Classes int
+	Images  []uint8 // N×Rows×Cols pixels, row-major, 0 = background, 255 = ink
+	Labels  []uint8 // N classes, each below Classes
 }
 
 // Sums maps a file name to the lowercase hex SHA-256 of its content.
