@@ -26,6 +26,7 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
+	"acgan/pkg/dataset"
 	"acgan/pkg/tensor"
 )
 
@@ -185,6 +186,31 @@ func fixtures() map[string][]*tensor.Tensor {
 		}
 		out["grid-nan.tzst"] = []*tensor.Tensor{
 			tensor.NewFloat32("images", []int{n, 1, s, s}, pix).SetMeta("range", "0,1"),
+		}
+	}
+	// 12 uint8 RGB digits of 24×24, each in its colour on a light ground,
+	// in runs of 4 of classes 0, 3 and 4 of 5 named ones: a name with
+	// characters outside ASCII and one over 32 characters.
+	{
+		const n, s = 12, 24
+		classes := []int{0, 3, 4}
+		colours := [][3]float64{{0.8, 0.1, 0.1}, {0.1, 0.5, 0.1}, {0.1, 0.2, 0.8}}
+		pix := make([]uint8, 0, n*3*s*s)
+		lab := make([]uint8, n)
+		for i := range n {
+			c := classes[i/4]
+			lab[i] = uint8(c)
+			g := digit(c, s, rng)
+			for ch := range 3 {
+				for _, v := range g {
+					pix = append(pix, uint8(math.Floor((0.95+(colours[i/4][ch]-0.95)*v)*255+0.5)))
+				}
+			}
+		}
+		out["grid-names.tzst"] = []*tensor.Tensor{
+			tensor.NewUint8("images", []int{n, 3, s, s}, pix),
+			tensor.NewUint8("labels", []int{n}, lab).SetMeta("classes", "5"),
+			dataset.ClassNamesTensor([]string{"red", "green", "blue", "grün-weiß", "a class name of more than 32 characters"}),
 		}
 	}
 	// Image records whose metadata breaks docs/stream.md: uint8 images with

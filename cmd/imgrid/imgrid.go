@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"acgan/pkg/cli"
@@ -82,12 +83,20 @@ func render(c config, in io.Reader, out, warn io.Writer) error {
 		if len(s.labels) == 0 {
 			return fmt.Errorf("-labels: the stream has no %q record to take the classes from", tensor.NameLabels)
 		}
-		classes, err := toClasses(s.labels, n)
+		classes, k, err := toClasses(s.labels, n)
 		if err != nil {
 			return err
 		}
+		if s.names != nil && len(s.names) != k {
+			return fmt.Errorf("-labels: %s has %d class names, but the labels have %d classes", s.namesAt, len(s.names), k)
+		}
 		classes = classes[:m.N]
-		if opt.RowLabels, err = grid.RowLabels(classes, opt.NRow); err != nil {
+		if s.names != nil {
+			opt.RowLabels, err = grid.NamedRowLabels(classes, opt.NRow, s.names)
+		} else {
+			opt.RowLabels, err = grid.RowLabels(classes, opt.NRow)
+		}
+		if err != nil {
 			hint := ""
 			if k := runLength(classes); k > 0 {
 				hint = fmt.Sprintf(" (the classes come in runs of %d: try -nrow %d)", k, k)
@@ -142,14 +151,18 @@ func (r record) String() string { return fmt.Sprintf("record %d %q", r.index, r.
 type input struct {
 	images []record // every "images" record, else the first of rank 4
 	labels []record // every "labels" record, when asked for
+	names  []string // the classes' names from the "classnames" records, when asked for labels; nil: none
+	namesAt record  // the first "classnames" record
 }
 
 // readStream reads the whole stream and returns its image records (every
 // one called "images", in stream order, else the first of rank 4) and, when
-// wantLabels, its "labels" records. Other records are read (so that a
-// damaged stream is reported) and dropped. The image records together, and
-// the labels records together, may hold at most maxValues values, and there
-// may be at most maxRecords of each.
+// wantLabels, its "labels" records and the class names of its "classnames"
+// records (checked as pkg/dataset checks them; several must be equal).
+// Other records are read (so that a damaged stream is reported) and
+// dropped. The image records together, and the labels records together,
+// may hold at most maxValues values, and there may be at most maxRecords
+// of each.
 func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input, error) {
 	r := tensor.NewReader(in)
 	r.MaxElements = maxValues
@@ -186,6 +199,17 @@ func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input
 				return input{}, fmt.Errorf("%s brings the %q records to %d values in all, over imgrid's limit of %d", rec, tensor.NameLabels, labelValues, maxValues)
 			}
 			s.labels = append(s.labels, rec)
+		case t.Name == tensor.NameClassNames && wantLabels:
+			names, err := dataset.ClassNames(t)
+			if err != nil {
+				return input{}, fmt.Errorf("-labels: %s: %w", rec, err)
+			}
+			if s.names != nil && !slices.Equal(names, s.names) {
+				return input{}, fmt.Errorf("-labels: %s names the classes otherwise than %s", rec, s.namesAt)
+			}
+			if s.names == nil {
+				s.names, s.namesAt = names, rec
+			}
 		case len(t.Shape) == 4 && s.images == nil && fourD == nil:
 			fourD = []record{rec}
 		}
@@ -321,29 +345,29 @@ func toBatch(r record) (grid.Images, int, error) {
 // toClasses returns the class numbers of the labels records, joined in
 // stream order: n of them, one per image, checked as pkg/dataset checks
 // every labels record (uint8 or int32, in [0, classes), the records
-// agreeing on classes).
-func toClasses(recs []record, n int) ([]int, error) {
+// agreeing on classes), and the class count.
+func toClasses(recs []record, n int) ([]int, int, error) {
 	var classes []int
 	k0 := 0
 	for i, r := range recs {
 		k, err := dataset.LabelClasses(r.Tensor, dataset.Want{})
 		if err != nil {
-			return nil, fmt.Errorf("-labels: %s: %w", r, err)
+			return nil, 0, fmt.Errorf("-labels: %s: %w", r, err)
 		}
 		if i > 0 && k != k0 {
-			return nil, fmt.Errorf("-labels: %s: %d classes, but %s says %d", r, k, recs[0], k0)
+			return nil, 0, fmt.Errorf("-labels: %s: %d classes, but %s says %d", r, k, recs[0], k0)
 		}
 		k0 = k
 		c, err := dataset.Labels(r.Tensor, r.Len(), k)
 		if err != nil {
-			return nil, fmt.Errorf("-labels: %s: %w", r, err)
+			return nil, 0, fmt.Errorf("-labels: %s: %w", r, err)
 		}
 		classes = append(classes, c...)
 	}
 	if len(classes) != n {
-		return nil, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, len(classes), n)
+		return nil, 0, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, len(classes), n)
 	}
-	return classes, nil
+	return classes, k0, nil
 }
 
 // runLength returns k when the classes come in runs of k equal values (the

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"acgan/pkg/dataset"
 	"acgan/pkg/grid"
 	"acgan/pkg/tensor"
 )
@@ -457,4 +458,60 @@ func TestReadLimits(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
 		}
 	}
+}
+
+// TestClassNames: with -labels, a stream's classnames record gives the rows
+// their names instead of their numbers; names that do not fit the labels
+// are refused.
+func TestClassNames(t *testing.T) {
+	images := tensor.NewUint8("images", []int{4, 3, 2, 2}, make([]uint8, 4*3*2*2))
+	labels := tensor.NewUint8("labels", []int{4}, []uint8{2, 2, 0, 0}).SetMeta("classes", "3")
+	names := dataset.ClassNamesTensor([]string{"cat", "dog", "hedgehog"})
+	c := config{opt: grid.Options{NRow: 2, Pad: 1}, labels: true}
+	decode := func(in []byte) *image.RGBA {
+		t.Helper()
+		var out bytes.Buffer
+		if err := render(c, bytes.NewReader(in), &out, io.Discard); err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		img, err := png.Decode(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rgb, ok := img.(*image.RGBA)
+		if !ok {
+			t.Fatalf("PNG decodes to %T, want RGB", img)
+		}
+		return rgb
+	}
+	named := decode(stream(t, images, labels, names))
+	// The same grid with the names given as labels by hand.
+	want, err := grid.Make(grid.Uint8Images(4, 3, 2, 2, images.U8), grid.Options{NRow: 2, Pad: 1, RowLabels: []string{"hedgehog", "cat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := want.(*image.RGBA); named.Rect != w.Rect || !bytes.Equal(named.Pix, w.Pix) {
+		t.Errorf("named grid %v differs from the grid labelled hedgehog, cat (%v)", named.Rect, w.Rect)
+	}
+	// The names record may come first, and twice when equal.
+	if again := decode(stream(t, names, images, labels, names)); !bytes.Equal(again.Pix, named.Pix) {
+		t.Error("classnames before the images: another grid")
+	}
+	// Without a classnames record: numbers, a narrower margin.
+	if numbered := decode(stream(t, images, labels)); numbered.Rect.Dx() >= named.Rect.Dx() {
+		t.Errorf("numbered grid %v, named %v", numbered.Rect, named.Rect)
+	}
+	// Without -labels the names are not read.
+	c.labels = false
+	bad := tensor.NewUint8("classnames", []int{3}, []uint8{'a', '\n', 'a'})
+	renderWarn(t, config{opt: c.opt}, stream(t, tensor.NewUint8("images", []int{1, 1, 2, 2}, make([]uint8, 4)), bad))
+	c.labels = true
+
+	two := dataset.ClassNamesTensor([]string{"cat", "dog"})
+	expectError(t, c, stream(t, images, labels, two), `-labels: record 2 "classnames" has 2 class names, but the labels have 3 classes`)
+	expectError(t, c, stream(t, images, names, labels, dataset.ClassNamesTensor([]string{"cat", "dog", "emu"})),
+		`-labels: record 3 "classnames" names the classes otherwise than record 1 "classnames"`)
+	expectError(t, c, stream(t, images, labels, bad), `-labels: record 2 "classnames": class names do not end with a newline`)
+	expectError(t, c, stream(t, images, labels, dataset.ClassNamesTensor([]string{"cat", "cat", "dog"})), `classes 0 and 1 are both named "cat"`)
+	expectError(t, c, stream(t, images, labels, tensor.NewFloat32("classnames", []int{1}, []float32{1})), "want a uint8 vector of UTF-8 text")
 }

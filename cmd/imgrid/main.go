@@ -16,7 +16,8 @@ import (
 const description = `Tile a stream of images into a PNG grid (stdin → stdout, or -o FILE).
 
 The images are the stream's "images" records (else its first record of rank
-4), each N×C×H×W with C = 1 (a gray PNG) or 3 (RGB), of one of two dtypes:
+4), each N×C×H×W, of any height and width, with C = 1 (a gray PNG) or 3 (an
+RGB PNG, channels in the order red, green, blue), of one of two dtypes:
 
   uint8    drawn as it is, 0 black to 255 white; a range entry, if any,
            must be range=0,255.
@@ -42,12 +43,16 @@ images (of each with -scale-each) to black..white, ignoring NaN and ±Inf;
 -range LO,HI stretches LO..HI instead, in the units of the data (0..255 for
 uint8). Unlike in torchvision, -range and -scale-each imply -normalize.
 
--labels writes each row's class at its left. It needs the stream's "labels"
-records (uint8 or int32, of shape N: one class per image, in the order of
-the images, several records joined like the images) and rows of one class
-each (acgan-gen's streams say how many images make a row; otherwise choose
--nrow to match the runs of classes); otherwise imgrid stops with an error
-and writes nothing.
+-labels writes each row's class at its left: its name when the stream has a
+"classnames" record (one name a line, as many as classes), else its number.
+It needs the stream's "labels" records (uint8 or int32, of shape N: one
+class per image, in the order of the images, several records joined like
+the images) and rows of one class each (acgan-gen's streams say how many
+images make a row; otherwise choose -nrow to match the runs of classes);
+otherwise imgrid stops with an error and writes nothing. The labels are
+drawn in a 7×13 bitmap font of the printable ASCII characters: any other
+character is drawn as a box, and a name longer than 32 characters is cut
+to 30 and "..".
 
 The images may hold at most 64M values in all, and the grid at most 64
 Mpixel (after -scale and labels).`
@@ -67,7 +72,7 @@ type flags struct {
 	ScaleEach bool    `name:"scale-each" help:"Normalize each image by its own minimum and maximum (implies -normalize)."`
 	N         *int    `name:"n" short:"n" placeholder:"N" help:"Show only the first N images."`
 	Scale     int     `name:"scale" default:"1" placeholder:"K" help:"Enlarge the grid K times (nearest neighbour), 1 to 32."`
-	Labels    bool    `name:"labels" help:"Write each row's class at its left (needs a labels record and one class per row)."`
+	Labels    bool    `name:"labels" help:"Write each row's class (its name, from a classnames record, or its number) at its left (needs a labels record and one class per row)."`
 }
 
 // Validate checks the flags (kong calls it after parsing; an error is a

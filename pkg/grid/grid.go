@@ -139,7 +139,8 @@ type Options struct {
 	// nearest-neighbour sampling; 0 means 1. At most MaxScale.
 	Scale int
 	// RowLabels, when not nil, holds one text per grid row, drawn at the
-	// left of the row in a margin added to the grid (see RowLabels).
+	// left of the row in a margin added to the grid (see RowLabels and
+	// NamedRowLabels).
 	RowLabels []string
 	// MaxPixels bounds the grid's width × height; 0 means DefaultMaxPixels.
 	MaxPixels int

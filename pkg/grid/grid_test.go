@@ -323,6 +323,81 @@ func TestRowLabels(t *testing.T) {
 	}
 }
 
+func TestNamedRowLabels(t *testing.T) {
+	names := []string{"zero", "one", "two", "three"}
+	got, err := NamedRowLabels([]int{3, 3, 0, 0, 2}, 2, names)
+	if err != nil || strings.Join(got, " ") != "three zero two" {
+		t.Errorf("NamedRowLabels = %q, %v; want three zero two", got, err)
+	}
+	if _, err := NamedRowLabels([]int{1, 1, 4, 4}, 2, names); err == nil || err.Error() != "row 1 is of class 4, which has no name (4 names)" {
+		t.Errorf("class without a name: %v", err)
+	}
+	if _, err := NamedRowLabels([]int{1, 2}, 2, names); err == nil || !strings.Contains(err.Error(), "mixes classes 1 (image 0) and 2 (image 1)") {
+		t.Errorf("mixed row: %v", err)
+	}
+}
+
+func TestClip(t *testing.T) {
+	long := strings.Repeat("ab", 20) // 40 characters
+	for in, want := range map[string]string{
+		"":                            "",
+		"short":                       "short",
+		long[:32]:                     long[:32],
+		long[:33]:                     long[:30] + "..",
+		long:                          long[:30] + "..",
+		strings.Repeat("é", 32):       strings.Repeat("é", 32),
+		strings.Repeat("é", 40):       strings.Repeat("é", 30) + "..",
+		"x" + strings.Repeat("日", 40): "x" + strings.Repeat("日", 29) + "..",
+	} {
+		if got := clip(in); got != want {
+			t.Errorf("clip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Names the font cannot draw: each character it lacks is drawn as its
+// replacement mark, and the margin makes room for one 7-pixel cell per
+// character; a name over MaxLabelLen characters is cut.
+func TestLabelNonASCII(t *testing.T) {
+	const h, w = 16, 16
+	m := Uint8Images(3, 3, h, w, make([]uint8, 3*3*h*w))
+	labels := []string{"grün", "日本", strings.Repeat("long name ", 10)}
+	img := mustMake(t, m, Options{NRow: 1, Pad: 2, RowLabels: labels})
+	c, ok := img.(*image.RGBA)
+	if !ok {
+		t.Fatalf("an RGB grid is %T", img)
+	}
+	margin := labelGap + 7*MaxLabelLen + labelGap
+	if c.Rect.Dx() != margin+w+4 {
+		t.Fatalf("grid is %d wide, want %d (a margin of %d)", c.Rect.Dx(), margin+w+4, margin)
+	}
+	// Row 1: two replacement marks, right-aligned, drawn as the font draws
+	// U+FFFD; white ink on the black padding, gray in every channel.
+	_, mask, mp, _, _ := labelFace.Glyph(fixed.P(0, 0), '\ufffd')
+	top := 1*(h+2) + 2
+	base := top + (h+9)/2
+	for i := 0; i < 2; i++ {
+		x0 := margin - labelGap - 14 + 7*i
+		ink := 0
+		for y := -11; y < 2; y++ {
+			for x := 0; x < 7; x++ {
+				_, _, _, a := mask.At(mp.X+x, mp.Y+11+y).RGBA()
+				p := c.RGBAAt(x0+x, base+y)
+				want := uint8(0)
+				if a != 0 {
+					want, ink = 255, ink+1
+				}
+				if p.R != want || p.G != want || p.B != want || p.A != 255 {
+					t.Fatalf("mark %d: pixel (%d,%d) = %v, want gray %d", i, x0+x, base+y, p, want)
+				}
+			}
+		}
+		if ink < 10 {
+			t.Fatalf("mark %d: %d pixels of ink", i, ink)
+		}
+	}
+}
+
 // A labelled grid has a margin at its left holding each row's label, drawn
 // with the 7×13 bitmap font, white on black, the images untouched.
 func TestLabelDrawing(t *testing.T) {

@@ -68,6 +68,13 @@ grid grid-rgb.tzst
 grid grid-rgb.tzst -nrow 9 -pad-value 0.5 -scale 2
 grid grid-rgb.tzst -scale-each
 
+echo "## uint8 RGB digits, 12×3×24×24, classes 0 3 4 of 5 named (\"grün-weiß\", one of 39 characters)"
+grid grid-names.tzst
+grid grid-names.tzst -labels
+grid grid-names.tzst -labels -pad-value 1 -scale 2
+grid grid-names.tzst -n 4 -labels
+fails $s/grid-names.tzst -labels -nrow 6
+
 echo "## real MNIST digits: the 100-digit subset in testdata/mnist, through mnist-fetch"
 mnist=(mnist-fetch -dir testdata/mnist -sums testdata/mnist/SHA256SUMS)
 "${mnist[@]}" | imgrid > "$TMPDIR/mnist.png"
