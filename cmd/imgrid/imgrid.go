@@ -149,10 +149,10 @@ func (r record) String() string { return fmt.Sprintf("record %d %q", r.index, r.
 
 // input is what imgrid takes from a stream.
 type input struct {
-	images []record // every "images" record, else the first of rank 4
-	labels []record // every "labels" record, when asked for
-	names  []string // the classes' names from the "classnames" records, when asked for labels; nil: none
-	namesAt record  // the first "classnames" record
+	images  []record // every "images" record, else the first of rank 4
+	labels  []record // every "labels" record, when asked for
+	names   []string // the classes' names from the "classnames" records, when asked for labels; nil: none
+	namesAt record   // the first "classnames" record
 }
 
 // readStream reads the whole stream and returns its image records (every
