@@ -23,7 +23,7 @@ func saveModel(t *testing.T, dir string, ema float32) (string, *modelfile.Model)
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 1))
-	x := make([]float32, 2*acgan.ImageSize)
+	x := make([]float32, 2*cfg.ImageSize())
 	for range 2 {
 		for i := range x {
 			x[i] = float32(2*r.Float64() - 1)
@@ -60,7 +60,7 @@ func generate(t *testing.T, model string, noEMA bool) []byte {
 	return b
 }
 
-// stream is what acgan-gen writes for the images g makes of digit 4 from
+// stream is what acgan-gen writes for the images g makes of class 4 from
 // the noise of seed 5.
 func stream(t *testing.T, g *acgan.Generator) []byte {
 	t.Helper()
@@ -70,7 +70,7 @@ func stream(t *testing.T, g *acgan.Generator) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := gen.Write(&b, img, labels, 10, 0); err != nil {
+	if err := gen.Write(&b, img, labels, gen.FormatOf(g, nil)); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

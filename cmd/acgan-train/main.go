@@ -16,12 +16,20 @@ import (
 
 	"acgan/pkg/acgan"
 	"acgan/pkg/cli"
+	"acgan/pkg/train"
 )
 
 const description = `Train an Auxiliary Classifier GAN (the Keras program, Keras-GAN's acgan.py) on a
-stream of images and labels on stdin (uint8 N×1×28×28 "images" and N "labels"
-of 10 classes, as mnist-fetch writes) and write the model file (docs/model.md)
-to stdout or -o FILE.
+stream of images and labels on stdin (uint8 N×C×S×S "images", N "labels" with
+classes=K, and optionally "classnames", as mnist-fetch and imgstack write) and
+write the model file (docs/model.md) to stdout or -o FILE.
+
+The model is built for the images it is given: square, S = ${min_size} to ${max_size} pixels a
+side in steps of ${size_step} (the Keras program's 28×28 MNIST digits among them), gray
+(C = 1) or colour (C = 3), of K = ${min_classes} to ${max_classes} classes; other images are
+refused. The class names, when the stream has them, are kept in the model.
+With -resume the stream must have the resumed model's shape, classes and
+class names.
 
 Each iteration, as in the Keras program: a real batch drawn at random, noise N(0,1) and
 random labels; the generator's images made in inference mode; one
@@ -29,10 +37,10 @@ discriminator step on the real batch and one on the generated batch; one
 generator step through the frozen discriminator. Adam (β2 0.999, ε 1e-7).
 
 -objective tac (the twin auxiliary classifier, Gong et al. 2019) trains the
-class head on real digits only and a second, twin class head on generated
+class head on real images only and a second, twin class head on generated
 ones; the generator minimises the class head's loss and maximises the
 twin's, weighted by -tac-weight, which keeps it from drawing only the most
-easily classified digit of each class.
+easily classified image of each class.
 
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
@@ -61,9 +69,11 @@ first iteration. A side output that fails during the run (-samples,
 -log, -checkpoint, -eval-every) is reported and given up; training goes
 on, and the model is written before the final plot.
 
-Memory: training takes about ${mem_fixed} + ${mem_image} per image of the
-batch (${mem_default} at the default batch), besides the images; a -batch
-that needs more than the memory available now is refused.
+Memory: training on MNIST takes about ${mem_fixed} + ${mem_image} per image of
+the batch (${mem_default} at the default batch), besides the images; larger
+images take more (64×64 colour images of 1000 classes: ${mem_rgb64_fixed} + ${mem_rgb64_image}
+per image). A -batch that needs more than the memory available now is
+refused.
 
 Ctrl-C (SIGINT or SIGTERM) finishes the current iteration, writes the model
 and exits with status 130. A NaN or infinite loss (or weight) stops training
@@ -82,7 +92,7 @@ type flags struct {
 	Iters     int      `name:"iters" default:"14000" placeholder:"N" help:"Train until the model has done N iterations in all, a resumed model's included (default 14000)."`
 	LR        *float64 `name:"lr" placeholder:"X" help:"Adam learning rate (default ${default_lr})."`
 	Beta1     *float64 `name:"beta1" placeholder:"X" help:"Adam β1 (default ${default_beta1})."`
-	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the Keras program's 11-way class head with a class for generated images; default), paper (the ACGAN paper's 10-way head) or tac (the paper's head trained on real digits, and a twin head on generated ones whose loss the generator maximises)."`
+	Objective *string  `name:"objective" placeholder:"NAME" help:"fakeclass (the Keras program's (K+1)-way class head with a class for generated images; default), paper (the ACGAN paper's K-way head) or tac (the paper's head trained on real images, and a twin head on generated ones whose loss the generator maximises)."`
 	TACWeight *float64 `name:"tac-weight" placeholder:"W" help:"With -objective tac: the weight of the twin head's loss in the generator's loss, 0 to ${max_tac_weight} (default ${default_tac_weight})."`
 	EMA       *float64 `name:"ema" placeholder:"DECAY" help:"Keep an exponential moving average of the generator with this decay (e.g. 0.999; below 1), saved in the model and used to generate (default 0: none)."`
 	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
@@ -93,11 +103,11 @@ type flags struct {
 	CheckpointEvery int    `name:"checkpoint-every" default:"1000" placeholder:"N" help:"Iterations between checkpoints (default 1000)."`
 	Log             string `name:"log" placeholder:"FILE" help:"Write one JSON line per logged span to FILE (with -resume: kept up to the resumed iteration, then appended to)."`
 	LogEvery        int    `name:"log-every" default:"100" placeholder:"N" help:"Iterations per logged span: progress lines, -log lines, -plot points (default 100)."`
-	Samples         string `name:"samples" placeholder:"DIR" help:"Write a 10×10 grid of samples (row r = digit r, fixed noise) to DIR/NNNNNN.png every -sample-every iterations."`
+	Samples         string `name:"samples" placeholder:"DIR" help:"Write a grid of samples (fixed noise; 10 a row, a row per class for up to ${max_sample_rows} classes, else ${max_sample_rows} evenly spaced classes from the first to the last, named at the left) to DIR/NNNNNN.png every -sample-every iterations."`
 	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids (default 200)."`
 	Plot            string `name:"plot" placeholder:"FILE" help:"Write a PNG plot of the losses and accuracies to FILE (updated with each sample grid and at the end)."`
 	Threads         int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
-	EvalEvery       int    `name:"eval-every" default:"0" placeholder:"N" help:"Every N iterations (a multiple of -log-every) and at the end, judge the generator as acgan-eval does, on 100 digits per class: conditional accuracy, Fréchet distance, diversity, on the progress line and in -log (default 0: never; docs/eval.md)."`
+	EvalEvery       int    `name:"eval-every" default:"0" placeholder:"N" help:"Every N iterations (a multiple of -log-every) and at the end, judge the generator as acgan-eval does, on 100 images per class: conditional accuracy, Fréchet distance, diversity, on the progress line and in -log (default 0: never; docs/eval.md)."`
 	Judge           string `name:"judge" placeholder:"FILE" help:"The judge file for -eval-every (default: the user cache, as acgan-eval; trained there on first use)."`
 }
 
@@ -195,6 +205,10 @@ func main() {
 func helpVars() kong.Vars {
 	c := acgan.DefaultConfig()
 	g := func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
+	fixed, perImage := memoryParts(c)
+	big := c
+	big.Size, big.Channels, big.Classes = acgan.MaxSize, 3, acgan.MaxClasses
+	fixed64, perImage64 := memoryParts(big)
 	return kong.Vars{
 		"default_batch":      strconv.Itoa(c.Batch),
 		"max_batch":          strconv.Itoa(acgan.MaxBatch),
@@ -203,8 +217,16 @@ func helpVars() kong.Vars {
 		"default_seed":       strconv.Itoa(defaultSeed),
 		"default_tac_weight": strconv.Itoa(acgan.DefaultTACWeight),
 		"max_tac_weight":     strconv.Itoa(acgan.MaxTACWeight),
-		"mem_fixed":          bytesString(acgan.TrainMemoryFixed),
-		"mem_image":          bytesString(acgan.TrainMemoryPerImage),
+		"mem_fixed":          bytesString(fixed),
+		"mem_image":          bytesString(perImage),
 		"mem_default":        bytesString(c.TrainMemory()),
+		"mem_rgb64_fixed":    bytesString(fixed64),
+		"mem_rgb64_image":    bytesString(perImage64),
+		"min_size":           strconv.Itoa(acgan.MinSize),
+		"max_size":           strconv.Itoa(acgan.MaxSize),
+		"size_step":          strconv.Itoa(acgan.SizeStep),
+		"min_classes":        strconv.Itoa(acgan.MinClasses),
+		"max_classes":        strconv.Itoa(acgan.MaxClasses),
+		"max_sample_rows":    strconv.Itoa(train.MaxSampleRows),
 	}
 }

@@ -22,8 +22,20 @@ func checkMemory(cfg acgan.Config) error {
 	if !ok || need <= avail {
 		return nil
 	}
-	return fmt.Errorf("-batch %d: training needs about %s of memory, but only %s is available; use a smaller -batch (each image of the batch takes about %s)",
-		cfg.Batch, bytesString(need), bytesString(avail), bytesString(acgan.TrainMemoryPerImage))
+	_, perImage := memoryParts(cfg)
+	return fmt.Errorf("-batch %d: training on images of %d×%d×%d needs about %s of memory, but only %s is available; use a smaller -batch (each image of the batch takes about %s)",
+		cfg.Batch, cfg.Channels, cfg.Size, cfg.Size, bytesString(need), bytesString(avail), bytesString(perImage))
+}
+
+// memoryParts splits the memory training with cfg takes (TrainMemory) into
+// a part that does not depend on the batch and a mean part per image of
+// cfg's batch.
+func memoryParts(cfg acgan.Config) (fixed, perImage int64) {
+	b := cfg.Batch
+	cfg.Batch = 0
+	fixed = cfg.TrainMemory()
+	cfg.Batch = b
+	return fixed, (cfg.TrainMemory() - fixed) / int64(max(b, 1))
 }
 
 // availableMemory returns the memory available to new allocations (a

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,20 +60,27 @@ func run(f *flags) error {
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
-	m, err := model(f)
-	if err != nil {
-		return err
-	}
-	if err := checkMemory(m.Cfg); err != nil {
-		return err
+	var m *modelfile.Model
+	if f.Resume != "" {
+		if m, err = resumed(f); err != nil {
+			return err
+		}
 	}
 	in, err := cli.StdinStream(example)
 	if err != nil {
 		return err
 	}
-	data, err := dataset.Read(in, dataset.Want{Channels: dataset.MNISTChannels, Height: acgan.ImageH, Width: acgan.ImageW, Classes: m.Cfg.Classes})
+	data, err := dataset.Read(in, dataset.Want{})
 	if err != nil {
-		return fmt.Errorf("stdin: %w; acgan-train expects images and labels, e.g. from mnist-fetch", err)
+		return fmt.Errorf("stdin: %w; acgan-train expects images and labels, e.g. from mnist-fetch or imgstack", err)
+	}
+	if m == nil {
+		m, err = newModel(f, data)
+	} else {
+		err = matches(m, f.Resume, data)
+	}
+	if err != nil {
+		return err
 	}
 
 	opt := train.Options{
@@ -109,7 +118,7 @@ func run(f *flags) error {
 		logFile = lf
 		opt.Log = lf
 	}
-	pictures := trainview.Pictures{SamplesDir: f.Samples, PlotFile: f.Plot}
+	pictures := trainview.New(f.Samples, f.Plot, m)
 	if f.Samples != "" || f.Plot != "" {
 		opt.Pictures = pictures
 	}
@@ -225,20 +234,69 @@ func resumeLog(path string, upTo int) ([]train.Record, error) {
 	return recs, err
 }
 
-// model returns the model to train: a new one from the flags, or the one
-// to resume (whose configuration the flags must not contradict).
-func model(f *flags) (*modelfile.Model, error) {
-	if f.Resume == "" {
-		cfg, err := f.config(acgan.DefaultConfig())
-		if err != nil {
-			return nil, err
-		}
-		seed := uint64(defaultSeed)
-		if f.Seed != nil {
-			seed = *f.Seed
-		}
-		return modelfile.New(cfg, seed)
+// newModel returns a new model to train on data: the configuration of the
+// flags for data's images and classes, its classes named as data names
+// them. It refuses images the model does not take, and a batch whose
+// training needs more memory than there is.
+func newModel(f *flags, data *dataset.Set) (*modelfile.Model, error) {
+	if err := acgan.CheckGeometry(data.Channels, data.Height, data.Width, data.Classes); err != nil {
+		return nil, fmt.Errorf("stdin: %w", err)
 	}
+	base := acgan.DefaultConfig()
+	base.Size, base.Channels, base.Classes = data.Height, data.Channels, data.Classes
+	cfg, err := f.config(base)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMemory(cfg); err != nil {
+		return nil, err
+	}
+	seed := uint64(defaultSeed)
+	if f.Seed != nil {
+		seed = *f.Seed
+	}
+	m, err := modelfile.New(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	m.Names = data.Names
+	return m, nil
+}
+
+// matches reports whether data is what the model m, resumed from path,
+// was trained on: images of its shape, of its classes, named as it names
+// them. It also applies the memory check.
+func matches(m *modelfile.Model, path string, data *dataset.Set) error {
+	c := m.Cfg
+	if data.Channels != c.Channels || data.Height != c.Size || data.Width != c.Size || data.Classes != c.Classes {
+		return fmt.Errorf("stdin: images of %d×%d×%d in %d classes, but the resumed model %s was trained on images of %d×%d×%d in %d classes",
+			data.Channels, data.Height, data.Width, data.Classes, path, c.Channels, c.Size, c.Size, c.Classes)
+	}
+	if !slices.Equal(data.Names, m.Names) {
+		return fmt.Errorf("stdin: %s, but the resumed model %s %s", namesOf(data.Names, "the stream"), path, namesOf(m.Names, ""))
+	}
+	return checkMemory(c)
+}
+
+// namesOf describes class names for the error of matches: who has them
+// and the first few.
+func namesOf(names []string, who string) string {
+	s := "has no class names"
+	if names != nil {
+		s = "names its classes " + strings.Join(names[:min(len(names), 4)], ", ")
+		if len(names) > 4 {
+			s += ", …"
+		}
+	}
+	if who == "" {
+		return s
+	}
+	return who + " " + s
+}
+
+// resumed returns the model to resume, whose configuration the flags must
+// not contradict.
+func resumed(f *flags) (*modelfile.Model, error) {
 	m, err := modelfile.LoadFile(f.Resume)
 	if err != nil {
 		return nil, err

@@ -110,7 +110,7 @@ func BenchmarkConv(b *testing.B) {
 	useBenchKernel(b)
 	const B = 32
 	r := rand.New(rand.NewPCG(1, 1))
-	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0, 0.25, r)
+	g, d := NewGenerator(DefaultConfig(), r), NewDiscriminator(DefaultConfig(), r)
 	for _, l := range modelLayers(g, d, B) {
 		x := make([]float32, B*l.cin*l.h*l.w)
 		for i := range x {
@@ -171,9 +171,18 @@ func BenchmarkIteration(b *testing.B) {
 	}
 }
 
+// BenchmarkIterationRGB32 is BenchmarkIteration/batch32 on 32×32 colour
+// images of 10 classes (docs/performance.md compares the two).
+func BenchmarkIterationRGB32(b *testing.B) {
+	useBenchKernel(b)
+	cfg := DefaultConfig()
+	cfg.Size, cfg.Channels = 32, 3
+	benchIteration(b, cfg)
+}
+
 // BenchmarkIterationTAC is BenchmarkIteration/batch32 with objective tac
 // and an average of the generator: what the twin head and the average
-// add. Its GFLOP/s count the default model's FLOPs.
+// add. Its GFLOP/s count the FLOPs of the model with the twin head.
 func BenchmarkIterationTAC(b *testing.B) {
 	useBenchKernel(b)
 	cfg := DefaultConfig()
@@ -186,7 +195,7 @@ func benchIteration(b *testing.B, cfg Config) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, y := fakeBatch(rand.New(rand.NewPCG(2, 2)), cfg.Batch)
+	x, y := fakeBatchFor(rand.New(rand.NewPCG(2, 2)), cfg)
 	for i := 0; i < warmup; i++ { // size the buffers, warm the caches
 		if _, err := tr.Step(x, y); err != nil {
 			b.Fatal(err)
@@ -204,14 +213,14 @@ func benchIteration(b *testing.B, cfg Config) {
 		ts[i] = time.Since(t0)
 	}
 	reportCPU(b, cpu)
-	report(b, iterationFlops(cfg.Batch))
+	report(b, float64(cfg.StepFLOPs()))
 	reportSpread(b, ts)
 }
 
 func BenchmarkGenerate100(b *testing.B) {
 	useBenchKernel(b)
 	r := rand.New(rand.NewPCG(3, 3))
-	g := NewGenerator(100, 10, r)
+	g := NewGenerator(DefaultConfig(), r)
 	z := make([]float32, 100*100)
 	labels := make([]int, 100)
 	for i := range z {

@@ -10,21 +10,46 @@ import (
 	"acgan/pkg/dataset"
 )
 
-// Image geometry of the model: MNIST's (pkg/dataset), gray 28×28.
+// The geometry of the images the model accepts: square, Size pixels a side
+// (a multiple of SizeStep from MinSize to MaxSize, so that the generator's
+// first block, Size/4 a side, is whole), Channels 1 (gray) or 3 (colour),
+// of MinClasses to MaxClasses classes. The defaults are MNIST's (pkg/dataset):
+// gray 28×28 digits of 10 classes.
 const (
-	ImageC    = dataset.MNISTChannels
-	ImageH    = dataset.MNISTHeight
-	ImageW    = dataset.MNISTWidth
-	ImageSize = ImageC * ImageH * ImageW // values per image
+	MinSize    = 16
+	MaxSize    = 64
+	SizeStep   = 4
+	MinClasses = 2
+	MaxClasses = 1000
+
+	DefaultSize     = dataset.MNISTHeight
+	DefaultChannels = dataset.MNISTChannels
 )
 
-// MaxLatent and MaxClasses bound the configuration, and so the memory of
-// the generator's dense layer and class embedding (at most about 100 MB
-// for g.dense.w, its gradient and its Adam moments).
-const (
-	MaxLatent  = 1024
-	MaxClasses = 1024
-)
+// MaxLatent bounds the noise size, and so (with MaxSize and MaxClasses) the
+// memory of the generator's dense layer and class embedding.
+const MaxLatent = 1024
+
+// MaxParams bounds the parameters of a model (both networks): about 512 MiB
+// for the weights, their gradients and Adam's two moments, so that no
+// configuration (nor the header of a hostile model file) makes a reader
+// allocate gigabytes. Every configuration of the default latent size is
+// well within it: the largest, 64×64 colour images of 1000 classes with
+// objective tac, has 20 million.
+const MaxParams = 32 << 20
+
+// CheckGeometry reports whether the model takes images of channels ×
+// height × width pixels in classes classes; its error says what it takes.
+func CheckGeometry(channels, height, width, classes int) error {
+	if height != width || height < MinSize || height > MaxSize || height%SizeStep != 0 || (channels != 1 && channels != 3) {
+		return fmt.Errorf("images of %d×%d×%d: the model takes square images %d to %d pixels a side, a multiple of %d, gray (1 channel) or colour (3)",
+			channels, height, width, MinSize, MaxSize, SizeStep)
+	}
+	if classes < MinClasses || classes > MaxClasses {
+		return fmt.Errorf("%d classes: the model takes %d to %d classes", classes, MinClasses, MaxClasses)
+	}
+	return nil
+}
 
 // Objective selects the discriminator's class heads and the class losses of
 // the discriminator and generator steps.
@@ -84,8 +109,10 @@ const (
 // its training, and must be saved with it.
 type Config struct {
 	Objective Objective
+	Size      int     // the images' side, in pixels (28)
+	Channels  int     // the images' channels: 1 gray, 3 colour (1)
 	Latent    int     // noise size (100)
-	Classes   int     // number of digit classes (10)
+	Classes   int     // number of classes (10)
 	Batch     int     // training batch size (32); Step accepts any batch
 	LR        float32 // Adam learning rate (2e-4)
 	Beta1     float32 // Adam β1 (0.5)
@@ -100,11 +127,16 @@ type Config struct {
 	EMA float32
 }
 
-// DefaultConfig returns the Keras program's configuration.
+// DefaultConfig returns the Keras program's configuration, for MNIST's
+// images and classes.
 func DefaultConfig() Config {
-	return Config{Objective: FakeClass, Latent: 100, Classes: dataset.MNISTClasses, Batch: 32,
+	return Config{Objective: FakeClass, Size: DefaultSize, Channels: DefaultChannels,
+		Latent: 100, Classes: dataset.MNISTClasses, Batch: 32,
 		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25}
 }
+
+// ImageSize returns the number of values of one image: Channels·Size·Size.
+func (c Config) ImageSize() int { return c.Channels * c.Size * c.Size }
 
 // HeadClasses is the size of the discriminator's class head: Classes+1 for
 // FakeClass, Classes for Paper and TAC.
@@ -137,8 +169,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: EMA decay %g out of range [0, 1)", c.EMA)
 	case c.Latent < 1 || c.Latent > MaxLatent:
 		return fmt.Errorf("acgan: config: latent size %d out of range [1, %d]", c.Latent, MaxLatent)
-	case c.Classes < 2 || c.Classes > MaxClasses:
-		return fmt.Errorf("acgan: config: %d classes out of range [2, %d]", c.Classes, MaxClasses)
+	case CheckGeometry(c.Channels, c.Size, c.Size, c.Classes) != nil:
+		return fmt.Errorf("acgan: config: %w", CheckGeometry(c.Channels, c.Size, c.Size, c.Classes))
 	case c.Batch < 1 || c.Batch > MaxBatch:
 		return fmt.Errorf("acgan: config: batch %d out of range [1, %d]", c.Batch, MaxBatch)
 	case !(c.LR > 0 && c.LR < 1):
@@ -149,6 +181,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: Adam epsilon %g out of range (0, 1)", c.AdamEps)
 	case !(c.Dropout >= 0 && c.Dropout < 1):
 		return fmt.Errorf("acgan: config: dropout rate %g out of range [0, 1)", c.Dropout)
+	case c.Params() > MaxParams:
+		return fmt.Errorf("acgan: config: %d parameters (latent %d, %d classes, %d×%d×%d images), over the limit of %d", c.Params(), c.Latent, c.Classes, c.Channels, c.Size, c.Size, MaxParams)
 	}
 	return nil
 }

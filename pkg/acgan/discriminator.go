@@ -1,15 +1,24 @@
 // The discriminator of the Keras program (Keras-GAN acgan.py,
-// build_discriminator).
+// build_discriminator), for images of C channels and S×S pixels (S a
+// multiple of 4; MNIST's C = 1, S = 28 in brackets). With s2 = S/4 and
+// s3 = ceil(S/8):
 //
-//	x [B, 1, 28, 28]
-//	a1 = drop(lrelu(conv1(x)))                 [B, 16, 14, 14]  conv 1 → 16, 3×3 stride 2 same
-//	a2 = bn2(drop(lrelu(pad(conv2(a1)))))      [B, 32, 8, 8]    conv 16 → 32 s2 → 7×7, zero-pad bottom/right
-//	a3 = bn3(drop(lrelu(conv3(a2))))           [B, 64, 4, 4]    conv 32 → 64 s2
-//	a4 = drop(lrelu(conv4(a3)))                [B, 128, 4, 4]   conv 64 → 128 s1
-//	f  = flatten(a4)                           [B, 2048]        feature c·16 + h·4 + w
-//	valid = valid(f)                           [B, 1]           logit (sigmoid in the loss)
-//	label = label(f)                           [B, K]           logits (softmax in the loss), K = 11 or 10
-//	twin  = twin(f)                            [B, C]           objective tac only: the twin class head, C = 10
+//	x [B, C, S, S]
+//	a1 = drop(lrelu(conv1(x)))                 [B, 16, S/2, S/2]   (14×14) conv C → 16, 3×3 stride 2 same
+//	a2 = bn2(drop(lrelu(pad(conv2(a1)))))      [B, 32, 2s3, 2s3]   (8×8)   conv 16 → 32 s2 → s2×s2 (7×7);
+//	                                                                       an odd side zero-padded bottom/right
+//	a3 = bn3(drop(lrelu(conv3(a2))))           [B, 64, s3, s3]     (4×4)   conv 32 → 64 s2
+//	a4 = drop(lrelu(conv4(a3)))                [B, 128, s3, s3]    (4×4)   conv 64 → 128 s1
+//	f  = flatten(a4)                           [B, F]              F = 128·s3² (2048), feature c·s3² + h·s3 + w
+//	valid = valid(f)                           [B, 1]              logit (sigmoid in the loss)
+//	label = label(f)                           [B, K]              logits (softmax in the loss), K = classes+1 or classes
+//	twin  = twin(f)                            [B, N]              objective tac only: the twin class head, N = classes
+//
+// The Keras program pads conv2's 7×7 to 8×8 (ZeroPadding2D((0,1),(0,1)));
+// the padding is kept for every odd side (S = 20, 28, …, 60) and left out
+// for an even one (S = 16, 24, 32, …), where conv3 halves the side exactly,
+// so that the features are 128·ceil(S/8)² for every S: 512 at 16, 2048 at
+// 28 and 32, 8192 at 64.
 //
 // LeakyReLU α = 0.2, Dropout 0.25, BatchNorm momentum 0.8 (Keras order:
 // Conv → ZeroPadding → LeakyReLU → Dropout → BN, as above).
@@ -22,8 +31,9 @@ import (
 	"acgan/pkg/nn"
 )
 
-// The discriminator's architecture: channels and image sizes of each
-// block (square images), the LeakyReLU slope and the kernel size.
+// The discriminator's architecture: the channels of each block, the
+// LeakyReLU slope and the kernel size. The blocks' sides follow from the
+// image's (dSides).
 const (
 	dKernel = 3   // every conv is 3×3
 	dSlope  = 0.2 // LeakyReLU α
@@ -32,24 +42,36 @@ const (
 	dWidth2 = 32  // conv2's
 	dWidth3 = 64  // conv3's
 	dWidth4 = 128 // conv4's
-
-	dSize1 = (ImageH + 1) / 2 // 14: conv1's output side (stride 2, "same")
-	dSize2 = (dSize1 + 1) / 2 // 7: conv2's
-	dSizeP = dSize2 + 1       // 8: after the zero padding
-	dSize3 = dSizeP / 2       // 4: conv3's and conv4's (stride 1)
-
-	dFlat = dWidth4 * dSize3 * dSize3 // 2048: a4 flattened
 )
+
+// dSides returns the sides of the discriminator's blocks for images of
+// size pixels a side: conv1's output (stride 2, "same": ceil(size/2)),
+// conv2's (ceil(s1/2)), after the zero padding (sP: s2 made even) and
+// conv3's and conv4's (sP/2 = ceil(size/8)).
+func dSides(size int) (s1, s2, sP, s3 int) {
+	s1 = (size + 1) / 2
+	s2 = (s1 + 1) / 2
+	sP = s2 + s2%2
+	return s1, s2, sP, sP / 2
+}
+
+// dFlat returns the discriminator's features for images of size pixels a
+// side: a4 flattened, 128·ceil(size/8)².
+func dFlat(size int) int {
+	_, _, _, s3 := dSides(size)
+	return dWidth4 * s3 * s3
+}
 
 // Discriminator maps an image to a validity logit and class logits.
 type Discriminator struct {
-	K int // class-head size
+	K              int // class-head size
+	Size, Channels int // of the images: S and C
 
-	Conv1 *nn.Conv2D // d.conv1 1 → 16 s2
+	Conv1 *nn.Conv2D // d.conv1 C → 16 s2
 	Act1  *nn.LeakyReLU
 	Drop1 *nn.Dropout
 	Conv2 *nn.Conv2D // d.conv2 16 → 32 s2
-	Pad2  nn.ZeroPad
+	Pad2  nn.ZeroPad // used when conv2's side is odd
 	Act2  *nn.LeakyReLU
 	Drop2 *nn.Dropout
 	BN2   *nn.BatchNorm // d.bn2 (32)
@@ -60,9 +82,9 @@ type Discriminator struct {
 	Conv4 *nn.Conv2D    // d.conv4 64 → 128 s1
 	Act4  *nn.LeakyReLU
 	Drop4 *nn.Dropout
-	Valid *nn.Dense // d.valid 2048 → 1
-	Label *nn.Dense // d.label 2048 → K
-	Twin  *nn.Dense // d.twin 2048 → C, the twin class head (nil unless objective TAC)
+	Valid *nn.Dense // d.valid F → 1
+	Label *nn.Dense // d.label F → K
+	Twin  *nn.Dense // d.twin F → N, the twin class head (nil unless objective TAC)
 
 	layers layerList // the layers with parameters or state, in network order
 
@@ -70,13 +92,18 @@ type Discriminator struct {
 	dflat []float32
 }
 
-// NewDiscriminator returns a discriminator with a k-way class head and,
-// if twin > 0, a twin-way twin class head, Keras's initialisation drawn
-// from r (the twin's last), and dropout masks drawn from r as it runs.
-func NewDiscriminator(k, twin int, dropout float32, r *rand.Rand) *Discriminator {
-	d := &Discriminator{K: k}
+// NewDiscriminator returns the discriminator of configuration c (c is
+// assumed valid: Config.Validate): for images of c.Channels × c.Size ×
+// c.Size, with a c.HeadClasses()-way class head and, with objective TAC, a
+// c.TwinClasses()-way twin class head, Keras's initialisation drawn from r
+// (the twin's last), and dropout masks of rate c.Dropout drawn from r as it
+// runs.
+func NewDiscriminator(c Config, r *rand.Rand) *Discriminator {
+	k, twin, dropout := c.HeadClasses(), c.TwinClasses(), c.Dropout
+	d := &Discriminator{K: k, Size: c.Size, Channels: c.Channels}
+	flat := dFlat(c.Size)
 	ls := &d.layers
-	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", ImageC, dWidth1, dKernel, 2, nn.Same))
+	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", c.Channels, dWidth1, dKernel, 2, nn.Same))
 	d.Act1, d.Drop1 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.Conv2 = add(ls, nn.NewConv2D("d.conv2", dWidth1, dWidth2, dKernel, 2, nn.Same))
 	d.Act2, d.Drop2 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
@@ -86,10 +113,10 @@ func NewDiscriminator(k, twin int, dropout float32, r *rand.Rand) *Discriminator
 	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", dWidth3))
 	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dWidth3, dWidth4, dKernel, 1, nn.Same))
 	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
-	d.Valid = add(ls, nn.NewDense("d.valid", dFlat, 1))
-	d.Label = add(ls, nn.NewDense("d.label", dFlat, k))
+	d.Valid = add(ls, nn.NewDense("d.valid", flat, 1))
+	d.Label = add(ls, nn.NewDense("d.label", flat, k))
 	if twin > 0 {
-		d.Twin = add(ls, nn.NewDense("d.twin", dFlat, twin))
+		d.Twin = add(ls, nn.NewDense("d.twin", flat, twin))
 	}
 	d.layers.initKeras(r)
 	return d
@@ -108,24 +135,27 @@ func (d *Discriminator) States() []*nn.State { return d.layers.states() }
 func (d *Discriminator) SetFrozen(frozen bool) { d.layers.setFrozen(frozen) }
 
 // Forward computes the validity logits [B], the class logits [B, K] and
-// the twin head's class logits [B, C] (nil without a twin head) of the
-// images x [B, 1, 28, 28]; training turns dropout on and makes batch norm
+// the twin head's class logits [B, N] (nil without a twin head) of the
+// images x [B, C, S, S]; training turns dropout on and makes batch norm
 // use batch statistics.
 func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label, twin []float32) {
 	d.n = B
-	h, _, _ := d.Conv1.Forward(x, B, ImageH, ImageW) // [B, 16, 14, 14]
+	s1, s2, sP, s3 := dSides(d.Size)
+	h, _, _ := d.Conv1.Forward(x, B, d.Size, d.Size) // [B, 16, s1, s1]
 	h = d.Act1.Forward(h)
 	h = d.Drop1.Forward(h, training)
-	h, _, _ = d.Conv2.Forward(h, B, dSize1, dSize1)  // [B, 32, 7, 7]
-	h = d.Pad2.Forward(h, B*dWidth2, dSize2, dSize2) // [B, 32, 8, 8]
+	h, _, _ = d.Conv2.Forward(h, B, s1, s1) // [B, 32, s2, s2]
+	if sP != s2 {
+		h = d.Pad2.Forward(h, B*dWidth2, s2, s2) // [B, 32, sP, sP], sP = s2 + 1
+	}
 	h = d.Act2.Forward(h)
 	h = d.Drop2.Forward(h, training)
-	h = d.BN2.Forward(h, B, dSizeP*dSizeP, training)
-	h, _, _ = d.Conv3.Forward(h, B, dSizeP, dSizeP) // [B, 64, 4, 4]
+	h = d.BN2.Forward(h, B, sP*sP, training)
+	h, _, _ = d.Conv3.Forward(h, B, sP, sP) // [B, 64, s3, s3]
 	h = d.Act3.Forward(h)
 	h = d.Drop3.Forward(h, training)
-	h = d.BN3.Forward(h, B, dSize3*dSize3, training)
-	h, _, _ = d.Conv4.Forward(h, B, dSize3, dSize3) // [B, 128, 4, 4] = [B, 2048]
+	h = d.BN3.Forward(h, B, s3*s3, training)
+	h, _, _ = d.Conv4.Forward(h, B, s3, s3) // [B, 128, s3, s3] = [B, F]
 	h = d.Act4.Forward(h)
 	h = d.Drop4.Forward(h, training)
 	valid, label = d.Valid.Forward(h, B), d.Label.Forward(h, B)
@@ -136,14 +166,15 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 }
 
 // Backward takes dLoss/dvalid [B], dLoss/dlabel [B, K] and, with a twin
-// head, dLoss/dtwin [B, C] of the last Forward (dtwin is ignored
+// head, dLoss/dtwin [B, N] of the last Forward (dtwin is ignored
 // without one), sets the parameter gradients (unless frozen) and returns
-// dLoss/dx [B, 1, 28, 28] if needDX (nil otherwise).
+// dLoss/dx [B, C, S, S] if needDX (nil otherwise).
 func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) []float32 {
 	B := d.n
+	_, s2, sP, _ := dSides(d.Size)
 	dv := d.Valid.Backward(dvalid, true)
 	dl := d.Label.Backward(dlabel, true)
-	d.dflat = grow(d.dflat, B*dFlat) // f feeds every head: the gradients add
+	d.dflat = grow(d.dflat, B*dFlat(d.Size)) // f feeds every head: the gradients add
 	if d.Twin == nil {
 		for i := range d.dflat {
 			d.dflat[i] = dv[i] + dl[i]
@@ -164,7 +195,9 @@ func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) [
 	h = d.BN2.Backward(h)
 	h = d.Drop2.Backward(h)
 	h = d.Act2.Backward(h)
-	h = d.Pad2.Backward(h)
+	if sP != s2 {
+		h = d.Pad2.Backward(h)
+	}
 	h = d.Conv2.Backward(h, true)
 	h = d.Drop1.Backward(h)
 	h = d.Act1.Backward(h)

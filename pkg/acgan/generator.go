@@ -1,15 +1,16 @@
 // The generator of the Keras program (Keras-GAN acgan.py,
-// build_generator).
+// build_generator), for images of C channels and S×S pixels (S a multiple
+// of 4; MNIST's C = 1, S = 28 in brackets).
 //
 //	z [B, L], label [B]                       L = latent (100)
-//	h   = z ⊙ embed(label)                    [B, L]      embedding (classes, L)
-//	d   = relu(dense(h))                      [B, 6272]   dense L → 128·7·7
-//	      reshape to [B, 128, 7, 7]           unit j → channel j/49, row (j%49)/7, col j%7
+//	h   = z ⊙ embed(label)                    [B, L]               embedding (classes, L)
+//	d   = relu(dense(h))                      [B, 128·(S/4)²]      dense L → 128·(S/4)² (6272)
+//	      reshape to [B, 128, S/4, S/4]       unit j → channel j/(S/4)², row (j%(S/4)²)/(S/4), col j%(S/4)
 //	                                          (the NCHW layout itself: no data moves)
-//	b0  = bn0(d)                              [B, 128, 7, 7]
-//	b1  = bn1(relu(conv1(upsample2x(b0))))    [B, 128, 14, 14]   conv 128 → 128, 3×3 same
-//	b2  = bn2(relu(conv2(upsample2x(b1))))    [B, 64, 28, 28]    conv 128 → 64
-//	img = tanh(conv3(b2))                     [B, 1, 28, 28]     conv 64 → 1
+//	b0  = bn0(d)                              [B, 128, S/4, S/4]   (7×7)
+//	b1  = bn1(relu(conv1(upsample2x(b0))))    [B, 128, S/2, S/2]   (14×14) conv 128 → 128, 3×3 same
+//	b2  = bn2(relu(conv2(upsample2x(b1))))    [B, 64, S, S]        (28×28) conv 128 → 64
+//	img = tanh(conv3(b2))                     [B, C, S, S]         (1×28×28) conv 64 → C
 //
 // Keras's order is Dense(relu) → Reshape → BN → UpSampling → Conv → relu →
 // BN → UpSampling → Conv → relu → BN → Conv → tanh, as above. Each
@@ -26,36 +27,43 @@ import (
 	"acgan/pkg/nn"
 )
 
-// The generator's architecture: channels and image sizes of each block
-// (square images) and the last conv's kernel size (the upsampling convs
-// are nn.UpConv2D's 3×3).
+// The generator's architecture: the channels of each block and the last
+// conv's kernel size (the upsampling convs are nn.UpConv2D's 3×3). The
+// blocks' sides follow from the image's (Generator.sides).
 const (
 	gKernel = 3 // conv3 is 3×3
 
 	gWidth0 = 128 // the dense output's channels
 	gWidth1 = 128 // conv1's
 	gWidth2 = 64  // conv2's
-
-	gSize0 = ImageH / 4 // 7: the dense output's side
-	gSize1 = 2 * gSize0 // 14: after the first upsampling
-	gSize2 = 2 * gSize1 // 28 = ImageH: after the second
-
-	gDense = gWidth0 * gSize0 * gSize0 // 6272: the dense layer's outputs
 )
+
+// gSides returns the sides of the generator's blocks for images of size
+// pixels a side: the dense output's (size/4), after the first upsampling
+// (size/2) and after the second (size).
+func gSides(size int) (s0, s1, s2 int) { return size / 4, size / 2, size }
+
+// gDense returns the outputs of the generator's dense layer for images of
+// size pixels a side: 128·(size/4)².
+func gDense(size int) int {
+	s0, _, _ := gSides(size)
+	return gWidth0 * s0 * s0
+}
 
 // Generator maps noise and a class label to an image in [-1, 1].
 type Generator struct {
 	Latent, Classes int
+	Size, Channels  int // of the images: S and C
 
 	Embed *nn.Embedding // g.embed [classes, latent]
-	Dense *nn.Dense     // g.dense [6272, latent]
+	Dense *nn.Dense     // g.dense [128·(S/4)², latent]
 	Relu0 nn.ReLU
 	BN0   *nn.BatchNorm // g.bn0 (128)
-	Conv1 *nn.UpConv2D  // upsample 7→14, g.conv1 128 → 128, relu
+	Conv1 *nn.UpConv2D  // upsample S/4 → S/2, g.conv1 128 → 128, relu
 	BN1   *nn.BatchNorm // g.bn1 (128)
-	Conv2 *nn.UpConv2D  // upsample 14→28, g.conv2 128 → 64, relu
+	Conv2 *nn.UpConv2D  // upsample S/2 → S, g.conv2 128 → 64, relu
 	BN2   *nn.BatchNorm // g.bn2 (64)
-	Conv3 *nn.Conv2D    // g.conv3 64 → 1
+	Conv3 *nn.Conv2D    // g.conv3 64 → C
 	Tanh  nn.Tanh
 
 	layers layerList // the layers with parameters or state, in network order
@@ -65,21 +73,23 @@ type Generator struct {
 	h, dh []float32 // z ⊙ embed, and its gradient
 }
 
-// NewGenerator returns a generator with Keras's initialisation drawn from r
-// (Glorot-uniform kernels, zero biases, U(±0.05) embeddings, γ = 1, β = 0).
-func NewGenerator(latent, classes int, r *rand.Rand) *Generator {
-	g := newGenerator("g", latent, classes)
+// NewGenerator returns the generator of configuration c (its Latent,
+// Classes, Size and Channels; c is assumed valid: Config.Validate) with
+// Keras's initialisation drawn from r (Glorot-uniform kernels, zero biases,
+// U(±0.05) embeddings, γ = 1, β = 0).
+func NewGenerator(c Config, r *rand.Rand) *Generator {
+	g := newGenerator("g", c.Latent, c.Classes, c.Size, c.Channels)
 	g.layers.initKeras(r)
 	return g
 }
 
 // newGenerator returns a generator whose parameters and states are named
 // prefix + ".embed", … and hold their constructors' values (zero kernels).
-func newGenerator(prefix string, latent, classes int) *Generator {
-	g := &Generator{Latent: latent, Classes: classes}
+func newGenerator(prefix string, latent, classes, size, channels int) *Generator {
+	g := &Generator{Latent: latent, Classes: classes, Size: size, Channels: channels}
 	ls := &g.layers
 	g.Embed = add(ls, nn.NewEmbedding(prefix+".embed", classes, latent))
-	g.Dense = add(ls, nn.NewDense(prefix+".dense", latent, gDense))
+	g.Dense = add(ls, nn.NewDense(prefix+".dense", latent, gDense(size)))
 	g.BN0 = add(ls, nn.NewBatchNorm(prefix+".bn0", gWidth0))
 	g.Conv1 = add(ls, nn.NewUpConv2D(prefix+".conv1", gWidth0, gWidth1))
 	g.Conv1.ReLU = true
@@ -87,7 +97,7 @@ func newGenerator(prefix string, latent, classes int) *Generator {
 	g.Conv2 = add(ls, nn.NewUpConv2D(prefix+".conv2", gWidth1, gWidth2))
 	g.Conv2.ReLU = true
 	g.BN2 = add(ls, nn.NewBatchNorm(prefix+".bn2", gWidth2))
-	g.Conv3 = add(ls, nn.NewConv2D(prefix+".conv3", gWidth2, ImageC, gKernel, 1, nn.Same))
+	g.Conv3 = add(ls, nn.NewConv2D(prefix+".conv3", gWidth2, channels, gKernel, 1, nn.Same))
 	return g
 }
 
@@ -97,30 +107,34 @@ func (g *Generator) Params() []*nn.Param { return g.layers.params() }
 // States returns the batch-norm moving statistics, in network order.
 func (g *Generator) States() []*nn.State { return g.layers.states() }
 
-// Forward computes images [B, 1, 28, 28] from z [B, Latent] and labels
+// ImageSize returns the number of values of one image: Channels·Size·Size.
+func (g *Generator) ImageSize() int { return g.Channels * g.Size * g.Size }
+
+// Forward computes images [B, C, S, S] from z [B, Latent] and labels
 // [B] (B = len(labels)); training selects batch statistics in batch norm
 // (and updates the moving ones). Labels must be in [0, Classes) and z must
 // hold B·Latent values: Generate checks them, Forward panics.
 func (g *Generator) Forward(z []float32, labels []int, training bool) []float32 {
 	B, L := len(labels), g.Latent
+	s0, s1, s2 := gSides(g.Size)
 	g.n, g.z = B, z[:B*L]
 	e := g.Embed.Forward(labels)
 	g.h = grow(g.h, B*L)
 	for i := range g.h {
 		g.h[i] = g.z[i] * e[i]
 	}
-	x := g.Dense.Forward(g.h, B) // [B, 6272] = [B, 128, 7, 7]
+	x := g.Dense.Forward(g.h, B) // [B, 128·s0²] = [B, 128, s0, s0], s0 = S/4
 	x = g.Relu0.Forward(x)
-	x = g.BN0.Forward(x, B, gSize0*gSize0, training)
-	x = g.Conv1.Forward(x, B, gSize0, gSize0) // [B, 128, 14, 14], relu included
-	x = g.BN1.Forward(x, B, gSize1*gSize1, training)
-	x = g.Conv2.Forward(x, B, gSize1, gSize1) // [B, 64, 28, 28], relu included
-	x = g.BN2.Forward(x, B, gSize2*gSize2, training)
-	x, _, _ = g.Conv3.Forward(x, B, gSize2, gSize2) // [B, 1, 28, 28]
+	x = g.BN0.Forward(x, B, s0*s0, training)
+	x = g.Conv1.Forward(x, B, s0, s0) // [B, 128, s1, s1], s1 = S/2, relu included
+	x = g.BN1.Forward(x, B, s1*s1, training)
+	x = g.Conv2.Forward(x, B, s1, s1) // [B, 64, S, S], relu included
+	x = g.BN2.Forward(x, B, s2*s2, training)
+	x, _, _ = g.Conv3.Forward(x, B, s2, s2) // [B, C, S, S]
 	return g.Tanh.Forward(x)
 }
 
-// Backward takes dLoss/dimage [B, 1, 28, 28] of the last Forward and sets
+// Backward takes dLoss/dimage [B, C, S, S] of the last Forward and sets
 // the gradients of every generator parameter.
 func (g *Generator) Backward(dimg []float32) {
 	B := g.n
@@ -141,7 +155,7 @@ func (g *Generator) Backward(dimg []float32) {
 	g.Embed.Backward(g.dh)
 }
 
-// Generate returns new images [B, 1, 28, 28] for z [B, Latent] and labels
+// Generate returns new images [B, C, S, S] for z [B, Latent] and labels
 // [B], with batch norm in inference mode (moving statistics). The result is
 // a fresh slice.
 func (g *Generator) Generate(z []float32, labels []int) ([]float32, error) {
@@ -160,7 +174,7 @@ func (g *Generator) GenerateBatched(z []float32, labels []int, batch int) ([]flo
 		return nil, fmt.Errorf("acgan: generator: batches of %d images", batch)
 	}
 	L := g.Latent
-	out := make([]float32, 0, len(labels)*ImageSize)
+	out := make([]float32, 0, len(labels)*g.ImageSize())
 	for lo := 0; lo < len(labels); lo += batch {
 		hi := min(lo+batch, len(labels))
 		out = append(out, g.Forward(z[lo*L:hi*L], labels[lo:hi], false)...)

@@ -15,10 +15,10 @@ import (
 // here rather than silently.
 func TestEveryLayerIsListed(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
-	g, d := NewGenerator(100, 10, r), NewDiscriminator(11, 0, 0.25, r)
+	g, d := NewGenerator(DefaultConfig(), r), NewDiscriminator(DefaultConfig(), r)
 	checkListed(t, g, g.layers)
 	checkListed(t, d, d.layers)
-	twin := NewDiscriminator(10, 10, 0.25, r)
+	twin := NewDiscriminator(discConfig(10, 10, 0.25, mnist), r)
 	checkListed(t, twin, twin.layers)
 }
 

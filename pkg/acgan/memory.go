@@ -2,43 +2,55 @@
 
 package acgan
 
-// TrainMemoryFixed and TrainMemoryPerImage are the measured working memory
-// of training (a Trainer and its Step), in bytes: a part that does not
-// depend on the batch (the weights of both networks,
-// their gradients and Adam moments, the process itself) and a part per
-// image of the batch (every layer's activations, gradients and im2col
-// buffers). They were measured as the peak resident memory of
-// `acgan-train -iters 1 -batch B` on the 100 fixture digits for B = 32,
-// 128, 512 and 1024 (`/usr/bin/time -v`): 132, 393, 1443 and 2825 MiB,
-// which is 2.7 MiB per image and 46 MiB besides. TestTrainMemory holds
-// the estimate to what Go's heap really holds.
+// The parts of the memory estimate. A parameter takes bytesPerParam (its
+// float32 value, gradient and Adam's two moments); each value a layer
+// outputs for one image of the batch takes bytesPerValue (the output, its
+// gradient, the inputs and masks the layers keep for their backward pass,
+// the GEMM's packed panels); a trainer keeps trainerBuffers besides,
+// whatever its size, and trainMemoryBase is the rest of the process (the
+// Go runtime, the code). The generator's last conv
+// keeps an im2col buffer of 64·9 values per output pixel when it has more
+// than one output channel (a single one is computed directly), at most
+// colBudget bytes whatever the batch (pkg/nn's Conv2D works through
+// larger batches in chunks). The averaged generator of Config.EMA keeps
+// its weights and (unused) gradients, emaBytesPerParam, the buffers of its
+// inference, emaBytesPerValue per generator output value, and
+// trainerBuffers again.
+//
+// Measured (TestTrainMemory) as the peak resident memory of `acgan-train
+// -iters 1 -batch B` on the 100 fixture digits for B = 32, 128, 512 and
+// 1024 (`/usr/bin/time -v`: 132, 393, 1443 and 2825 MiB, 2.7 MiB per image
+// and 46 MiB besides) and as the heap a Trainer keeps after a step at
+// batches 8 and 24 for images of 16×16 to 64×64, gray and colour, of 10 and
+// 1000 classes (16 to 19 bytes a parameter, 15 to 17 a value).
 const (
-	TrainMemoryFixed    = 48 << 20
-	TrainMemoryPerImage = 2800 << 10
+	trainMemoryBase  = 30 << 20
+	trainerBuffers   = 3 << 20
+	bytesPerParam    = 16
+	bytesPerValue    = 16
+	colBudget        = 32 << 20
+	emaBytesPerParam = 8
+	emaBytesPerValue = 7
 )
 
-// EMAMemoryFixed and EMAMemoryPerImage are what keeping an average of the
-// generator (Config.EMA) adds to TrainMemory: the averaged generator's
-// weights (and the gradient buffers every nn.Param has, unused here) and
-// the buffers of its inference at the training batch's size, run when
-// samples or figures are drawn during training. Measured as the heap of a
-// generator after an inference batch of 8 images and of 40: 10 MiB and
-// 1.14 MiB per image.
-const (
-	EMAMemoryFixed    = 10 << 20
-	EMAMemoryPerImage = 1170 << 10
-)
-
-// MaxBatch bounds the training batch: about 11 GiB of working memory.
+// MaxBatch bounds the training batch: about 11 GiB of working memory for
+// MNIST's images.
 const MaxBatch = 4096
 
 // TrainMemory returns an estimate of the memory, in bytes, that training
 // with configuration c takes, the training images aside (within about 10 %
-// for the configurations DefaultConfig's architecture allows).
+// for the configurations Validate accepts).
 func (c Config) TrainMemory() int64 {
-	m := TrainMemoryFixed + int64(c.Batch)*TrainMemoryPerImage
+	g, d := c.counts()
+	gt, dt := sum(g), sum(d)
+	B := int64(c.Batch)
+	col := int64(0)
+	if c.Channels > 1 {
+		col = min(B*4*gWidth2*gKernel*gKernel*int64(c.Size*c.Size), colBudget)
+	}
+	m := trainMemoryBase + trainerBuffers + bytesPerParam*(gt.params+dt.params) + B*bytesPerValue*(gt.out+dt.out) + col
 	if c.EMA > 0 {
-		m += EMAMemoryFixed + int64(c.Batch)*EMAMemoryPerImage
+		m += trainerBuffers + emaBytesPerParam*gt.params + B*emaBytesPerValue*gt.out + col
 	}
 	return m
 }

@@ -272,8 +272,13 @@ func runParity(t *testing.T, tolOut, tolGrad float64) {
 	B, L, C := d.m.Batch, d.m.Latent, d.m.Classes
 	K := C + 1
 	r := rand.New(rand.NewPCG(1, 2))
-	G := NewGenerator(L, C, r)
-	D := NewDiscriminator(K, 0, 0, r) // dropout left out, as in the dump
+	cfg := DefaultConfig()
+	cfg.Latent, cfg.Classes, cfg.Dropout = L, C, 0 // dropout left out, as in the dump
+	if cfg.HeadClasses() != K {
+		t.Fatalf("a class head of %d for %d classes", cfg.HeadClasses(), C)
+	}
+	G := NewGenerator(cfg, r)
+	D := NewDiscriminator(cfg, r)
 	d.loadParams(G.Params())
 	d.loadParams(D.Params())
 

@@ -134,12 +134,13 @@ func (n *refNet) denseBackward(name string, l nnref.Dense, x []float64, B int, d
 }
 
 // refDiscriminator is the discriminator (see discriminator.go) in float64:
-// forward on x [B, 1, 28, 28], with dropout's keep masks if training (nil
-// for a rate of 0), then backward from dvalid [B], dlabel [B, K] and, with
-// a twin head of C > 0 classes, dtwin [B, C].
-func refDiscriminator(n *refNet, x []float64, B, K, C int, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
+// forward on x [B, ch, S, S] (geometry g), with dropout's keep masks if
+// training (nil for a rate of 0), then backward from dvalid [B], dlabel
+// [B, K] and, with a twin head of C > 0 classes, dtwin [B, C].
+func refDiscriminator(n *refNet, x []float64, B, K, C int, g geometry, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
 	const alpha = 0.2
-	conv1 := nnref.Conv{Cin: 1, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
+	S := g.size
+	conv1 := nnref.Conv{Cin: g.channels, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
 	conv2 := nnref.Conv{Cin: 16, Cout: 32, K: 3, S: 2, Pad: nnref.Same}
 	conv3 := nnref.Conv{Cin: 32, Cout: 64, K: 3, S: 2, Pad: nnref.Same}
 	conv4 := nnref.Conv{Cin: 64, Cout: 128, K: 3, S: 1, Pad: nnref.Same}
@@ -151,13 +152,14 @@ func refDiscriminator(n *refNet, x []float64, B, K, C int, training, frozen bool
 	}
 
 	// forward
-	c1, h1, w1 := n.convForward("d.conv1", conv1, x, B, 28, 28)
+	c1, h1, w1 := n.convForward("d.conv1", conv1, x, B, S, S)
 	a1 := drop(0, nnref.LeakyReLU(c1, alpha))
 	c2, h2, w2 := n.convForward("d.conv2", conv2, a1, B, h1, w1)
-	p2 := nnref.ZeroPad(c2, B*32, h2, w2, 0, 1, 0, 1)
+	pad := h2 % 2 // an odd side is padded to an even one, bottom and right
+	p2 := nnref.ZeroPad(c2, B*32, h2, w2, 0, pad, 0, pad)
 	l2 := drop(1, nnref.LeakyReLU(p2, alpha))
-	a2 := n.bnForward("d.bn2", 32, l2, B, (h2+1)*(w2+1), training, frozen)
-	c3, h3, w3 := n.convForward("d.conv3", conv3, a2, B, h2+1, w2+1)
+	a2 := n.bnForward("d.bn2", 32, l2, B, (h2+pad)*(w2+pad), training, frozen)
+	c3, h3, w3 := n.convForward("d.conv3", conv3, a2, B, h2+pad, w2+pad)
 	l3 := drop(2, nnref.LeakyReLU(c3, alpha))
 	a3 := n.bnForward("d.bn3", 64, l3, B, h3*w3, training, frozen)
 	c4, h4, w4 := n.convForward("d.conv4", conv4, a3, B, h3, w3)
@@ -186,25 +188,27 @@ func refDiscriminator(n *refNet, x []float64, B, K, C int, training, frozen bool
 	d = n.convBackward("d.conv4", conv4, a3, B, h3, w3, d)
 	d = n.bnBackward("d.bn3", 64, l3, B, h3*w3, training, d)
 	d = nnref.LeakyReLUBackward(c3, alpha, drop(2, d))
-	d = n.convBackward("d.conv3", conv3, a2, B, h2+1, w2+1, d)
-	d = n.bnBackward("d.bn2", 32, l2, B, (h2+1)*(w2+1), training, d)
+	d = n.convBackward("d.conv3", conv3, a2, B, h2+pad, w2+pad, d)
+	d = n.bnBackward("d.bn2", 32, l2, B, (h2+pad)*(w2+pad), training, d)
 	d = nnref.LeakyReLUBackward(p2, alpha, drop(1, d))
-	d = nnref.ZeroPadBackward(d, B*32, h2, w2, 0, 1, 0, 1)
+	d = nnref.ZeroPadBackward(d, B*32, h2, w2, 0, pad, 0, pad)
 	d = n.convBackward("d.conv2", conv2, a1, B, h1, w1, d)
 	d = nnref.LeakyReLUBackward(c1, alpha, drop(0, d))
-	dx = n.convBackward("d.conv1", conv1, x, B, 28, 28, d)
+	dx = n.convBackward("d.conv1", conv1, x, B, S, S, d)
 	return valid, label, twin, dx
 }
 
 // refGenerator is the generator (see generator.go) in float64: forward on
-// z [B, latent] and labels [B], then backward from dimg [B, 1, 28, 28].
-func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, training bool, dimg []float64) (img []float64) {
+// z [B, latent] and labels [B], then backward from dimg [B, ch, S, S]
+// (geometry g).
+func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, g geometry, training bool, dimg []float64) (img []float64) {
 	B := len(labels)
+	s0, s1, s2 := g.size/4, g.size/2, g.size
 	emb := nnref.Embedding{V: classes, D: latent}
-	dense := nnref.Dense{In: latent, Out: 128 * 7 * 7}
+	dense := nnref.Dense{In: latent, Out: 128 * s0 * s0}
 	up1 := nnref.UpConv{Cin: 128, Cout: 128, ReLU: true}
 	up2 := nnref.UpConv{Cin: 128, Cout: 64, ReLU: true}
-	conv3 := nnref.Conv{Cin: 64, Cout: 1, K: 3, S: 1, Pad: nnref.Same}
+	conv3 := nnref.Conv{Cin: 64, Cout: g.channels, K: 3, S: 1, Pad: nnref.Same}
 
 	// forward
 	e := emb.Forward(n.w["g.embed"], labels)
@@ -214,22 +218,22 @@ func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, tra
 	}
 	d0 := n.denseForward("g.dense", dense, h, B)
 	r0 := nnref.ReLU(d0)
-	b0 := n.bnForward("g.bn0", 128, r0, B, 7*7, training, false)
-	u1 := up1.Forward(b0, B, 7, 7, n.w["g.conv1.w"], n.w["g.conv1.b"])
-	b1 := n.bnForward("g.bn1", 128, u1, B, 14*14, training, false)
-	u2 := up2.Forward(b1, B, 14, 14, n.w["g.conv2.w"], n.w["g.conv2.b"])
-	b2 := n.bnForward("g.bn2", 64, u2, B, 28*28, training, false)
-	c3, _, _ := n.convForward("g.conv3", conv3, b2, B, 28, 28)
+	b0 := n.bnForward("g.bn0", 128, r0, B, s0*s0, training, false)
+	u1 := up1.Forward(b0, B, s0, s0, n.w["g.conv1.w"], n.w["g.conv1.b"])
+	b1 := n.bnForward("g.bn1", 128, u1, B, s1*s1, training, false)
+	u2 := up2.Forward(b1, B, s1, s1, n.w["g.conv2.w"], n.w["g.conv2.b"])
+	b2 := n.bnForward("g.bn2", 64, u2, B, s2*s2, training, false)
+	c3, _, _ := n.convForward("g.conv3", conv3, b2, B, s2, s2)
 	img = nnref.Tanh(c3)
 
 	// backward
 	d := nnref.TanhBackward(c3, dimg)
-	d = n.convBackward("g.conv3", conv3, b2, B, 28, 28, d)
-	d = n.bnBackward("g.bn2", 64, u2, B, 28*28, training, d)
-	d, n.grad["g.conv2.w"], n.grad["g.conv2.b"] = up2.Backward(b1, B, 14, 14, n.w["g.conv2.w"], n.w["g.conv2.b"], d)
-	d = n.bnBackward("g.bn1", 128, u1, B, 14*14, training, d)
-	d, n.grad["g.conv1.w"], n.grad["g.conv1.b"] = up1.Backward(b0, B, 7, 7, n.w["g.conv1.w"], n.w["g.conv1.b"], d)
-	d = n.bnBackward("g.bn0", 128, r0, B, 7*7, training, d)
+	d = n.convBackward("g.conv3", conv3, b2, B, s2, s2, d)
+	d = n.bnBackward("g.bn2", 64, u2, B, s2*s2, training, d)
+	d, n.grad["g.conv2.w"], n.grad["g.conv2.b"] = up2.Backward(b1, B, s1, s1, n.w["g.conv2.w"], n.w["g.conv2.b"], d)
+	d = n.bnBackward("g.bn1", 128, u1, B, s1*s1, training, d)
+	d, n.grad["g.conv1.w"], n.grad["g.conv1.b"] = up1.Backward(b0, B, s0, s0, n.w["g.conv1.w"], n.w["g.conv1.b"], d)
+	d = n.bnBackward("g.bn0", 128, r0, B, s0*s0, training, d)
 	d = nnref.ReLUBackward(d0, d)
 	d = n.denseBackward("g.dense", dense, h, B, d)
 	for i := range d {
@@ -262,10 +266,38 @@ func randNormal(r *rand.Rand, n int) []float32 {
 	return v
 }
 
+// geometry is the images' side and channels.
+type geometry struct{ size, channels int }
+
+// mnist is the default geometry, MNIST's.
+var mnist = geometry{28, 1}
+
+// discConfig returns a configuration whose discriminator has a K-way class
+// head and, if C > 0, a C-way twin head (then K = C), dropout rate rate
+// and images of geometry g.
+func discConfig(K, C int, rate float32, g geometry) Config {
+	cfg := DefaultConfig()
+	cfg.Objective, cfg.Classes = Paper, K
+	if C > 0 {
+		cfg.Objective, cfg.Classes, cfg.TACWeight = TAC, C, 1
+	}
+	cfg.Dropout, cfg.Size, cfg.Channels = rate, g.size, g.channels
+	return cfg
+}
+
+// genConfig returns a configuration whose generator has the given latent
+// size and classes and makes images of geometry g.
+func genConfig(latent, classes int, g geometry) Config {
+	cfg := DefaultConfig()
+	cfg.Latent, cfg.Classes, cfg.Size, cfg.Channels = latent, classes, g.size, g.channels
+	return cfg
+}
+
 // TestDiscriminatorAgainstReference checks Forward and Backward in
 // training mode with and without dropout, in inference mode, and frozen
 // (training mode; dx only, moving statistics untouched), with and without
-// the twin head (C > 0).
+// the twin head (C > 0), for MNIST's images and others: colour, sides with
+// an even conv2 output (no padding: 16, 32) and an odd one (20).
 func TestDiscriminatorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
@@ -275,25 +307,35 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		B, K, C          int
 		rate             float32
 		training, frozen bool
+		g                geometry
 	}{
-		{3, 11, 0, 0.25, true, false},
-		{1, 11, 0, 0.25, true, false},
-		{2, 10, 0, 0, true, false},
-		{3, 11, 0, 0.25, false, false},
-		{2, 11, 0, 0.25, true, true},
-		{3, 10, 10, 0.25, true, false},
-		{1, 10, 10, 0, true, false},
-		{2, 10, 10, 0.25, false, false},
-		{2, 10, 10, 0.25, true, true},
-		{2, 3, 3, 0.25, true, false},
+		{3, 11, 0, 0.25, true, false, mnist},
+		{1, 11, 0, 0.25, true, false, mnist},
+		{2, 10, 0, 0, true, false, mnist},
+		{3, 11, 0, 0.25, false, false, mnist},
+		{2, 11, 0, 0.25, true, true, mnist},
+		{3, 10, 10, 0.25, true, false, mnist},
+		{1, 10, 10, 0, true, false, mnist},
+		{2, 10, 10, 0.25, false, false, mnist},
+		{2, 10, 10, 0.25, true, true, mnist},
+		{2, 3, 3, 0.25, true, false, mnist},
+		{3, 4, 0, 0.25, true, false, geometry{16, 3}},
+		{2, 3, 3, 0.25, true, false, geometry{16, 3}},
+		{2, 3, 3, 0.25, true, true, geometry{16, 3}},
+		{2, 31, 0, 0.25, true, false, geometry{32, 3}},
+		{2, 30, 30, 0.25, false, false, geometry{32, 3}},
+		{2, 30, 30, 0, true, false, geometry{32, 3}},
+		{2, 5, 5, 0.25, true, false, geometry{20, 1}},
 	} {
 		name := fmt.Sprintf("discriminator %+v", c)
-		D := NewDiscriminator(c.K, c.C, c.rate, r)
+		D := NewDiscriminator(discConfig(c.K, c.C, c.rate, c.g), r)
 		perturb(r, D.Params(), D.States())
 		// Each dropout layer draws from its own source, and the twin gets
 		// the masks a layer drawing from a copy of it makes.
 		drops := []*nn.Dropout{D.Drop1, D.Drop2, D.Drop3, D.Drop4}
-		sizes := []int{16 * 14 * 14, 32 * 8 * 8, 64 * 4 * 4, 128 * 4 * 4}
+		s1, s3 := c.g.size/2, (c.g.size+7)/8 // conv1's side, conv3's: ceil(S/8)
+		sP := 2 * s3                         // conv2's, padded when odd
+		sizes := []int{16 * s1 * s1, 32 * sP * sP, 64 * s3 * s3, 128 * s3 * s3}
 		var keep [4][]bool
 		for i, l := range drops {
 			l.R = rand.New(rand.NewPCG(uint64(i), 7))
@@ -317,12 +359,12 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 				p.G[i] = float32(math.NaN())
 			}
 		}
-		x := randNormal(r, c.B*ImageSize)
+		x := randNormal(r, c.B*c.g.channels*c.g.size*c.g.size)
 		dv, dl, dt := randNormal(r, c.B), randNormal(r, c.B*c.K), randNormal(r, c.B*c.C)
 		valid, label, twin := D.Forward(x, c.B, c.training)
 		valid, label, twin = append([]float32(nil), valid...), append([]float32(nil), label...), append([]float32(nil), twin...)
 		dx := D.Backward(dv, dl, dt, true)
-		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
+		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.g, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
 
 		if (D.Twin != nil) != (c.C > 0) {
 			t.Errorf("%s: twin head %v", name, D.Twin)
@@ -347,7 +389,8 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 }
 
 // TestGeneratorAgainstReference checks Forward and Backward in training
-// mode (batch statistics, moving statistics updated) and inference mode.
+// mode (batch statistics, moving statistics updated) and inference mode,
+// for MNIST's images and others.
 func TestGeneratorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
@@ -356,12 +399,17 @@ func TestGeneratorAgainstReference(t *testing.T) {
 	for _, c := range []struct {
 		B, latent, classes int
 		training           bool
+		g                  geometry
 	}{
-		{2, 100, 10, true},
-		{1, 7, 3, false},
+		{2, 100, 10, true, mnist},
+		{1, 7, 3, false, mnist},
+		{2, 20, 3, true, geometry{16, 3}},
+		{1, 20, 3, false, geometry{16, 3}},
+		{2, 100, 30, true, geometry{32, 3}},
+		{2, 9, 4, true, geometry{20, 1}},
 	} {
 		name := fmt.Sprintf("generator %+v", c)
-		G := NewGenerator(c.latent, c.classes, r)
+		G := NewGenerator(genConfig(c.latent, c.classes, c.g), r)
 		perturb(r, G.Params(), G.States())
 		ref := newRefNet(G.Params(), G.States())
 		z := randNormal(r, c.B*c.latent)
@@ -369,10 +417,10 @@ func TestGeneratorAgainstReference(t *testing.T) {
 		for i := range labels {
 			labels[i] = r.IntN(c.classes)
 		}
-		dimg := randNormal(r, c.B*ImageSize)
+		dimg := randNormal(r, c.B*c.g.channels*c.g.size*c.g.size)
 		img := append([]float32(nil), G.Forward(z, labels, c.training)...)
 		G.Backward(dimg)
-		rimg := refGenerator(ref, f64(z), labels, c.latent, c.classes, c.training, f64(dimg))
+		rimg := refGenerator(ref, f64(z), labels, c.latent, c.classes, c.g, c.training, f64(dimg))
 
 		matchNet(t, name+" image", img, rimg)
 		for _, p := range G.Params() {

@@ -106,8 +106,8 @@ func NewTrainer(cfg Config, seed uint64) (*Trainer, error) {
 	pcg := rand.NewPCG(seed, 0x9e3779b97f4a7c15)
 	r := rand.New(pcg)
 	t := &Trainer{Cfg: cfg, pcg: pcg, R: r}
-	t.G = NewGenerator(cfg.Latent, cfg.Classes, r)
-	t.D = NewDiscriminator(cfg.HeadClasses(), cfg.TwinClasses(), cfg.Dropout, r)
+	t.G = NewGenerator(cfg, r)
+	t.D = NewDiscriminator(cfg, r)
 	t.OptG = nn.NewAdam(t.G.Params(), cfg.LR, cfg.Beta1, cfg.Beta2, cfg.AdamEps)
 	t.OptD = nn.NewAdam(t.D.Params(), cfg.LR, cfg.Beta1, cfg.Beta2, cfg.AdamEps)
 	if cfg.EMA > 0 {
@@ -159,7 +159,7 @@ func (t *Trainer) UnmarshalRNG(b []byte) error {
 	return nil
 }
 
-// Generate returns images [n, 1, 28, 28] for z [n, latent] and labels [n],
+// Generate returns images [n, C, S, S] for z [n, latent] and labels [n],
 // made by Sampler (the averaged generator when the run keeps one) in
 // inference mode, at most Cfg.Batch at a time: samples drawn during
 // training then keep the generator's buffers at the training batch's size
@@ -184,19 +184,19 @@ func growInts(buf []int, n int) []int {
 	return buf[:n]
 }
 
-// Step runs one training iteration on a real batch: images [B, 1, 28, 28]
+// Step runs one training iteration on a real batch: images [B, C, S, S]
 // scaled to [-1, 1] and their labels [B] (B = len(realLabels), usually
 // Cfg.Batch). After an error from bad input nothing has changed; after
 // ErrNonFinite the networks have been updated with the non-finite values
 // and the caller should stop.
 func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	var st Stats
-	B, L, C := len(realLabels), t.Cfg.Latent, t.Cfg.Classes
+	B, L, C, size := len(realLabels), t.Cfg.Latent, t.Cfg.Classes, t.Cfg.ImageSize()
 	if B == 0 {
 		return st, fmt.Errorf("acgan: step: empty batch")
 	}
-	if len(realImages) != B*ImageSize {
-		return st, fmt.Errorf("acgan: step: %d image values for %d labels (want %d)", len(realImages), B, B*ImageSize)
+	if len(realImages) != B*size {
+		return st, fmt.Errorf("acgan: step: %d image values for %d labels (want %d: %d×%d×%d each)", len(realImages), B, B*size, t.Cfg.Channels, t.Cfg.Size, t.Cfg.Size)
 	}
 	for i, c := range realLabels {
 		if c < 0 || c >= C {
@@ -209,7 +209,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	Noise(t.R, t.noise)
 	t.sampled = growInts(t.sampled, B)
 	Classes(t.R, t.sampled, C)
-	t.gen = grow(t.gen, B*ImageSize)
+	t.gen = grow(t.gen, B*size)
 	copy(t.gen, t.G.Forward(t.noise, t.sampled, false))
 
 	t.ones, t.zeros = fill(t.ones, B, 1), fill(t.zeros, B, 0)
@@ -266,7 +266,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	return st, nil
 }
 
-// dStep is one discriminator train_on_batch on x [B, 1, 28, 28]: forward
+// dStep is one discriminator train_on_batch on x [B, C, S, S]: forward
 // in training mode, the losses, backward, one Adam update. valid [B] are
 // the validity targets, class [B] the class head's (nil: no class loss)
 // and twin [B] the twin head's (nil: no twin loss). It returns the

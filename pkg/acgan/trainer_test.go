@@ -9,15 +9,24 @@ import (
 	"acgan/pkg/parallel"
 )
 
-// fakeBatch returns b images in [-1, 1] and labels drawn from r.
+// fakeBatch returns b MNIST-shaped images in [-1, 1] and labels drawn
+// from r.
 func fakeBatch(r *rand.Rand, b int) ([]float32, []int) {
-	x := make([]float32, b*ImageSize)
+	c := DefaultConfig()
+	c.Batch = b
+	return fakeBatchFor(r, c)
+}
+
+// fakeBatchFor returns a batch of c.Batch images of c's geometry in
+// [-1, 1] and labels of c's classes, drawn from r.
+func fakeBatchFor(r *rand.Rand, c Config) ([]float32, []int) {
+	x := make([]float32, c.Batch*c.ImageSize())
 	for i := range x {
 		x[i] = float32(2*r.Float64() - 1)
 	}
-	y := make([]int, b)
+	y := make([]int, c.Batch)
 	for i := range y {
-		y[i] = r.IntN(10)
+		y[i] = r.IntN(c.Classes)
 	}
 	return x, y
 }

@@ -125,7 +125,7 @@ func TestFakeGenerators(t *testing.T) {
 func TestGenerateACGAN(t *testing.T) {
 	j, _, _ := fixtureJudge(t)
 	ref := NewReference(j, j.Test)
-	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	g := acgan.NewGenerator(acgan.DefaultConfig(), rand.New(rand.NewPCG(1, 2)))
 	a, err := ref.Generated(g, 100, 10, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestEvaluate(t *testing.T) {
 	fetch := mnist.New(mnist.Config{Dir: dir, Sums: sums, Offline: true, NoCache: true})
 	path := filepath.Join(t.TempDir(), "sub", "judge.tzst")
 	var notes bytes.Buffer
-	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	g := acgan.NewGenerator(acgan.DefaultConfig(), rand.New(rand.NewPCG(1, 2)))
 	opt := Options{PerClass: 5, Seed: 1, JudgePath: path, Fetcher: fetch, Status: status.New(&notes, false, "")}
 	rep, err := Evaluate(context.Background(), g, 100, opt)
 	if err != nil {
@@ -249,7 +249,7 @@ func TestEvaluate(t *testing.T) {
 func TestQuick(t *testing.T) {
 	j, _, _ := fixtureJudge(t)
 	ref := NewReference(j, j.Test)
-	g := acgan.NewGenerator(100, 10, rand.New(rand.NewPCG(1, 2)))
+	g := acgan.NewGenerator(acgan.DefaultConfig(), rand.New(rand.NewPCG(1, 2)))
 	f, err := ref.Quick(g, 100, 10, 3)
 	if err != nil {
 		t.Fatal(err)

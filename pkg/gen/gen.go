@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"acgan/pkg/acgan"
+	"acgan/pkg/dataset"
 	"acgan/pkg/nn"
 	"acgan/pkg/tensor"
 )
@@ -48,7 +49,7 @@ func Labels(label, n, classes int) []int {
 	return acgan.ClassRows(n, classes)
 }
 
-// Generate returns images [N, 1, 28, 28] in [-1, 1] for noise z [N, latent]
+// Generate returns images [N, C, S, S] of g's geometry in [-1, 1] for noise z [N, latent]
 // and labels [N], made by g in inference mode, chunk by chunk. Images with
 // a NaN or infinite value are an error, never returned.
 func Generate(g *acgan.Generator, z []float32, labels []int) ([]float32, error) {
@@ -147,26 +148,61 @@ func slerp(dst, z0, z1 []float32, t float64) {
 	}
 }
 
-// Write writes images [N, 1, 28, 28] (values in [-1, 1]) and their labels
-// as a tensor stream: "images", float32 N×1×28×28 with range=-1,1 (and
-// nrow=K when nrow > 0: the images per row of a grid of them), and
-// "labels", uint8 N with classes=K.
-func Write(w io.Writer, images []float32, labels []int, classes, nrow int) error {
+// Format is what a stream of generated images says besides their pixels.
+type Format struct {
+	// Channels and Size are the shape of each image: Channels×Size×Size.
+	Channels, Size int
+	// Classes is the labels' class count.
+	Classes int
+	// Names, when not nil, names the classes (a classnames record).
+	Names []string
+	// NRow, when positive, is the images per row of a grid of them.
+	NRow int
+}
+
+// FormatOf returns the format of the images g makes, with the class names
+// names (nil for none) and no row length.
+func FormatOf(g *acgan.Generator, names []string) Format {
+	return Format{Channels: g.Channels, Size: g.Size, Classes: g.Classes, Names: names}
+}
+
+// Write writes images [N, C, S, S] (values in [-1, 1]) and their labels as
+// a tensor stream in format f: "images", float32 N×C×S×S with range=-1,1
+// (and nrow=K when f.NRow > 0), "labels", N class numbers with classes=K
+// (uint8, or int32 for more than 256 classes), and, when f has names,
+// "classnames".
+func Write(w io.Writer, images []float32, labels []int, f Format) error {
 	n := len(labels)
-	if len(images) != n*acgan.ImageSize {
-		return fmt.Errorf("%d pixel values for %d images", len(images), n)
+	if len(images) != n*f.Channels*f.Size*f.Size {
+		return fmt.Errorf("%d pixel values for %d images of %d×%d×%d", len(images), n, f.Channels, f.Size, f.Size)
 	}
-	if classes > 256 {
-		return fmt.Errorf("%d classes do not fit the uint8 labels", classes)
+	if f.Names != nil {
+		if err := dataset.CheckClassNames(f.Names, f.Classes); err != nil {
+			return err
+		}
 	}
-	lab := make([]uint8, n)
-	for i, c := range labels {
-		lab[i] = uint8(c)
-	}
-	img := tensor.NewFloat32(tensor.NameImages, []int{n, 1, acgan.ImageH, acgan.ImageW}, images).
+	img := tensor.NewFloat32(tensor.NameImages, []int{n, f.Channels, f.Size, f.Size}, images).
 		SetMeta(tensor.MetaRange, "-1,1")
-	if nrow > 0 {
-		img.SetMeta(tensor.MetaNRow, strconv.Itoa(nrow))
+	if f.NRow > 0 {
+		img.SetMeta(tensor.MetaNRow, strconv.Itoa(f.NRow))
 	}
-	return tensor.WriteAll(w, img, tensor.NewUint8(tensor.NameLabels, []int{n}, lab).SetMeta(tensor.MetaClasses, strconv.Itoa(classes)))
+	var lab *tensor.Tensor
+	if f.Classes <= 256 {
+		u8 := make([]uint8, n)
+		for i, c := range labels {
+			u8[i] = uint8(c)
+		}
+		lab = tensor.NewUint8(tensor.NameLabels, []int{n}, u8)
+	} else {
+		i32 := make([]int32, n)
+		for i, c := range labels {
+			i32[i] = int32(c)
+		}
+		lab = tensor.NewInt32(tensor.NameLabels, []int{n}, i32)
+	}
+	lab.SetMeta(tensor.MetaClasses, strconv.Itoa(f.Classes))
+	if f.Names == nil {
+		return tensor.WriteAll(w, img, lab)
+	}
+	return tensor.WriteAll(w, img, lab, dataset.ClassNamesTensor(f.Names))
 }

@@ -87,7 +87,8 @@ func TestWrite(t *testing.T) {
 	var b bytes.Buffer
 	img := make([]float32, 2*784)
 	img[5] = 0.5
-	if err := Write(&b, img, []int{4, 7}, 10, 0); err != nil {
+	f := Format{Channels: 1, Size: 28, Classes: 10}
+	if err := Write(&b, img, []int{4, 7}, f); err != nil {
 		t.Fatal(err)
 	}
 	ts, err := tensor.ReadAll(&b)
@@ -103,7 +104,8 @@ func TestWrite(t *testing.T) {
 		t.Errorf("nrow 0 wrote a hint: %v", im.Meta)
 	}
 	b.Reset()
-	if err := Write(&b, img, []int{4, 7}, 10, 2); err != nil {
+	f.NRow = 2
+	if err := Write(&b, img, []int{4, 7}, f); err != nil {
 		t.Fatal(err)
 	}
 	if ts, err = tensor.ReadAll(&b); err != nil {

@@ -136,7 +136,7 @@ func TestFormat1Fixture(t *testing.T) {
 	made := format1Model(t)
 	if *update {
 		var ib bytes.Buffer
-		img := tensor.NewFloat32("images", []int{4, acgan.ImageC, acgan.ImageH, acgan.ImageW}, format1Images(t, made))
+		img := tensor.NewFloat32("images", []int{4, made.Cfg.Channels, made.Cfg.Size, made.Cfg.Size}, format1Images(t, made))
 		if err := tensor.WriteAll(&ib, img); err != nil {
 			t.Fatal(err)
 		}

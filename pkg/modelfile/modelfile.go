@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"acgan/pkg/acgan"
+	"acgan/pkg/dataset"
 	"acgan/pkg/tensor"
 )
 
@@ -35,6 +36,9 @@ const (
 	RNGName = "rng"
 	// RNGAlgorithm is the value of the RNG record's "algorithm" entry.
 	RNGAlgorithm = "pcg-dxsm-128"
+	// ClassNamesName is the name of the record holding the class names
+	// (docs/stream.md's "classnames" record).
+	ClassNamesName = tensor.NameClassNames
 )
 
 // Model is a training run: the trainer (networks, optimisers, iteration
@@ -46,15 +50,29 @@ type Model struct {
 	// it to derive other fixed randomness, such as the noise of sample
 	// grids.
 	Seed uint64
+	// Names holds the name of each class (Cfg.Classes of them), from the
+	// training data's class names; nil when it had none, and the classes
+	// are then known by their numbers.
+	Names []string
 }
 
-// New starts a run: a trainer for cfg initialised from seed.
+// New starts a run: a trainer for cfg initialised from seed, its classes
+// without names (set Names to name them).
 func New(cfg acgan.Config, seed uint64) (*Model, error) {
 	t, err := acgan.NewTrainer(cfg, seed)
 	if err != nil {
 		return nil, err
 	}
 	return &Model{Trainer: t, Seed: seed}, nil
+}
+
+// ClassName returns the name of class c: its name when the model has
+// names, else its number.
+func (m *Model) ClassName(c int) string {
+	if m.Names != nil {
+		return m.Names[c]
+	}
+	return strconv.Itoa(c)
 }
 
 // header returns the first record of m's file.
@@ -69,6 +87,12 @@ func (m *Model) header() *tensor.Tensor {
 	}
 	if c.EMA > 0 {
 		h.SetMeta("ema_decay", f32(c.EMA))
+	}
+	if c.Size != acgan.DefaultSize {
+		h.SetMeta("size", strconv.Itoa(c.Size))
+	}
+	if c.Channels != acgan.DefaultChannels {
+		h.SetMeta("channels", strconv.Itoa(c.Channels))
 	}
 	for k, v := range map[string]string{
 		"kind":        Kind,
@@ -92,11 +116,17 @@ func (m *Model) header() *tensor.Tensor {
 	return h
 }
 
-// Save writes m as a model file to w: the header, every parameter, every
-// state tensor, and the RNG state, in the order docs/model.md gives. The
-// same model always gives the same bytes. A model holding a NaN or an
-// infinity is refused before anything is written (Load would refuse it).
+// Save writes m as a model file to w: the header, the class names (when
+// m has them), every parameter, every state tensor, and the RNG state, in
+// the order docs/model.md gives. The same model always gives the same
+// bytes. A model holding a NaN or an infinity is refused before anything
+// is written (Load would refuse it).
 func (m *Model) Save(w io.Writer) error {
+	if m.Names != nil {
+		if err := dataset.CheckClassNames(m.Names, m.Cfg.Classes); err != nil {
+			return fmt.Errorf("class names: %w", err)
+		}
+	}
 	for _, p := range m.Params() {
 		if err := finite(p.Name, p.W); err != nil {
 			return err
@@ -110,6 +140,11 @@ func (m *Model) Save(w io.Writer) error {
 	tw := tensor.NewWriter(w)
 	if err := tw.Write(m.header()); err != nil {
 		return err
+	}
+	if m.Names != nil {
+		if err := tw.Write(dataset.ClassNamesTensor(m.Names)); err != nil {
+			return err
+		}
 	}
 	for _, p := range m.Params() {
 		if err := tw.Write(tensor.NewFloat32(p.Name, p.Shape, p.W)); err != nil {
@@ -147,7 +182,9 @@ func LoadFile(path string) (*Model, error) {
 
 // Load reads a model file from r; name (the file's path) starts every
 // error message. It checks everything before returning a model: the kind
-// and format version, the configuration, that every tensor the
+// and format version, the configuration (within the bounds of pkg/acgan,
+// so that no header makes it allocate more than a model of
+// acgan.MaxParams parameters), the class names, that every tensor the
 // configuration calls for is present exactly once with its shape and
 // dtype, that no tensor is unknown, that every float is finite, that the
 // values a model needs non-negative (batch-norm moving variances, Adam's
@@ -173,8 +210,9 @@ func Load(r io.Reader, name string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	// No record may be larger than the largest tensor of the model.
-	tr.MaxElements = 0
+	// No record may be larger than the largest tensor of the model (or
+	// than the longest class names its classes can have).
+	tr.MaxElements = m.Cfg.Classes * (dataset.MaxClassName + 1)
 	for _, p := range m.Params() {
 		tr.MaxElements = max(tr.MaxElements, len(p.W))
 	}
@@ -206,6 +244,20 @@ func Load(r io.Reader, name string) (*Model, error) {
 		}
 		if err != nil {
 			return nil, readError(name, err)
+		}
+		if t.Name == ClassNamesName {
+			if m.Names != nil {
+				return nil, fmt.Errorf("%s: tensor %q appears twice", name, t.Name)
+			}
+			names, err := dataset.ClassNames(t)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", name, t.Name, err)
+			}
+			if len(names) != m.Cfg.Classes {
+				return nil, fmt.Errorf("%s: %s: %d class names for a model of %d classes", name, t.Name, len(names), m.Cfg.Classes)
+			}
+			m.Names = names
+			continue
 		}
 		if t.Name == RNGName {
 			if rngDone {
@@ -314,7 +366,15 @@ func fromHeader(meta map[string]string) (*Model, error) {
 		cfg.Objective = o
 	}
 	cfg.Latent = int(integer("latent", 1, acgan.MaxLatent))
-	cfg.Classes = int(integer("classes", 2, acgan.MaxClasses))
+	cfg.Classes = int(integer("classes", acgan.MinClasses, acgan.MaxClasses))
+	// The optional geometry (docs/model.md): MNIST's when absent.
+	cfg.Size, cfg.Channels = acgan.DefaultSize, acgan.DefaultChannels
+	if _, ok := meta["size"]; ok {
+		cfg.Size = int(integer("size", acgan.MinSize, acgan.MaxSize))
+	}
+	if _, ok := meta["channels"]; ok {
+		cfg.Channels = int(integer("channels", 1, 3))
+	}
 	cfg.Batch = int(integer("batch", 1, acgan.MaxBatch))
 	cfg.LR = float("lr")
 	cfg.Beta1 = float("beta1")

@@ -34,7 +34,7 @@ func trained(t *testing.T, obj acgan.Objective) *Model {
 }
 
 func batch(r *rand.Rand, b int) ([]float32, []int) {
-	x := make([]float32, b*acgan.ImageSize)
+	x := make([]float32, b*acgan.DefaultConfig().ImageSize())
 	for i := range x {
 		x[i] = float32(2*r.Float64() - 1)
 	}

@@ -32,7 +32,7 @@ func TestEMAResumeAndSamples(t *testing.T) {
 		})}); err != nil {
 		t.Fatal(err)
 	}
-	z, y := SampleNoise(whole.Seed, cfg.Latent)
+	z, y := SampleNoise(whole.Seed, cfg.Latent, cfg.Classes)
 	avg, err := whole.EMA.Generate(z, y)
 	if err != nil {
 		t.Fatal(err)

@@ -21,12 +21,32 @@ import (
 	"acgan/pkg/modelfile"
 )
 
-// SampleRows and SampleCols shape the sample grid: row r shows class r of
-// MNIST's classes, SampleCols images each.
+// SampleCols is the number of images in a row of a sample grid, and
+// MaxSampleRows the most rows it has (one class a row: SampleClasses).
 const (
-	SampleRows = dataset.MNISTClasses
-	SampleCols = 10
+	SampleCols    = 10
+	MaxSampleRows = 10
 )
+
+// SampleClasses returns the classes a sample grid shows, one a row: every
+// class when there are at most MaxSampleRows, else MaxSampleRows classes
+// evenly spaced from the first to the last, class ⌊r·(classes−1)/
+// (MaxSampleRows−1)⌋ in row r (so that a grid of 1000 classes shows
+// classes 0, 111, 222, …, 999).
+func SampleClasses(classes int) []int {
+	if classes <= MaxSampleRows {
+		cs := make([]int, classes)
+		for i := range cs {
+			cs[i] = i
+		}
+		return cs
+	}
+	cs := make([]int, MaxSampleRows)
+	for r := range cs {
+		cs[r] = r * (classes - 1) / (MaxSampleRows - 1)
+	}
+	return cs
+}
 
 // Options says how a run goes beyond the model's own configuration.
 type Options struct {
@@ -70,8 +90,9 @@ type Options struct {
 // Pictures draws a training run as it goes; pkg/trainview implements it
 // (the training loop draws nothing itself).
 type Pictures interface {
-	// Samples draws the sample grid of iteration iter: SampleRows×
-	// SampleCols images, row r of class r, made by the generator in
+	// Samples draws the sample grid of iteration iter: SampleCols images
+	// of each class of SampleClasses in turn, a row each, made by the
+	// generator in
 	// inference mode (the moving average of it when the run keeps one:
 	// acgan.Trainer.Sampler) from noise that is fixed for the run
 	// (SampleNoise: it comes from the run's seed, not from its RNG, so
@@ -121,12 +142,18 @@ var ErrNonFinite = acgan.ErrNonFinite
 // run's seed, so the noise is fixed for a run and independent of its RNG.
 const sampleNoiseStream = 0x73616d706c65 // "sample"
 
-// SampleNoise returns the fixed noise and labels of a run's sample grids:
-// SampleRows·SampleCols noise vectors drawn from seed and the labels
-// 0,…,0 (SampleCols times), 1,…, so row r shows class r.
-func SampleNoise(seed uint64, latent int) ([]float32, []int) {
-	z := acgan.SeededNoise(seed, sampleNoiseStream, SampleRows*SampleCols, latent)
-	return z, acgan.ClassRows(SampleCols, SampleRows)
+// SampleNoise returns the fixed noise and labels of the sample grids of a
+// run of classes classes: SampleCols noise vectors drawn from seed for
+// each class of SampleClasses(classes), and the labels, SampleCols of the
+// first class, then of the second, …, so that row r shows the r-th class.
+func SampleNoise(seed uint64, latent, classes int) ([]float32, []int) {
+	cs := SampleClasses(classes)
+	z := acgan.SeededNoise(seed, sampleNoiseStream, len(cs)*SampleCols, latent)
+	y := acgan.ClassRows(SampleCols, len(cs))
+	for i, r := range y {
+		y[i] = cs[r]
+	}
+	return z, y
 }
 
 // window accumulates the stats of the iterations since the last record.
@@ -181,21 +208,22 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 	if int64(opt.Iters) < m.Iter {
 		return res, fmt.Errorf("the model has already done %d iterations, more than the %d asked for", m.Iter, opt.Iters)
 	}
-	if data.Channels*data.Height*data.Width != acgan.ImageSize || data.Classes != m.Cfg.Classes {
-		return res, fmt.Errorf("the model is built for %d-value images of %d classes, the data has %d×%d×%d images of %d classes",
-			acgan.ImageSize, m.Cfg.Classes, data.Channels, data.Height, data.Width, data.Classes)
+	c := m.Cfg
+	if data.Channels != c.Channels || data.Height != c.Size || data.Width != c.Size || data.Classes != c.Classes {
+		return res, fmt.Errorf("the model is built for images of %d×%d×%d in %d classes, the data has images of %d×%d×%d in %d classes",
+			c.Channels, c.Size, c.Size, c.Classes, data.Channels, data.Height, data.Width, data.Classes)
 	}
 	if opt.LogEvery < 1 {
 		opt.LogEvery = 1
 	}
-	B := m.Cfg.Batch
-	x := make([]float32, B*acgan.ImageSize)
+	B, size := c.Batch, c.ImageSize()
+	x := make([]float32, B*size)
 	y := make([]int, B)
 	idx := make([]int, B)
 	var sampleZ []float32
 	var sampleY []int
 	if opt.Pictures != nil {
-		sampleZ, sampleY = SampleNoise(m.Seed, m.Cfg.Latent)
+		sampleZ, sampleY = SampleNoise(m.Seed, c.Latent, c.Classes)
 	}
 	res.Records = append(res.Records, opt.History...)
 	drawSamples, drawPlot := opt.Pictures != nil, opt.Pictures != nil
@@ -208,7 +236,7 @@ func Run(m *modelfile.Model, data *dataset.Set, opt Options) (Result, error) {
 			idx[b] = m.R.IntN(data.N)
 		}
 		for b, i := range idx {
-			data.Scaled(x[b*acgan.ImageSize:(b+1)*acgan.ImageSize], i)
+			data.Scaled(x[b*size:(b+1)*size], i)
 			y[b] = data.Labels[i]
 		}
 		st, err := m.Step(x, y)

@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -171,10 +172,37 @@ func TestNonFiniteWeight(t *testing.T) {
 }
 
 func TestSampleNoise(t *testing.T) {
-	z, y := SampleNoise(3, 100)
-	z2, _ := SampleNoise(3, 100)
+	z, y := SampleNoise(3, 100, 10)
+	z2, _ := SampleNoise(3, 100, 10)
 	if len(z) != 100*100 || y[0] != 0 || y[10] != 1 || y[99] != 9 || z[0] != z2[0] || z[9999] != z2[9999] {
 		t.Errorf("sample noise: %d values, labels %v", len(z), y)
+	}
+	// Fewer classes: a row each, the same first noise vectors.
+	z3, y3 := SampleNoise(3, 100, 3)
+	if len(z3) != 30*100 || len(y3) != 30 || y3[0] != 0 || y3[29] != 2 || z3[2999] != z[2999] {
+		t.Errorf("3 classes: %d values, labels %v", len(z3), y3)
+	}
+	// More classes than rows: evenly spaced ones, the first and the last.
+	_, y4 := SampleNoise(3, 100, 1000)
+	if len(y4) != MaxSampleRows*SampleCols || y4[0] != 0 || y4[SampleCols] != 111 || y4[len(y4)-1] != 999 {
+		t.Errorf("1000 classes: labels %v", y4)
+	}
+}
+
+func TestSampleClasses(t *testing.T) {
+	for _, c := range []struct {
+		classes int
+		want    string
+	}{
+		{2, "[0 1]"},
+		{10, "[0 1 2 3 4 5 6 7 8 9]"},
+		{11, "[0 1 2 3 4 5 6 7 8 10]"},
+		{30, "[0 3 6 9 12 16 19 22 25 29]"},
+		{1000, "[0 111 222 333 444 555 666 777 888 999]"},
+	} {
+		if got := fmt.Sprint(SampleClasses(c.classes)); got != c.want {
+			t.Errorf("SampleClasses(%d) = %s, want %s", c.classes, got, c.want)
+		}
 	}
 }
 

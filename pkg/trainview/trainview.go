@@ -15,11 +15,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 
-	"acgan/pkg/acgan"
 	"acgan/pkg/atomicfile"
 	"acgan/pkg/grid"
+	"acgan/pkg/modelfile"
 	"acgan/pkg/train"
 )
 
@@ -29,6 +28,30 @@ import (
 type Pictures struct {
 	SamplesDir string
 	PlotFile   string
+	// Channels and Size are the shape of each sample image (Channels ×
+	// Size × Size); Rows labels the rows of a sample grid, one for each
+	// class of train.SampleClasses (SampleRows).
+	Channels, Size int
+	Rows           []string
+}
+
+// New returns the pictures of a run of m into samplesDir and plotFile
+// (either "" for none): samples of m's geometry, rows labelled with the
+// names of m's classes, or their numbers.
+func New(samplesDir, plotFile string, m *modelfile.Model) Pictures {
+	return Pictures{SamplesDir: samplesDir, PlotFile: plotFile,
+		Channels: m.Cfg.Channels, Size: m.Cfg.Size, Rows: SampleRows(m)}
+}
+
+// SampleRows returns the labels of the rows of m's sample grids: the name
+// (or number) of each class of train.SampleClasses.
+func SampleRows(m *modelfile.Model) []string {
+	cs := train.SampleClasses(m.Cfg.Classes)
+	rows := make([]string, len(cs))
+	for r, c := range cs {
+		rows[r] = m.ClassName(c)
+	}
+	return rows
 }
 
 // Samples writes the sample grid of iteration iter (see WriteSamples).
@@ -37,7 +60,7 @@ func (p Pictures) Samples(iter int, pix []float32) error {
 		return nil
 	}
 	path := filepath.Join(p.SamplesDir, fmt.Sprintf("%06d.png", iter))
-	return WriteSamples(path, pix, train.SampleRows, train.SampleCols, acgan.ImageH, acgan.ImageW)
+	return WriteSamples(path, pix, p.Rows, train.SampleCols, p.Channels, p.Size)
 }
 
 // Plot writes the plot of records (see WritePlot); with no records it
@@ -53,20 +76,18 @@ func (p Pictures) Plot(records []train.Record) error {
 // 10×10 grid of 28×28 digits is comfortable to look at (about 620 pixels).
 const SampleScale = 2
 
-// WriteSamples writes a grid of rows×cols generated images to path as PNG,
-// atomically: image k of pix (cols per row, row r showing class r, values
-// in [-1,1], 1×28×28 each stored one after another) at row k/cols, column
-// k%cols, with each row's class written at its left.
-func WriteSamples(path string, pix []float32, rows, cols, h, w int) error {
-	if len(pix) != rows*cols*h*w {
-		return fmt.Errorf("samples: %d values for %d×%d images of %d×%d", len(pix), rows, cols, h, w)
+// WriteSamples writes a grid of generated images to path as PNG,
+// atomically: a row for each label of rows, cols images a row, the label
+// written at the row's left. pix holds the images one after another, row
+// by row (values in [-1, 1], channels × size × size each: gray for 1
+// channel, colour for 3).
+func WriteSamples(path string, pix []float32, rows []string, cols, channels, size int) error {
+	n := len(rows) * cols
+	if len(pix) != n*channels*size*size {
+		return fmt.Errorf("samples: %d values for %d×%d images of %d×%d×%d", len(pix), len(rows), cols, channels, size, size)
 	}
-	labels := make([]string, rows)
-	for r := range labels {
-		labels[r] = strconv.Itoa(r)
-	}
-	img, err := grid.Make(grid.Float32Images(rows*cols, 1, h, w, pix, -1, 1),
-		grid.Options{NRow: cols, Pad: 2, RowLabels: labels, Scale: SampleScale})
+	img, err := grid.Make(grid.Float32Images(n, channels, size, size, pix, -1, 1),
+		grid.Options{NRow: cols, Pad: 2, RowLabels: rows, Scale: SampleScale})
 	if err != nil {
 		return fmt.Errorf("samples %s: %w", path, err)
 	}
