@@ -170,7 +170,7 @@ func checkTarget(dir string, force bool) (bool, error) {
 	}
 	defer f.Close()
 	if names, _ := f.Readdirnames(1); len(names) > 0 && !force {
-		return true, fmt.Errorf("%s: %w (it holds %s)", dir, ErrNotEmpty, names[0])
+		return true, fmt.Errorf("%s: %w", dir, ErrNotEmpty)
 	}
 	return true, nil
 }
