@@ -54,7 +54,9 @@ func TestImageSet(t *testing.T) {
 	img := func(n int) *tensor.Tensor {
 		return tensor.NewUint8("images", []int{n, 1, 2, 2}, make([]uint8, 4*n))
 	}
-	lab := func(v ...uint8) *tensor.Tensor { return tensor.NewUint8("labels", []int{len(v)}, v).SetMeta("classes", "3") }
+	lab := func(v ...uint8) *tensor.Tensor {
+		return tensor.NewUint8("labels", []int{len(v)}, v).SetMeta("classes", "3")
+	}
 	// Batches are joined, labels too, in stream order; other records do not matter.
 	s, err := imageSet(stream(t, img(2), lab(2), tensor.NewFloat32("z", []int{1}, []float32{0}), img(1), lab(0, 1), dataset.ClassNamesTensor([]string{"a", "b", "c"})))
 	if err != nil {
