@@ -295,7 +295,8 @@ func namesOf(names []string, who string) string {
 }
 
 // resumed returns the model to resume, whose configuration the flags must
-// not contradict.
+// not contradict, except -tac-weight, which takes effect from the resumed
+// iteration on.
 func resumed(f *flags) (*modelfile.Model, error) {
 	m, err := modelfile.LoadFile(f.Resume)
 	if err != nil {
@@ -319,12 +320,16 @@ func resumed(f *flags) (*modelfile.Model, error) {
 		return nil, conflict("-objective", *f.Objective, c.Objective)
 	case f.TACWeight != nil && c.Objective != acgan.TAC:
 		return nil, fmt.Errorf("-tac-weight %g: the resumed model's objective is %s, not tac", *f.TACWeight, c.Objective)
-	case f.TACWeight != nil && float32(*f.TACWeight) != c.TACWeight:
-		return nil, conflict("-tac-weight", *f.TACWeight, c.TACWeight)
 	case f.EMA != nil && float32(*f.EMA) != c.EMA:
 		return nil, conflict("-ema", *f.EMA, c.EMA)
 	case f.Seed != nil && *f.Seed != m.Seed:
 		return nil, conflict("-seed", *f.Seed, m.Seed)
+	}
+	if f.TACWeight != nil {
+		// The one setting a resumed run may change: the twin weight holds
+		// from the resumed iteration on, so that runs resumed in stages
+		// follow a schedule of weights (the model records the last).
+		m.Cfg.TACWeight = float32(*f.TACWeight)
 	}
 	return m, nil
 }

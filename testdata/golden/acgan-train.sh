@@ -77,6 +77,16 @@ acgan-train -resume int.bin -iters $((k + 1)) < data.tzst > int-resumed.bin 2>/d
 acgan-train -iters $((k + 1)) -batch 4 -seed 7 < data.tzst > unbroken.bin 2>/dev/null
 same unbroken.bin int-resumed.bin
 
+echo "== -objective tac: -tac-weight may change on resume, from the resumed iteration on"
+acgan-train -objective tac -iters 2 -batch 4 -seed 7 < data.tzst > tac2.bin 2>/dev/null
+acgan-train -resume tac2.bin -tac-weight 0.5 -iters 4 < data.tzst > staged.bin 2>/dev/null
+acgan-train -resume tac2.bin -tac-weight 0.5 -iters 4 < data.tzst > staged2.bin 2>/dev/null
+acgan-train -resume tac2.bin -iters 4 < data.tzst > tac4.bin 2>/dev/null
+same staged.bin staged2.bin
+same staged.bin tac4.bin
+tensor-info < staged.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
+tensor-info < tac4.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
+
 # bad NAME CMD...: run CMD; print its stdout size, stderr and exit status.
 bad() {
   echo "== $1"; shift
