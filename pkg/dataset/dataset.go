@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -97,8 +98,10 @@ func (s *Set) Tensors() (images, labels, names *tensor.Tensor) {
 	return images, labels, names
 }
 
-// Write writes s to w as a stream: its images record, then its labels,
-// then its class names when it has them. It refuses names that
+// Write writes s to w as a stream: its images, then its labels, then its
+// class names when it has them. Images of more than tensor.MaxElements
+// values in all are written as several "images" records of whole images
+// (a reader joins them, docs/stream.md). It refuses names that
 // CheckClassNames refuses.
 func (s *Set) Write(w io.Writer) error {
 	if s.Names != nil {
@@ -107,10 +110,32 @@ func (s *Set) Write(w io.Writer) error {
 		}
 	}
 	images, labels, names := s.Tensors()
-	if names == nil {
-		return tensor.WriteAll(w, images, labels)
+	recs := splitImages(images, s.N, s.ImageSize(), tensor.MaxElements)
+	recs = append(recs, labels)
+	if names != nil {
+		recs = append(recs, names)
 	}
-	return tensor.WriteAll(w, images, labels, names)
+	return tensor.WriteAll(w, recs...)
+}
+
+// splitImages cuts an images record of n images of size values each into
+// records of at most limit values, whole images each, with the same
+// metadata.
+func splitImages(images *tensor.Tensor, n, size, limit int) []*tensor.Tensor {
+	if n*size <= limit || size == 0 || size > limit {
+		return []*tensor.Tensor{images}
+	}
+	per := limit / size // images per record
+	var recs []*tensor.Tensor
+	for i := 0; i < n; i += per {
+		j := min(n, i+per)
+		sh := slices.Clone(images.Shape)
+		sh[0] = j - i
+		t := tensor.NewUint8(images.Name, sh, images.U8[i*size:j*size])
+		t.Meta = images.Meta
+		recs = append(recs, t)
+	}
+	return recs
 }
 
 // ErrNoImages is wrapped by the error of Read for a stream without an

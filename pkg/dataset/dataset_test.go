@@ -180,3 +180,31 @@ func TestClassNames(t *testing.T) {
 		t.Error("Write accepted 1 name for 2 classes")
 	}
 }
+
+// A set of more values than one record may hold is written as several
+// images records of whole images, and read back as the same set.
+func TestSplitImages(t *testing.T) {
+	s := &Set{N: 5, Channels: 1, Height: 2, Width: 3, Classes: 2, Pixels: make([]uint8, 30), Labels: []int{0, 1, 1, 0, 1}}
+	for i := range s.Pixels {
+		s.Pixels[i] = uint8(i)
+	}
+	images, labels, _ := s.Tensors()
+	recs := splitImages(images, s.N, s.ImageSize(), 13) // two images (12 values) a record
+	var shapes []string
+	for _, r := range recs {
+		shapes = append(shapes, tensor.ShapeString(r.Shape))
+	}
+	if got := strings.Join(shapes, " "); got != tensor.ShapeString([]int{2, 1, 2, 3})+" "+tensor.ShapeString([]int{2, 1, 2, 3})+" "+tensor.ShapeString([]int{1, 1, 2, 3}) {
+		t.Fatalf("records of shapes %s; want 2, 2 and 1 images", got)
+	}
+	got, err := Read(stream(t, append(recs, labels)...), Want{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.N != 5 || !slices.Equal(got.Pixels, s.Pixels) || !slices.Equal(got.Labels, s.Labels) || got.Meta[tensor.MetaRange] != "0,255" {
+		t.Fatalf("read back %d images, pixels equal %v, labels %v, meta %v", got.N, slices.Equal(got.Pixels, s.Pixels), got.Labels, got.Meta)
+	}
+	if n := len(splitImages(images, s.N, s.ImageSize(), 30)); n != 1 {
+		t.Fatalf("a set that fits was cut into %d records", n)
+	}
+}
