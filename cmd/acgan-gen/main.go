@@ -77,6 +77,9 @@ func (f *flags) Validate() error {
 	if f.N != nil && (*f.N < 1 || *f.N > gen.MaxImages) {
 		return fmt.Errorf("-n %d: want 1 to %d images", *f.N, gen.MaxImages)
 	}
+	if f.Interpolate != "" && f.N != nil && *f.N < 2 {
+		return fmt.Errorf("-n %d: an interpolation needs 2 to %d steps", *f.N, gen.MaxImages)
+	}
 	return nil
 }
 
@@ -93,9 +96,6 @@ func (f *flags) job(m *modelfile.Model) (job, error) {
 		j.n = 10
 		if f.N != nil {
 			j.n = *f.N
-		}
-		if j.n < 2 {
-			return j, fmt.Errorf("-n %d: an interpolation needs 2 to %d steps", j.n, gen.MaxImages)
 		}
 		return j, nil
 	}

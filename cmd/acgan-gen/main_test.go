@@ -98,3 +98,51 @@ func TestNoEMA(t *testing.T) {
 		t.Error("without an average, acgan-gen and acgan-gen -no-ema do not both give the trained generator's images")
 	}
 }
+
+// TestClassNames: -label and -interpolate take a class's number or, for a
+// model that names its classes, its name (a name first, then a number; a
+// name may hold a comma); anything else is refused with the accepted
+// classes and a few of the names.
+func TestClassNames(t *testing.T) {
+	cfg := acgan.DefaultConfig()
+	cfg.Classes = 7
+	m, err := modelfile.New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		label string
+		want  int
+	}{{"0", 0}, {"6", 6}, {" 3", 3}} {
+		if got, err := class(m, c.label); err != nil || got != c.want {
+			t.Errorf("no names, %q: class %d, %v; want %d", c.label, got, err, c.want)
+		}
+	}
+	if _, err := class(m, "cat"); err == nil || err.Error() != "not a class of the model: want a class number 0 to 6" {
+		t.Errorf("no names, cat: %v", err)
+	}
+	m.Names = []string{"ant", "bee", "3", "cat, black", "dog", "eel", "fox"}
+	for _, c := range []struct {
+		label string
+		want  int
+	}{{"bee", 1}, {"3", 2}, {"6", 6}, {"cat, black", 3}} {
+		if got, err := class(m, c.label); err != nil || got != c.want {
+			t.Errorf("names, %q: class %d, %v; want %d", c.label, got, err, c.want)
+		}
+	}
+	_, err = class(m, "Bee")
+	if want := "not a class of the model: want a class number 0 to 6 or a name (ant, bee, 3, cat, black, dog, …)"; err == nil || err.Error() != want {
+		t.Errorf("names, Bee: %v; want %q", err, want)
+	}
+	for _, c := range []struct {
+		arg  string
+		a, b int
+	}{{"ant,fox", 0, 6}, {"dog", 4, 4}, {"cat, black,eel", 3, 5}, {"1,cat, black", 1, 3}} {
+		if a, b, err := pair(m, c.arg); err != nil || a != c.a || b != c.b {
+			t.Errorf("-interpolate %q: %d, %d, %v; want %d, %d", c.arg, a, b, err, c.a, c.b)
+		}
+	}
+	if _, _, err := pair(m, "ant,gnu"); err == nil {
+		t.Error("-interpolate ant,gnu accepted")
+	}
+}

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -157,4 +158,39 @@ func find(ts []*tensor.Tensor, name string) *tensor.Tensor {
 		}
 	}
 	return nil
+}
+
+// TestWriteGeometry: colour images of a model of many named classes: the
+// images' shape, int32 labels past 256 classes, the classnames record; and
+// names that do not fit the classes are refused.
+func TestWriteGeometry(t *testing.T) {
+	names := make([]string, 300)
+	for i := range names {
+		names[i] = fmt.Sprintf("class %d", i)
+	}
+	f := Format{Channels: 3, Size: 16, Classes: 300, Names: names}
+	img := make([]float32, 2*3*16*16)
+	var b bytes.Buffer
+	if err := Write(&b, img, []int{299, 4}, f); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := tensor.ReadAll(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, lb, nm := find(ts, "images"), find(ts, "labels"), find(ts, "classnames")
+	if im == nil || tensor.ShapeString(im.Shape) != "2x3x16x16" || lb == nil || lb.DType != tensor.Int32 || lb.I32[0] != 299 || lb.Meta["classes"] != "300" {
+		t.Fatalf("stream: %+v", ts)
+	}
+	if nm == nil || !strings.HasPrefix(string(nm.U8), "class 0\nclass 1\n") {
+		t.Errorf("class names record %v", nm)
+	}
+	f.Names = names[:3]
+	if err := Write(&b, img, []int{0, 1}, f); err == nil {
+		t.Error("3 names for 300 classes accepted")
+	}
+	f.Names, f.Size = nil, 32
+	if err := Write(&b, img, []int{0, 1}, f); err == nil {
+		t.Error("16×16 images written as 32×32")
+	}
 }
