@@ -12,16 +12,20 @@ import (
 	"testing"
 
 	"acgan/pkg/acgan"
+	"acgan/pkg/dataset"
 	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/status"
 )
 
+// px is the number of values of an MNIST digit.
+var px = judge.MNIST.Pixels()
+
 // sameDigit is a broken generator: the same image whatever it is asked for.
 type sameDigit struct{ img []float32 }
 
 func (g sameDigit) Generate(z []float32, labels []int) ([]float32, error) {
-	out := make([]float32, 0, len(labels)*judge.Pixels)
+	out := make([]float32, 0, len(labels)*len(g.img))
 	for range labels {
 		out = append(out, g.img...)
 	}
@@ -31,8 +35,8 @@ func (g sameDigit) Generate(z []float32, labels []int) ([]float32, error) {
 // realDigits is a perfect generator: real digits of the class asked for,
 // taken in turn.
 type realDigits struct {
-	d    *judge.Digits
-	next [judge.Classes]int
+	d    *judge.Set
+	next [10]int
 }
 
 func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
@@ -42,7 +46,8 @@ func (g *realDigits) Generate(z []float32, labels []int) ([]float32, error) {
 			i := g.next[c] % g.d.Len()
 			g.next[c]++
 			if g.d.Labels[i] == c {
-				out = append(out, g.d.Images[i*judge.Pixels:(i+1)*judge.Pixels]...)
+				px := g.d.Geom.Pixels()
+				out = append(out, g.d.Images[i*px:(i+1)*px]...)
 				break
 			}
 		}
@@ -67,7 +72,7 @@ func TestFakeGenerators(t *testing.T) {
 			break
 		}
 	}
-	same, err := ref.Generated(sameDigit{train.Images[seven*judge.Pixels : (seven+1)*judge.Pixels]}, 100, 20, 1)
+	same, err := ref.Generated(sameDigit{train.Images[seven*px : (seven+1)*px]}, 100, 20, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +80,7 @@ func TestFakeGenerators(t *testing.T) {
 	if same.Digits != 200 || same.Accuracy != 0.1 {
 		t.Errorf("same digit: %d digits, accuracy %v, want 200 and 0.1", same.Digits, same.Accuracy)
 	}
-	for c := range judge.Classes {
+	for c := range judge.MNIST.Classes {
 		want := 0.0
 		if c == 7 {
 			want = 1
@@ -144,17 +149,17 @@ func TestGenerateACGAN(t *testing.T) {
 	if a.Diversity > 0.2 {
 		t.Errorf("untrained generator: diversity %v, want low", a.Diversity)
 	}
-	imgs, labels, err := Generate(g, 100, 3, 5)
-	if err != nil || len(imgs) != 30*judge.Pixels || labels[0] != 0 || labels[3] != 1 || labels[29] != 9 {
+	imgs, labels, err := Generate(g, judge.MNIST, 100, 3, 5)
+	if err != nil || len(imgs) != 30*px || labels[0] != 0 || labels[3] != 1 || labels[29] != 9 {
 		t.Errorf("Generate: %d values, labels %v, %v", len(imgs), labels, err)
 	}
-	if _, _, err := Generate(g, 99, 3, 5); err == nil {
+	if _, _, err := Generate(g, judge.MNIST, 99, 3, 5); err == nil {
 		t.Error("wrong latent size: no error")
 	}
-	if _, _, err := Generate(g, 100, 1, 5); err == nil {
+	if _, _, err := Generate(g, judge.MNIST, 100, 1, 5); err == nil {
 		t.Error("1 digit per class: no error")
 	}
-	if _, err := ref.Score(imgs[:judge.Pixels], labels[:2]); err == nil {
+	if _, err := ref.Score(imgs[:px], labels[:2]); err == nil {
 		t.Error("Score with 1 image for 2 labels: no error")
 	}
 }
@@ -177,7 +182,7 @@ func TestEvaluate(t *testing.T) {
 	var notes bytes.Buffer
 	g := acgan.NewGenerator(acgan.DefaultConfig(), rand.New(rand.NewPCG(1, 2)))
 	opt := Options{PerClass: 5, Seed: 1, JudgePath: path, Fetcher: fetch, Status: status.New(&notes, false, "")}
-	rep, err := Evaluate(context.Background(), g, 100, opt)
+	rep, err := Evaluate(context.Background(), g, judge.MNIST, 100, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +198,7 @@ func TestEvaluate(t *testing.T) {
 	// The second time the judge is loaded, and the same input gives the
 	// same report.
 	notes.Reset()
-	rep2, err := Evaluate(context.Background(), g, 100, opt)
+	rep2, err := Evaluate(context.Background(), g, judge.MNIST, 100, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +215,9 @@ func TestEvaluate(t *testing.T) {
 	}
 	// Real digits from a stream are used instead of the sources.
 	train, _ := fixtures(t)
-	opt.Real = map[string]*judge.Digits{"train": FromDataset(train).FirstPerClass(2)}
-	rep3, err := Evaluate(context.Background(), g, 100, opt)
+	opt.Real = map[string]*dataset.Set{"train": train.Set()}
+	opt.PerClass = 2
+	rep3, err := Evaluate(context.Background(), g, judge.MNIST, 100, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +245,8 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("%s.recall in JSON: %v, want a number", name, r["recall"])
 		}
 		for _, key := range []string{"class_frechet", "class_precision", "class_recall"} {
-			if a, ok := r[key].([]any); !ok || len(a) != judge.Classes {
-				t.Errorf("%s.%s in JSON: %v, want %d figures", name, key, r[key], judge.Classes)
+			if a, ok := r[key].([]any); !ok || len(a) != 10 {
+				t.Errorf("%s.%s in JSON: %v, want %d figures", name, key, r[key], 10)
 			}
 		}
 	}
@@ -280,7 +286,7 @@ func TestScoreSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ref.Sample, err = NewTestSample(testFeats, test.Labels, 20); err != nil {
+	if ref.Sample, err = NewTestSample(testFeats, test.Labels, 10, 20); err != nil {
 		t.Fatal(err)
 	}
 	// The test digits against themselves: all inside, Fréchet 0; class 8
@@ -292,7 +298,7 @@ func TestScoreSample(t *testing.T) {
 	if self.Precision != 1 || self.Recall != 1 {
 		t.Errorf("test digits against themselves: precision %v, recall %v", self.Precision, self.Recall)
 	}
-	for c := range judge.Classes {
+	for c := range judge.MNIST.Classes {
 		n := 0
 		for _, l := range test.Labels {
 			if l == c {
@@ -317,7 +323,7 @@ func TestScoreSample(t *testing.T) {
 			break
 		}
 	}
-	same, err := ref.Generated(sameDigit{train.Images[seven*judge.Pixels : (seven+1)*judge.Pixels]}, 100, 20, 1)
+	same, err := ref.Generated(sameDigit{train.Images[seven*px : (seven+1)*px]}, 100, 20, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,14 +102,14 @@ func sqrtSym(a *mat.SymDense) (*mat.SymDense, error) {
 }
 
 // ClassGaussians returns the Gaussian of the feature vectors (feats
-// [n, d]) of each class (labels [n], in [0, judge.Classes)): nil for a
-// class of fewer than two vectors.
-func ClassGaussians(feats []float64, labels []int, d int) ([]*judge.Gaussian, error) {
+// [n, d]) of each class (labels [n], in [0, classes)): nil for a class of
+// fewer than two vectors.
+func ClassGaussians(feats []float64, labels []int, classes, d int) ([]*judge.Gaussian, error) {
 	if d < 1 || len(feats) != len(labels)*d {
 		return nil, fmt.Errorf("eval: %d feature values for %d labels of %d-vectors", len(feats), len(labels), d)
 	}
-	out := make([]*judge.Gaussian, judge.Classes)
-	for c, idx := range classRows(labels, -1) {
+	out := make([]*judge.Gaussian, classes)
+	for c, idx := range classRows(labels, classes, -1) {
 		if len(idx) < 2 {
 			continue
 		}

@@ -137,11 +137,11 @@ func TestClassFrechet(t *testing.T) {
 	// {1, 1, 4} (mean 2, variance 3) against {2, 2, 2} (variance 0):
 	// 0 + (√3 − 0)² = 3. Class 2 has one vector on one side, class 3 none
 	// on the other: no distance.
-	a, err := ClassGaussians([]float64{0, 1, 2, 1, 4, 7}, []int{0, 1, 0, 1, 1, 2}, 1)
+	a, err := ClassGaussians([]float64{0, 1, 2, 1, 4, 7}, []int{0, 1, 0, 1, 1, 2}, 10, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ClassGaussians([]float64{5, 2, 2, 1, 2, 9, 8, 3}, []int{0, 1, 1, 0, 1, 2, 2, 3}, 1)
+	b, err := ClassGaussians([]float64{5, 2, 2, 1, 2, 9, 8, 3}, []int{0, 1, 1, 0, 1, 2, 2, 3}, 10, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,15 +152,15 @@ func TestClassFrechet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fd) != judge.Classes || math.Abs(fd[0]-6) > 1e-12 || math.Abs(fd[1]-3) > 1e-12 {
+	if len(fd) != 10 || math.Abs(fd[0]-6) > 1e-12 || math.Abs(fd[1]-3) > 1e-12 {
 		t.Errorf("per-class Fréchet %v, want 6 and 3 first", fd)
 	}
-	for c := 2; c < judge.Classes; c++ {
+	for c := 2; c < 10; c++ {
 		if !math.IsNaN(fd[c]) {
 			t.Errorf("class %d: %v, want NaN", c, fd[c])
 		}
 	}
-	if _, err := ClassGaussians([]float64{1, 2, 3}, []int{0, 1}, 1); err == nil {
+	if _, err := ClassGaussians([]float64{1, 2, 3}, []int{0, 1}, 10, 1); err == nil {
 		t.Error("3 values for 2 labels: no error")
 	}
 	if _, err := ClassFrechet(a, b[:3]); err == nil {

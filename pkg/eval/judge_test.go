@@ -19,17 +19,17 @@ var (
 	fixtureOnce  sync.Once
 	fixtureJ     *judge.Judge
 	fixtureErr   error
-	fixtureTrain *judge.Digits
-	fixtureTest  *judge.Digits
+	fixtureTrain *judge.Set
+	fixtureTest  *judge.Set
 )
 
 // fixtureJudge returns a judge trained on the fixture's training digits
 // (once per test binary) and the fixture's digits.
-func fixtureJudge(t testing.TB) (*judge.Judge, *judge.Digits, *judge.Digits) {
+func fixtureJudge(t testing.TB) (*judge.Judge, *judge.Set, *judge.Set) {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		tr, te := fixtures(t)
-		fixtureTrain, fixtureTest = FromDataset(tr), FromDataset(te)
+		fixtureTrain, fixtureTest = fromDataset(t, tr), fromDataset(t, te)
 		fixtureJ, fixtureErr = judge.Train(context.Background(), fixtureTrain, fixtureTest, fixtureRecipe)
 	})
 	if fixtureErr != nil {
@@ -60,7 +60,7 @@ func TestCachedJudge(t *testing.T) {
 		t.Errorf("cached judge: test accuracy %v on %d digits, want ≥ %v on 10000", j.TestAccuracy, j.Test.Gauss.N, judge.MinAccuracy)
 	}
 	_, test := fixtures(t)
-	if acc, _ := j.Accuracy(FromDataset(test)); acc < 0.98 {
+	if acc, _ := j.Accuracy(fromDataset(t, test)); acc < 0.98 {
 		t.Errorf("cached judge reads %.0f%% of the 100 fixture test digits right, want ≥ 98%%", 100*acc)
 	}
 	if os.Getenv("ACGAN_JUDGE_FULL") == "" {
@@ -70,12 +70,12 @@ func TestCachedJudge(t *testing.T) {
 	if err != nil {
 		t.Skipf("MNIST test split not cached: %v", err)
 	}
-	st, err := j.Stats(FromDataset(ds))
+	st, err := j.Stats(fromDataset(t, ds))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for c := range judge.Classes {
-		for k := range judge.Classes {
+	for c := range judge.MNIST.Classes {
+		for k := range judge.MNIST.Classes {
 			if st.Confusion[c][k] != j.Test.Confusion[c][k] {
 				t.Fatalf("confusion[%d][%d] = %d now, %d in the file", c, k, st.Confusion[c][k], j.Test.Confusion[c][k])
 			}
@@ -86,4 +86,14 @@ func TestCachedJudge(t *testing.T) {
 		t.Errorf("Fréchet distance between the recomputed and the stored test statistics: %g", fd)
 	}
 	t.Logf("cached judge %s: %.2f%% of the MNIST test digits", path, 100*st.Accuracy())
+}
+
+// fromDataset returns the digits of an MNIST data set.
+func fromDataset(t testing.TB, ds *mnist.Dataset) *judge.Set {
+	t.Helper()
+	d, err := FromDataset(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

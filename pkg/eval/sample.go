@@ -1,4 +1,4 @@
-// The real test digits as the figures that need more than the Gaussian of
+// The real test images as the figures that need more than the Gaussian of
 // all their features read them: per class Gaussians for the per-class
 // Fréchet distances, and a sample of features for precision and recall.
 
@@ -6,42 +6,43 @@ package eval
 
 import "acgan/pkg/judge"
 
-// MaxManifoldDigits bounds the digits of one class that precision and
+// MaxManifoldImages bounds the images of one class that precision and
 // recall compare: the first ones of the class, in every set. The figures
 // depend on the sizes of the sets compared, so the sets are kept alike
 // (the MNIST test split has 892 to 1135 digits of a class), and the cost
 // grows with the square of the size.
-const MaxManifoldDigits = 1000
+const MaxManifoldImages = 1000
 
-// TestSample is what the judge reads of a set of real test digits for the
+// TestSample is what the judge reads of a set of real test images for the
 // per-class Fréchet distances and for precision and recall.
 type TestSample struct {
 	// ClassGauss[c] is the Gaussian of the features of all the test
-	// digits of class c (nil for a class of fewer than two digits).
+	// images of class c (nil for a class of fewer than two images).
 	ClassGauss []*judge.Gaussian
 	// Feats [n, judge.Features] and Labels [n] are the features and
-	// classes of the digits precision and recall compare with: the first
-	// min(perClass, MaxManifoldDigits) digits of each class.
+	// classes of the images precision and recall compare with: the first
+	// min(perClass, MaxManifoldImages) images of each class.
 	Feats  []float64
 	Labels []int
 
 	// The k-NN manifolds of Feats: of all of them, and of each class.
 	all     *manifold
-	classes [judge.Classes]*manifold
+	classes []*manifold
 }
 
-// NewTestSample returns the sample of test digits of the given classes
-// ([n]) from the judge's features of them (feats [n, judge.Features], as
-// judge.Judge.Read gives them), for sets of perClass digits of each class.
-func NewTestSample(feats []float64, labels []int, perClass int) (*TestSample, error) {
+// NewTestSample returns the sample of test images of the given classes
+// ([n], in [0, classes)) from the judge's features of them (feats
+// [n, judge.Features], as judge.Judge.Read gives them), for sets of
+// perClass images of each class.
+func NewTestSample(feats []float64, labels []int, classes, perClass int) (*TestSample, error) {
 	d := judge.Features
 	s := &TestSample{}
 	var err error
-	if s.ClassGauss, err = ClassGaussians(feats, labels, d); err != nil {
+	if s.ClassGauss, err = ClassGaussians(feats, labels, classes, d); err != nil {
 		return nil, err
 	}
 	var idx []int
-	for _, rows := range classRows(labels, min(perClass, MaxManifoldDigits)) {
+	for _, rows := range classRows(labels, classes, min(perClass, MaxManifoldImages)) {
 		idx = append(idx, rows...)
 	}
 	s.Feats = gather(feats, d, idx)
@@ -50,7 +51,8 @@ func NewTestSample(feats []float64, labels []int, perClass int) (*TestSample, er
 		s.Labels[i] = labels[k]
 	}
 	s.all = newManifold(newPoints(s.Feats, d, meanVector(s.Feats, d)), Neighbours)
-	for c, rows := range classRows(s.Labels, -1) {
+	s.classes = make([]*manifold, classes)
+	for c, rows := range classRows(s.Labels, classes, -1) {
 		x := gather(s.Feats, d, rows)
 		s.classes[c] = newManifold(newPoints(x, d, meanVector(x, d)), Neighbours)
 	}
@@ -58,14 +60,15 @@ func NewTestSample(feats []float64, labels []int, perClass int) (*TestSample, er
 }
 
 // coverage returns the precision and recall of the feature vectors feats
-// of digits of the given classes against the sample, over the first
-// MaxManifoldDigits digits of each class: overall, and per class (the
-// digits of class c against the sample's digits of class c).
+// of images of the given classes against the sample, over the first
+// MaxManifoldImages images of each class: overall, and per class (the
+// images of class c against the sample's images of class c).
 func (s *TestSample) coverage(feats []float64, labels []int) (p, r float64, classP, classR []float64) {
 	d := judge.Features
-	own := classRows(labels, MaxManifoldDigits)
-	classP = make([]float64, judge.Classes)
-	classR = make([]float64, judge.Classes)
+	k := len(s.classes)
+	own := classRows(labels, k, MaxManifoldImages)
+	classP = make([]float64, k)
+	classR = make([]float64, k)
 	var all []int
 	for c, m := range s.classes {
 		classP[c], classR[c] = compare(m, m.against(gather(feats, d, own[c])))
@@ -75,11 +78,11 @@ func (s *TestSample) coverage(feats []float64, labels []int) (p, r float64, clas
 	return p, r, classP, classR
 }
 
-// classRows returns the indices of the digits of each class (labels in
-// [0, judge.Classes)), in order: the first max of each class, or all when
+// classRows returns the indices of the images of each class (labels in
+// [0, classes)), in order: the first max of each class, or all when
 // max < 0.
-func classRows(labels []int, max int) [judge.Classes][]int {
-	var idx [judge.Classes][]int
+func classRows(labels []int, classes, max int) [][]int {
+	idx := make([][]int, classes)
 	for i, c := range labels {
 		if max < 0 || len(idx[c]) < max {
 			idx[c] = append(idx[c], i)

@@ -1,13 +1,15 @@
 // The judge file: a tensor stream whose first record describes the judge
-// (kind, format version, architecture, measured test accuracy, training
-// recipe), then its parameters (float32, by name), then the statistics of
-// the test digits it was measured on (the reference of the figures, so
-// that judging needs no MNIST test digits). docs/eval.md describes it;
-// this file is its reference implementation.
+// (kind, format version, architecture, the geometry of its images, the key
+// of the images it was trained on, measured accuracy, training recipe),
+// then its parameters (float32, by name), then the statistics of the
+// held-out images it was measured on (the reference of the figures, so
+// that judging needs no real images). docs/eval.md describes it; this file
+// is its reference implementation.
 
 package judge
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"acgan/pkg/tensor"
 	"gonum.org/v1/gonum/mat"
@@ -30,17 +33,18 @@ const (
 	Kind = "acgan-judge"
 	// Format is the format version this package writes and reads.
 	Format = 1
-	// Arch names the judge's architecture (judge.go): a file of another
-	// architecture is refused.
+	// Arch names the judge's architecture (judge.go), whatever the
+	// geometry: a file of another architecture is refused.
 	Arch = "lenet-c32-c64-c128-d128"
-	// CacheName is the file name of the cached judge in the cache folder;
-	// its version changes whenever the architecture or the training recipe
-	// does, so an old cache is never used by mistake.
+	// CacheName is the file name of the cached MNIST judge in the cache
+	// folder; its version changes whenever the architecture or the training
+	// recipe does, so an old cache is never used by mistake. A judge of
+	// other images is cached as judge-v1-KEY.tzst (DefaultPathFor).
 	CacheName = "judge-v1.tzst"
 )
 
-// DefaultPath returns where the judge is cached: acgan/judge-v1.tzst in
-// the user's cache folder (os.UserCacheDir).
+// DefaultPath returns where the MNIST judge is cached: acgan/judge-v1.tzst
+// in the user's cache folder (os.UserCacheDir).
 func DefaultPath() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
@@ -49,6 +53,28 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "acgan", CacheName), nil
 }
 
+// DefaultPathFor returns where the judge of the images of the given key
+// (DataKey) is cached: acgan/judge-v1-K.tzst in the user's cache folder, K
+// the key's first 16 hex digits.
+func DefaultPathFor(key string) (string, error) {
+	if len(key) < 16 {
+		return "", fmt.Errorf("judge: %q is not a key of images", key)
+	}
+	p, err := DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(p, ".tzst") + "-" + key[:16] + ".tzst", nil
+}
+
+// Header entries of the geometry and the key.
+const (
+	metaChannels = "channels"
+	metaSize     = "size"
+	metaClasses  = "classes"
+	metaKey      = "train_sha256"
+)
+
 // Save writes the judge to w. The same judge always gives the same bytes.
 func (j *Judge) Save(w io.Writer) error {
 	h := tensor.NewUint8(Header, []int{0}, nil)
@@ -56,6 +82,12 @@ func (j *Judge) Save(w io.Writer) error {
 	h.SetMeta("format", strconv.Itoa(Format))
 	h.SetMeta("arch", Arch)
 	h.SetMeta("test_accuracy", strconv.FormatFloat(j.TestAccuracy, 'g', -1, 64))
+	h.SetMeta(metaChannels, strconv.Itoa(j.Geom.Channels))
+	h.SetMeta(metaSize, strconv.Itoa(j.Geom.Size))
+	h.SetMeta(metaClasses, strconv.Itoa(j.Geom.Classes))
+	if j.Key != "" {
+		h.SetMeta(metaKey, j.Key)
+	}
 	for k, v := range j.Info {
 		if reservedKey(k) {
 			continue
@@ -86,8 +118,8 @@ func (j *Judge) Save(w io.Writer) error {
 const (
 	recTestMean     = "test.mean"           // float64 [128] as float32 [2, 128]
 	recTestCov      = "test.cov"            // float64 [128, 128] as float32 [2, 128, 128]
-	recTestDistance = "test.class_distance" // float64 [10] as float32 [2, 10]
-	recTestConfuse  = "test.confusion"      // int32 [10, 10]
+	recTestDistance = "test.class_distance" // float64 [K] as float32 [2, K]
+	recTestConfuse  = "test.confusion"      // int32 [K, K]
 )
 
 // split64 stores float64 values as float32 pairs: hi = float32(x) in the
@@ -120,7 +152,8 @@ func testTensors(s *TestStats) []*tensor.Tensor {
 			cov = append(cov, s.Gauss.Cov.At(i, k))
 		}
 	}
-	cm := make([]int32, 0, Classes*Classes)
+	k := len(s.Confusion)
+	cm := make([]int32, 0, k*k)
 	for _, r := range s.Confusion {
 		for _, v := range r {
 			cm = append(cm, int32(v))
@@ -129,21 +162,22 @@ func testTensors(s *TestStats) []*tensor.Tensor {
 	return []*tensor.Tensor{
 		tensor.NewFloat32(recTestMean, []int{2, d}, split64(s.Gauss.Mean)),
 		tensor.NewFloat32(recTestCov, []int{2, d, d}, split64(cov)),
-		tensor.NewFloat32(recTestDistance, []int{2, Classes}, split64(s.ClassDistance)),
-		tensor.NewInt32(recTestConfuse, []int{Classes, Classes}, cm),
+		tensor.NewFloat32(recTestDistance, []int{2, k}, split64(s.ClassDistance)),
+		tensor.NewInt32(recTestConfuse, []int{k, k}, cm),
 	}
 }
 
-// testStats rebuilds and checks the test statistics from their records.
-func testStats(recs map[string]*tensor.Tensor) (*TestStats, error) {
+// testStats rebuilds and checks the test statistics of a judge of classes
+// classes from their records.
+func testStats(recs map[string]*tensor.Tensor, classes int) (*TestStats, error) {
 	cm := recs[recTestConfuse]
-	s := &TestStats{Confusion: make([][]int, Classes), ClassDistance: join64(recs[recTestDistance].F32)}
+	s := &TestStats{Confusion: make([][]int, classes), ClassDistance: join64(recs[recTestDistance].F32)}
 	n := 0
 	for c := range s.Confusion {
-		s.Confusion[c] = make([]int, Classes)
+		s.Confusion[c] = make([]int, classes)
 		row := 0
-		for k := range Classes {
-			v := int(cm.I32[c*Classes+k])
+		for k := range classes {
+			v := int(cm.I32[c*classes+k])
 			if v < 0 {
 				return nil, fmt.Errorf("tensor %q: negative count %d", recTestConfuse, v)
 			}
@@ -151,7 +185,7 @@ func testStats(recs map[string]*tensor.Tensor) (*TestStats, error) {
 			row += v
 		}
 		if row < 2 {
-			return nil, fmt.Errorf("tensor %q: %d test digits of class %d (want at least 2)", recTestConfuse, row, c)
+			return nil, fmt.Errorf("tensor %q: %d held-out images of class %d (want at least 2)", recTestConfuse, row, c)
 		}
 		n += row
 	}
@@ -173,16 +207,65 @@ func testStats(recs map[string]*tensor.Tensor) (*TestStats, error) {
 }
 
 func reservedKey(k string) bool {
-	return k == "kind" || k == "format" || k == "arch" || k == "test_accuracy"
+	switch k {
+	case "kind", "format", "arch", "test_accuracy", metaChannels, metaSize, metaClasses, metaKey:
+		return true
+	}
+	return false
+}
+
+// headerGeometry returns the geometry of a judge file's header: its
+// channels, size and classes entries, all three or none (a file written
+// before they were recorded, a judge of MNIST).
+func headerGeometry(meta map[string]string) (Geometry, error) {
+	keys := []string{metaChannels, metaSize, metaClasses}
+	var v [3]int
+	have := 0
+	for i, k := range keys {
+		s, ok := meta[k]
+		if !ok {
+			continue
+		}
+		have++
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return Geometry{}, fmt.Errorf("header entry %s=%q is not a whole number", k, s)
+		}
+		v[i] = n
+	}
+	switch have {
+	case 0:
+		return MNIST, nil
+	case len(keys):
+		g := Geometry{Channels: v[0], Size: v[1], Classes: v[2]}
+		if err := g.Check(); err != nil {
+			return Geometry{}, fmt.Errorf("header: %w", err)
+		}
+		return g, nil
+	}
+	return Geometry{}, fmt.Errorf("header has %d of the entries %s, %s and %s (want all or none)", have, metaChannels, metaSize, metaClasses)
+}
+
+// isKey reports whether s is a key of images: 64 lower-case hex digits.
+func isKey(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Load reads a judge file from r; name (its path) starts every error.
-// It checks the kind, format version and architecture, that every
+// It checks the kind, format version, architecture and geometry, that every
 // parameter is present once with its shape and finite values, and that the
-// stream is complete.
+// stream is complete. A file without geometry entries is a judge of MNIST.
 func Load(r io.Reader, name string) (*Judge, error) {
 	tr := tensor.NewReader(r)
-	tr.MaxElements = 1 << 20 // the largest tensor, j.fc1.w, has 147456 values
+	tr.MaxElements = 1 << 20 // the largest tensors, j.fc1.w of 64×64 images and test.confusion of 1000 classes, have at most 1048576 values
 	h, err := tr.Next()
 	if err != nil {
 		return nil, judgeReadError(name, err)
@@ -200,8 +283,19 @@ func Load(r io.Reader, name string) (*Judge, error) {
 	if err != nil || !(acc >= 0 && acc <= 1) {
 		return nil, fmt.Errorf("%s: header entry test_accuracy=%q is not a number in [0, 1]", name, h.Meta["test_accuracy"])
 	}
-	j := New(rand.New(rand.NewPCG(0, 0)))
-	j.TestAccuracy = acc
+	g, err := headerGeometry(h.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	key, ok := h.Meta[metaKey]
+	if ok && !isKey(key) {
+		return nil, fmt.Errorf("%s: header entry %s=%q is not 64 hex digits", name, metaKey, key)
+	}
+	j, err := New(g, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	j.TestAccuracy, j.Key = acc, key
 	for k, v := range h.Meta {
 		if !reservedKey(k) {
 			j.Info[k] = v
@@ -226,8 +320,8 @@ func Load(r io.Reader, name string) (*Judge, error) {
 	}{
 		{recTestMean, tensor.Float32, []int{2, Features}},
 		{recTestCov, tensor.Float32, []int{2, Features, Features}},
-		{recTestDistance, tensor.Float32, []int{2, Classes}},
-		{recTestConfuse, tensor.Int32, []int{Classes, Classes}},
+		{recTestDistance, tensor.Float32, []int{2, g.Classes}},
+		{recTestConfuse, tensor.Int32, []int{g.Classes, g.Classes}},
 	} {
 		order = append(order, t.name)
 		want[t.name] = &slot{dtype: t.dtype, shape: t.shape}
@@ -267,7 +361,7 @@ func Load(r io.Reader, name string) (*Judge, error) {
 	for _, p := range j.Params() {
 		copy(p.W, recs[p.Name].F32)
 	}
-	if j.Test, err = testStats(recs); err != nil {
+	if j.Test, err = testStats(recs, g.Classes); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if a := j.Test.Accuracy(); math.Abs(a-acc) > 1e-9 {

@@ -24,13 +24,13 @@ var (
 	fixtureOnce  sync.Once
 	fixtureJ     *Judge
 	fixtureErr   error
-	fixtureTrain *Digits
-	fixtureTest  *Digits
+	fixtureTrain *Set
+	fixtureTest  *Set
 )
 
 // fixtureJudge returns a judge trained on the fixture's training digits
 // (once per test binary) and the fixture's digits.
-func fixtureJudge(t testing.TB) (*Judge, *Digits, *Digits) {
+func fixtureJudge(t testing.TB) (*Judge, *Set, *Set) {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		fixtureTrain, fixtureTest = fixtures(t)
@@ -62,7 +62,7 @@ func TestJudgeFixture(t *testing.T) {
 	if tacc < 0.6 {
 		t.Errorf("accuracy on the 100 test digits %.2f, want ≥ 0.6 (chance is 0.1)", tacc)
 	}
-	if j.Info["train_digits"] != "100" || j.Info["epochs"] != "20" {
+	if j.Info["train_images"] != "100" || j.Info["epochs"] != "20" || j.Key != train.Key || len(j.Key) != 64 {
 		t.Errorf("info %v", j.Info)
 	}
 }
@@ -190,17 +190,20 @@ func TestJudgeFile(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 	writeFile(t, path, b.Bytes())
-	if k, err := Open(context.Background(), path, nil, nil); err != nil || k.TestAccuracy != j.TestAccuracy {
+	if k, err := Open(context.Background(), path, Want{Geom: MNIST}, nil, nil); err != nil || k.TestAccuracy != j.TestAccuracy {
 		t.Errorf("Open: %v", err)
 	}
 	writeFile(t, path, b.Bytes()[:100])
-	if _, err := Open(context.Background(), path, nil, nil); err == nil || !strings.Contains(err.Error(), "delete the file to train a new judge") {
+	if _, err := Open(context.Background(), path, Want{Geom: MNIST}, nil, nil); err == nil || !strings.Contains(err.Error(), "delete the file to train a new judge") {
 		t.Errorf("Open of a broken file: %v", err)
 	}
 }
 
 func TestJudgeReadErrors(t *testing.T) {
-	j := New(rand.New(rand.NewPCG(1, 1)))
+	j, err := New(MNIST, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := j.Read(make([]float32, 100)); err == nil {
 		t.Error("100 values: no error")
 	}
@@ -212,7 +215,7 @@ func TestJudgeReadErrors(t *testing.T) {
 
 // fixtures returns the 100 real training and 100 test digits of
 // testdata/mnist.
-func fixtures(t testing.TB) (train, test *Digits) {
+func fixtures(t testing.TB) (train, test *Set) {
 	t.Helper()
 	dir := filepath.Join("..", "..", "testdata", "mnist")
 	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
@@ -225,12 +228,16 @@ func fixtures(t testing.TB) (train, test *Digits) {
 		t.Fatal(err)
 	}
 	fe := mnist.New(mnist.Config{Dir: dir, Sums: sums, Offline: true, NoCache: true})
-	load := func(split string) *Digits {
+	load := func(split string) *Set {
 		ds, err := fe.Load(context.Background(), split, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return NewDigits(ds.Set())
+		d, err := NewSet(ds.Set())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
 	return load(mnist.Train), load(mnist.Test)
 }
@@ -255,7 +262,10 @@ func writeFile(t *testing.T, path string, b []byte) {
 // keeps them, and Keras's initialisation: Glorot-uniform kernels, zero
 // biases.
 func TestNew(t *testing.T) {
-	j := New(rand.New(rand.NewPCG(1, 2)))
+	j, err := New(MNIST, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []struct {
 		name  string
 		shape []int
@@ -298,15 +308,16 @@ func TestNew(t *testing.T) {
 }
 
 func TestFirstPerClass(t *testing.T) {
-	d := &Digits{Labels: []int{1, 2, 1, 1, 2, 3}, Images: make([]float32, 6*Pixels)}
+	const px = 28 * 28
+	d := &Set{Geom: MNIST, Labels: []int{1, 2, 1, 1, 2, 3}, Images: make([]float32, 6*px)}
 	for i := range 6 {
-		d.Images[i*Pixels] = float32(i)
+		d.Images[i*px] = float32(i)
 	}
 	s := d.FirstPerClass(2)
 	if got := s.Labels; len(got) != 5 || got[0] != 1 || got[2] != 1 || got[4] != 3 {
 		t.Fatalf("labels %v, want [1 2 1 2 3]", got)
 	}
-	if s.Images[2*Pixels] != 2 || s.Images[3*Pixels] != 4 {
+	if s.Images[2*px] != 2 || s.Images[3*px] != 4 {
 		t.Errorf("images not the first of each class")
 	}
 }

@@ -19,30 +19,31 @@ import (
 func TestOpen(t *testing.T) {
 	train, test := fixtures(t)
 	calls := 0
-	src := func(context.Context) (*Digits, *Digits, error) {
+	src := &Source{What: "the fixture digits", Options: DefaultTrainOptions(), Load: func(context.Context) (*Set, *Set, error) {
 		calls++
 		return train, test, nil
-	}
+	}}
+	want := Want{Geom: MNIST, Key: train.Key}
 	path := filepath.Join(t.TempDir(), "sub", "judge.tzst")
 	var out bytes.Buffer
-	j, err := Open(context.Background(), path, src, status.New(&out, false, "x: "))
+	j, err := Open(context.Background(), path, want, src, status.New(&out, false, "x: "))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Plain lines: one per epoch, as acgan-eval's log shows them.
-	want := `x: no judge at PATH: training one on the MNIST training digits (once; a few minutes)
+	wantOut := `x: no judge at PATH: training one on the fixture digits (once; a few minutes)
 x: training the judge: epoch 1/3, 100%, loss L, ETA E
 x: training the judge: epoch 2/3, 100%, loss L, ETA E
 x: training the judge: epoch 3/3, 100%, loss L, ETA E
-x: judge trained in E: A% of the 100 test digits read right
+x: judge trained in E: A% of the 100 held-out images read right
 x: judge saved to PATH
 `
 	got := strings.ReplaceAll(out.String(), path, "PATH")
 	got = regexp.MustCompile(`loss [0-9.]+`).ReplaceAllString(got, "loss L")
 	got = regexp.MustCompile(`(ETA|trained in) [0-9a-z.]+`).ReplaceAllString(got, "$1 E")
 	got = regexp.MustCompile(`[0-9.]+% of the`).ReplaceAllString(got, "A% of the")
-	if got != want {
-		t.Errorf("status lines:\n%s\nwant:\n%s", got, want)
+	if got != wantOut {
+		t.Errorf("status lines:\n%s\nwant:\n%s", got, wantOut)
 	}
 	k, err := LoadFile(path)
 	if err != nil {
@@ -55,7 +56,7 @@ x: judge saved to PATH
 		t.Error("the saved judge differs from the one returned")
 	}
 	out.Reset()
-	if _, err := Open(context.Background(), path, src, status.New(&out, false, "x: ")); err != nil || calls != 1 || out.Len() != 0 {
+	if _, err := Open(context.Background(), path, want, src, status.New(&out, false, "x: ")); err != nil || calls != 1 || out.Len() != 0 {
 		t.Errorf("second Open: %v, %d calls of the source, status %q", err, calls, out.String())
 	}
 
@@ -63,7 +64,7 @@ x: judge saved to PATH
 	// messages.
 	os.Remove(path)
 	out.Reset()
-	if _, err := Open(context.Background(), path, src, status.New(&out, true, "x: ")); err != nil {
+	if _, err := Open(context.Background(), path, want, src, status.New(&out, true, "x: ")); err != nil {
 		t.Fatal(err)
 	}
 	if s := out.String(); !strings.Contains(s, "\rx: training the judge: epoch 3/3, 100%") || !strings.Contains(s, "\x1b[K\nx: judge trained in ") {
@@ -72,11 +73,11 @@ x: judge saved to PATH
 
 	// No file and no source; a source that fails.
 	missing := filepath.Join(t.TempDir(), "none.tzst")
-	if _, err := Open(context.Background(), missing, nil, nil); err == nil || err.Error() != "judge: no judge at "+missing {
+	if _, err := Open(context.Background(), missing, want, nil, nil); err == nil || err.Error() != "judge: no judge at "+missing {
 		t.Errorf("no source: %v", err)
 	}
-	fail := func(context.Context) (*Digits, *Digits, error) { return nil, nil, errors.New("no MNIST") }
-	if _, err := Open(context.Background(), missing, fail, nil); err == nil || err.Error() != "judge: no MNIST" {
+	fail := &Source{Load: func(context.Context) (*Set, *Set, error) { return nil, nil, errors.New("no MNIST") }}
+	if _, err := Open(context.Background(), missing, want, fail, nil); err == nil || err.Error() != "judge: no MNIST" {
 		t.Errorf("failing source: %v", err)
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {

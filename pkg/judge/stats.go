@@ -1,8 +1,9 @@
-// What the judge makes of a set of digits, beyond one reading per digit:
+// What the judge makes of a set of images, beyond one reading per image:
 // the Gaussian of their features (for the Fréchet distance), the mean
-// feature distance between two digits of a class (for diversity), and the
+// feature distance between two images of a class (for diversity), and the
 // confusion matrix of its readings. A judge file keeps these statistics of
-// the MNIST test digits, so that judging needs no test digits.
+// the held-out images it was measured on (the MNIST test digits), so that
+// judging needs no real images.
 
 package judge
 
@@ -14,46 +15,49 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestStats is what the judge makes of a set of real test digits, all that
-// generated digits are compared with: the Gaussian of their features, the
-// mean feature distance between two digits of each class, and the
-// confusion matrix of the judge's readings. A judge file keeps the one of
-// the MNIST test digits.
+// TestStats is what the judge makes of a set of real held-out (test)
+// images, all that generated images are compared with: the Gaussian of
+// their features, the mean feature distance between two images of each
+// class, and the confusion matrix of the judge's readings. A judge file
+// keeps the one of the images it was measured on.
 type TestStats struct {
 	Gauss         *Gaussian // of the features [Features]
-	ClassDistance []float64 // [Classes], each > 0
-	Confusion     [][]int   // [Classes][Classes]: digits of class c read as k
+	ClassDistance []float64 // [K], each > 0
+	Confusion     [][]int   // [K][K]: images of class c read as k
 }
 
-// Stats reads the test digits with the judge and returns their
-// statistics. It needs two different digits of every class.
-func (j *Judge) Stats(test *Digits) (*TestStats, error) {
+// Stats reads the held-out images with the judge and returns their
+// statistics. It needs two different images of every class.
+func (j *Judge) Stats(test *Set) (*TestStats, error) {
+	if test.Geom != j.Geom {
+		return nil, fmt.Errorf("judge: held-out %v; the judge reads %v", test.Geom, j.Geom)
+	}
 	feats, read, err := j.Read(test.Images)
 	if err != nil {
 		return nil, err
 	}
-	return StatsOf(feats, test.Labels, read)
+	return StatsOf(feats, test.Labels, read, j.Geom.Classes)
 }
 
-// StatsOf returns the statistics of test digits of the given classes from
-// the judge's readings of them (Read's features and classes). It needs two
-// different digits of every class.
-func StatsOf(feats []float64, labels, read []int) (*TestStats, error) {
+// StatsOf returns the statistics of held-out images of the given classes
+// (in [0, classes)) from the judge's readings of them (Read's features and
+// classes). It needs two different images of every class.
+func StatsOf(feats []float64, labels, read []int, classes int) (*TestStats, error) {
 	g, err := FitGaussian(feats, Features)
 	if err != nil {
-		return nil, fmt.Errorf("judge: test digits: %w", err)
+		return nil, fmt.Errorf("judge: held-out images: %w", err)
 	}
-	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, labels), Confusion: Confusion(labels, read)}
+	s := &TestStats{Gauss: g, ClassDistance: ClassDistances(feats, labels, classes), Confusion: Confusion(labels, read, classes)}
 	for c, d := range s.ClassDistance {
 		if math.IsNaN(d) || d <= 0 {
-			return nil, fmt.Errorf("judge: the test digits need two different digits of every class (class %d has %d)", c, count(labels, c))
+			return nil, fmt.Errorf("judge: the held-out images need two different images of every class (class %d has %d)", c, count(labels, c))
 		}
 	}
 	return s, nil
 }
 
-// Accuracy returns the fraction of the test digits the judge read right
-// (NaN for none).
+// Accuracy returns the fraction of the held-out images the judge read
+// right (NaN for none).
 func (s *TestStats) Accuracy() float64 {
 	n, hit := 0, 0
 	for c, r := range s.Confusion {
@@ -68,13 +72,13 @@ func (s *TestStats) Accuracy() float64 {
 	return float64(hit) / float64(n)
 }
 
-// Confusion returns the confusion matrix of readings: [Classes][Classes],
-// the count of digits of class labels[i] read as read[i]. Every class must
-// be in [0, Classes).
-func Confusion(labels, read []int) [][]int {
-	cm := make([][]int, Classes)
+// Confusion returns the confusion matrix of readings: [classes][classes],
+// the count of images of class labels[i] read as read[i]. Every class must
+// be in [0, classes).
+func Confusion(labels, read []int, classes int) [][]int {
+	cm := make([][]int, classes)
 	for c := range cm {
-		cm[c] = make([]int, Classes)
+		cm[c] = make([]int, classes)
 	}
 	for i, c := range labels {
 		cm[c][read[i]]++
@@ -130,26 +134,27 @@ func FitGaussian(x []float64, d int) (*Gaussian, error) {
 	return &Gaussian{N: n, Mean: mean, Cov: cov}, nil
 }
 
-// MaxDiversityDigits bounds the digits of one class the mean pairwise
+// MaxDiversityImages bounds the images of one class the mean pairwise
 // distance is computed over (the first ones of the class): the mean over
 // pairs is an unbiased estimate whatever the count, and the cost grows with
 // its square.
-const MaxDiversityDigits = 1000
+const MaxDiversityImages = 1000
 
-// ClassDistances returns, for each class c, the mean Euclidean distance
-// between the feature vectors [n, Features] of two different digits of
-// class c (at most MaxDiversityDigits of them, the first ones), or NaN when
-// the class has fewer than two digits. A generator that draws the same
-// digit whatever the noise (mode collapse) has small ones.
-func ClassDistances(feats []float64, labels []int) []float64 {
-	var idx [Classes][]int
+// ClassDistances returns, for each class c in [0, classes), the mean
+// Euclidean distance between the feature vectors [n, Features] of two
+// different images of class c (at most MaxDiversityImages of them, the
+// first ones), or NaN when the class has fewer than two images. A
+// generator that draws the same image whatever the noise (mode collapse)
+// has small ones.
+func ClassDistances(feats []float64, labels []int, classes int) []float64 {
+	idx := make([][]int, classes)
 	for i, c := range labels {
-		if len(idx[c]) < MaxDiversityDigits {
+		if len(idx[c]) < MaxDiversityImages {
 			idx[c] = append(idx[c], i)
 		}
 	}
-	out := make([]float64, Classes)
-	parallel.For(Classes, func(lo, hi int) {
+	out := make([]float64, classes)
+	parallel.For(classes, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			out[c] = meanPairDistance(feats, idx[c])
 		}

@@ -41,7 +41,10 @@ func TestClassDistances(t *testing.T) {
 	feats[1*Features] = 1
 	feats[3*Features], feats[3*Features+1] = 1, 2
 	feats[4*Features], feats[4*Features+2] = 1, 2
-	d := ClassDistances(feats, labels)
+	d := ClassDistances(feats, labels, 4)
+	if len(d) != 4 {
+		t.Fatalf("%d classes, want 4", len(d))
+	}
 	if d[0] != 5 {
 		t.Errorf("class 0: %v, want 5", d[0])
 	}

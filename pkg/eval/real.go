@@ -1,6 +1,7 @@
-// Real digits, as the judge reads them (judge.Digits), made from MNIST
-// data sets or read from tensor streams (what mnist-fetch writes, one split
-// or several concatenated).
+// Real images, as the judge reads them (judge.Set): MNIST's digits, made
+// from MNIST data sets or read from tensor streams (what mnist-fetch
+// writes, one split or several concatenated), or a user's labelled images
+// read from a stream.
 
 package eval
 
@@ -16,23 +17,23 @@ import (
 )
 
 // FromDataset returns the digits of an MNIST data set.
-func FromDataset(ds *mnist.Dataset) *judge.Digits {
-	return judge.NewDigits(ds.Set())
+func FromDataset(ds *mnist.Dataset) (*judge.Set, error) {
+	return judge.NewSet(ds.Set())
 }
 
-// firstPerClass returns the first n digits of each class of an MNIST data
-// set (converting only those).
-func firstPerClass(ds *mnist.Dataset, n int) *judge.Digits {
-	s := ds.Set()
-	out := &judge.Digits{Split: ds.Split}
-	var count [judge.Classes]int
-	for i, c := range s.Labels {
+// firstPerClass returns the first n images of each class of s, scaled
+// (converting only those); s has geometry geom.
+func firstPerClass(s *dataset.Set, geom judge.Geometry, n int) *judge.Set {
+	px := geom.Pixels()
+	out := &judge.Set{Geom: geom, Names: s.Names, Split: s.Meta["split"]}
+	count := make([]int, geom.Classes)
+	for i, c := range s.Labels[:s.N] {
 		if count[c] >= n {
 			continue
 		}
 		count[c]++
-		out.Images = append(out.Images, make([]float32, judge.Pixels)...)
-		s.Scaled(out.Images[len(out.Images)-judge.Pixels:], i)
+		out.Images = append(out.Images, make([]float32, px)...)
+		s.Scaled(out.Images[len(out.Images)-px:], i)
 		out.Labels = append(out.Labels, c)
 	}
 	return out
@@ -47,8 +48,9 @@ func firstPerClass(ds *mnist.Dataset, n int) *judge.Digits {
 // another (a split that comes back after another is an error), and an
 // images record without a split entry is an error. source names the
 // stream in errors.
-func ReadReal(r io.Reader, source string) (map[string]*judge.Digits, error) {
-	batches, err := dataset.ReadBatches(r, dataset.Want{Channels: 1, Height: judge.ImageH, Width: judge.ImageW, Classes: judge.Classes})
+func ReadReal(r io.Reader, source string) (map[string]*dataset.Set, error) {
+	g := judge.MNIST
+	batches, err := dataset.ReadBatches(r, dataset.Want{Channels: g.Channels, Height: g.Size, Width: g.Size, Classes: g.Classes})
 	switch {
 	case errors.Is(err, tensor.ErrNotStream), errors.Is(err, dataset.ErrNoImages):
 		return nil, fmt.Errorf("%s: %w (expected real MNIST digits, e.g. from mnist-fetch -split test)", source, err)
@@ -70,13 +72,32 @@ func ReadReal(r io.Reader, source string) (map[string]*judge.Digits, error) {
 		bySplit[split] = append(bySplit[split], b)
 		last = split
 	}
-	out := map[string]*judge.Digits{}
+	out := map[string]*dataset.Set{}
 	for split, sets := range bySplit {
 		s, err := dataset.Concat(sets)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s digits: %w", source, split, err)
 		}
-		out[split] = judge.NewDigits(s)
+		out[split] = s
 	}
 	return out, nil
+}
+
+// ReadData reads a user's labelled images from a tensor stream (uint8
+// N×C×S×S images and their labels, and their class names if the stream
+// has them, as pkg/dataset reads every such stream, e.g. what imgstack
+// writes) and checks that a judge can be built for them
+// (judge.GeometryOf). source names the stream in errors.
+func ReadData(r io.Reader, source string) (*dataset.Set, error) {
+	s, err := dataset.Read(r, dataset.Want{})
+	switch {
+	case errors.Is(err, tensor.ErrNotStream), errors.Is(err, dataset.ErrNoImages):
+		return nil, fmt.Errorf("%s: %w (expected labelled images, e.g. from imgstack or mnist-fetch)", source, err)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	if _, err := judge.GeometryOf(s); err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return s, nil
 }

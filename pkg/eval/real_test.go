@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"acgan/pkg/judge"
 	"acgan/pkg/mnist"
 	"acgan/pkg/tensor"
 )
@@ -60,11 +61,14 @@ func TestReadReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for split, ds := range map[string]*mnist.Dataset{"train": train, "test": test} {
-		d := got[split]
-		if d == nil || d.Len() != 100 || d.Split != split {
-			t.Fatalf("%s: %+v", split, d)
+		if got[split] == nil {
+			t.Fatalf("%s: none", split)
 		}
-		want := FromDataset(ds)
+		d, err := judge.NewSet(got[split])
+		if err != nil || d.Len() != 100 || d.Split != split {
+			t.Fatalf("%s: %+v, %v", split, d, err)
+		}
+		want := fromDataset(t, ds)
 		for i := range want.Images {
 			if d.Images[i] != want.Images[i] {
 				t.Fatalf("%s: pixel %d = %v, want %v", split, i, d.Images[i], want.Images[i])
@@ -84,7 +88,7 @@ func TestReadReal(t *testing.T) {
 	two := tensor.NewUint8("images", []int{1, 1, 28, 28}, nil).SetMeta("split", "test")
 	two.U8[5] = 255
 	got, err = ReadReal(bytes.NewReader(stream(t, two, two, tensor.NewInt32("labels", []int{2}, []int32{3, 9}))), "x")
-	if err != nil || got["test"].Len() != 2 || got["test"].Images[5] != 1 || got["test"].Labels[1] != 9 {
+	if err != nil || got["test"].N != 2 || got["test"].Pixels[5] != 255 || got["test"].Labels[1] != 9 {
 		t.Fatalf("two batches: %v", err)
 	}
 
@@ -123,7 +127,7 @@ func TestReadReal(t *testing.T) {
 
 func TestFirstPerClassDataset(t *testing.T) {
 	train, _ := fixtures(t)
-	a, b := firstPerClass(train, 3), FromDataset(train).FirstPerClass(3)
+	a, b := firstPerClass(train.Set(), judge.MNIST, 3), fromDataset(t, train).FirstPerClass(3)
 	if a.Len() != 30 || b.Len() != 30 || a.Split != "train" {
 		t.Fatalf("%d and %d digits", a.Len(), b.Len())
 	}
