@@ -211,7 +211,7 @@ func readData(path string) (*dataset.Set, string, error) {
 	}
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("-real: %w", err)
+		return nil, "", err
 	}
 	defer file.Close()
 	s, err := eval.ReadData(bufio.NewReader(file), path)

@@ -2,9 +2,12 @@
 # iterations on them: on first use the judge is trained (on the 100 fixture
 # digits, as -sums asks) and saved to -judge; then it is loaded; the real
 # digits come from stdin or from the MNIST sources with the same figures;
-# -json; acgan-train -eval-every with that judge; bad input gives one-line
-# errors. No network, no real cache. (A judge trained on 100 digits is poor
-# and acgan-eval says so; the figures here test the plumbing, not a model.)
+# -json; acgan-train -eval-every with that judge; the fixture's 200 digits
+# as the user's own images (-real, with class names): a judge trained on
+# four fifths of each class, saved to -judge or cached under their key;
+# bad input gives one-line errors. No network, no real cache. (A judge
+# trained on 100 digits is poor and acgan-eval says so; the figures here
+# test the plumbing, not a model.)
 #
 # The judge's weights and the figures depend on the platform's float
 # rounding (see acgan-train.sh): the judge file is compared with a second
@@ -59,6 +62,25 @@ sed -E 's/"(it_per_s|elapsed_s)":[^,}]*/"\1":_/g' log.jsonl
 echo "== nothing was cached"
 if [[ -e "$TMPDIR/cache" ]]; then find "$TMPDIR/cache" -type f; else echo "no cache folder"; fi
 
+echo "== -real: the 200 fixture digits as the user's images, named (imgstack); a judge of four fifths of each class"
+cat train.tzst test.tzst > real.tzst
+tensor-info -png pngs < real.tzst > /dev/null
+awk -F'\t' -v OFS='\t' 'BEGIN { split("zero one two three four five six seven eight nine", w, " ") } { print $1, $2 "-" w[$2 + 1] }' pngs/list.tsv > pngs/named.tsv
+imgstack -list pngs/named.tsv > named.tzst
+acgan-eval -m model.bin -n 10 -real named.tzst -judge real-judge.tzst > real.txt 2> err.txt
+quiet err.txt
+cat real.txt
+tensor-info < real-judge.tzst | sed -n 5p
+
+echo "== -real again: the judge is loaded; -real - reads stdin; -json adds the names"
+acgan-eval -m model.bin -n 10 -real - -judge real-judge.tzst < named.tzst 2>/dev/null | sed 's/images of stdin)/images of named.tzst)/' | cmp - real.txt && echo identical
+acgan-eval -m model.bin -n 10 -real named.tzst -judge real-judge.tzst -json 2>/dev/null | sed -E 's/"seconds":[0-9.e+-]+/"seconds":_/' | grep -o '"classes".*"judge_key":"[0-9a-f]*"'
+
+echo "== -real, no -judge: the judge is cached under the key of its images, the same judge"
+XDG_CACHE_HOME="$TMPDIR/cache2" acgan-eval -m model.bin -n 10 -real named.tzst > /dev/null 2>&1
+ls "$TMPDIR/cache2/acgan"
+cmp "$TMPDIR"/cache2/acgan/judge-v1-*.tzst real-judge.tzst && echo "the same judge"
+
 # bad NAME ARGS...: acgan-eval ARGS (stdin from $in) must fail; print its
 # stdout size, stderr and exit status.
 in=/dev/null
@@ -92,6 +114,12 @@ mkdir empty
 bad "no MNIST anywhere" -m model.bin -judge judge.tzst -dir empty -offline
 bad "no judge, no MNIST to train one" -m model.bin -judge new.tzst -dir empty -offline -sums "$fx/SHA256SUMS"
 ls new.tzst 2>/dev/null || echo "no new.tzst written"
+bad "-real and -sums" -m model.bin -real named.tzst -judge judge.tzst -sums "$fx/SHA256SUMS"
+bad "-real: a missing file" -m model.bin -real nothing.tzst
+bad "-real: not a stream" -m model.bin -real hello.txt
+imgstack -list pngs/named.tsv -size 32 > big.tzst
+bad "-real: images of another geometry than the model's" -m model.bin -real big.tzst
+bad "-real: a judge of other images" -m model.bin -n 10 -real named.tzst -judge judge.tzst
 
 # acgan-train's -eval-every errors
 bad_train() {
