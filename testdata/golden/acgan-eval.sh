@@ -68,6 +68,9 @@ tensor-info -png pngs < real.tzst > /dev/null
 awk -F'\t' -v OFS='\t' 'BEGIN { split("zero one two three four five six seven eight nine", w, " ") } { print $1, $2 "-" w[$2 + 1] }' pngs/list.tsv > pngs/named.tsv
 imgstack -list pngs/named.tsv > named.tzst
 acgan-eval -m model.bin -n 10 -real named.tzst -judge real-judge.tzst > real.txt 2> err.txt
+# Thirty epochs of the judge's training carry the kernels' rounding (AVX-512, AVX2, pure Go,
+# arm64) into its losses beyond the tolerance; its accuracy and the table below stay within it.
+sed -i -E 's/(training the judge: epoch [0-9]+\/[0-9]+, 100%, loss) [0-9.]+/\1 _/' err.txt
 quiet err.txt
 cat real.txt
 tensor-info < real-judge.tzst | sed -n 5p
