@@ -42,6 +42,11 @@ ones; the generator minimises the class head's loss and maximises the
 twin's, weighted by -tac-weight, which keeps it from drawing only the most
 easily classified image of each class.
 
+-gen-class-weight and -label-smoothing are two more settings against the
+collapse of a class (docs/results.md measures them): the first weighs the class
+head's loss in the generator's, the second sets the discriminator's validity
+target for real images to 1 − S.
+
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
 with d = min(DECAY, (1+t)/(10+t)), so the average soon forgets the random
@@ -55,9 +60,9 @@ without -ema trains the same weights.
 Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
--ema, -seed) is kept; giving one of those flags with another value is an
-error. -tac-weight may change: the new weight holds from the resumed
-iteration on, so a run resumed in stages follows a schedule of weights
+-ema, -gen-class-weight, -label-smoothing, -seed) is kept; giving one of
+those flags with another value is an error. -tac-weight may change: the new
+weight holds from the resumed iteration on, so a run resumed in stages follows a schedule of weights
 (e.g. 1 for 4000 iterations, then 0.5), and the model records the last.
 
 Progress goes to stderr: one live line on a terminal, else a line every
@@ -98,6 +103,9 @@ type flags struct {
 	TACWeight *float64 `name:"tac-weight" placeholder:"W" help:"With -objective tac: the weight of the twin head's loss in the generator's loss, 0 to ${max_tac_weight} (default ${default_tac_weight})."`
 	EMA       *float64 `name:"ema" placeholder:"DECAY" help:"Keep an exponential moving average of the generator with this decay (e.g. 0.999; below 1), saved in the model and used to generate (default 0: none)."`
 	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
+
+	GenClassWeight *float64 `name:"gen-class-weight" placeholder:"X" help:"The weight of the class head's loss in the generator's loss, 0 to ${max_gen_class_weight} (default 1, the Keras program's)."`
+	LabelSmoothing *float64 `name:"label-smoothing" placeholder:"S" help:"One-sided label smoothing: the discriminator's validity target for real images is 1 − S, 0 to ${max_label_smoothing} (default 0, the Keras program's)."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
@@ -168,6 +176,12 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 	if f.EMA != nil {
 		c.EMA = float32(*f.EMA)
 	}
+	if f.GenClassWeight != nil {
+		c.GenClassWeight = float32(*f.GenClassWeight)
+	}
+	if f.LabelSmoothing != nil {
+		c.LabelSmoothing = float32(*f.LabelSmoothing)
+	}
 	if err := c.Validate(); err != nil {
 		return c, errors.New(flagError(err, f))
 	}
@@ -187,6 +201,10 @@ func flagError(err error, f *flags) string {
 		return fmt.Sprintf("-tac-weight %g: want a number from 0 to %d", *f.TACWeight, acgan.MaxTACWeight)
 	case f.EMA != nil && !(*f.EMA >= 0 && *f.EMA < 1):
 		return fmt.Sprintf("-ema %g: want 0 (none) or a decay from 0 to below 1", *f.EMA)
+	case f.GenClassWeight != nil && !(*f.GenClassWeight >= 0 && *f.GenClassWeight <= acgan.MaxGenClassWeight):
+		return fmt.Sprintf("-gen-class-weight %g: want a number from 0 to %d", *f.GenClassWeight, acgan.MaxGenClassWeight)
+	case f.LabelSmoothing != nil && !(*f.LabelSmoothing >= 0 && *f.LabelSmoothing <= acgan.MaxLabelSmoothing):
+		return fmt.Sprintf("-label-smoothing %g: want a number from 0 to %g", *f.LabelSmoothing, acgan.MaxLabelSmoothing)
 	}
 	return err.Error()
 }
@@ -212,23 +230,25 @@ func helpVars() kong.Vars {
 	big.Size, big.Channels, big.Classes = acgan.MaxSize, 3, acgan.MaxClasses
 	fixed64, perImage64 := memoryParts(big)
 	return kong.Vars{
-		"default_batch":      strconv.Itoa(c.Batch),
-		"max_batch":          strconv.Itoa(acgan.MaxBatch),
-		"default_lr":         g(c.LR),
-		"default_beta1":      g(c.Beta1),
-		"default_seed":       strconv.Itoa(defaultSeed),
-		"default_tac_weight": strconv.Itoa(acgan.DefaultTACWeight),
-		"max_tac_weight":     strconv.Itoa(acgan.MaxTACWeight),
-		"mem_fixed":          bytesString(fixed),
-		"mem_image":          bytesString(perImage),
-		"mem_default":        bytesString(c.TrainMemory()),
-		"mem_rgb64_fixed":    bytesString(fixed64),
-		"mem_rgb64_image":    bytesString(perImage64),
-		"min_size":           strconv.Itoa(acgan.MinSize),
-		"max_size":           strconv.Itoa(acgan.MaxSize),
-		"size_step":          strconv.Itoa(acgan.SizeStep),
-		"min_classes":        strconv.Itoa(acgan.MinClasses),
-		"max_classes":        strconv.Itoa(acgan.MaxClasses),
-		"max_sample_rows":    strconv.Itoa(train.MaxSampleRows),
+		"default_batch":        strconv.Itoa(c.Batch),
+		"max_batch":            strconv.Itoa(acgan.MaxBatch),
+		"default_lr":           g(c.LR),
+		"default_beta1":        g(c.Beta1),
+		"default_seed":         strconv.Itoa(defaultSeed),
+		"default_tac_weight":   strconv.Itoa(acgan.DefaultTACWeight),
+		"max_tac_weight":       strconv.Itoa(acgan.MaxTACWeight),
+		"max_gen_class_weight": strconv.Itoa(acgan.MaxGenClassWeight),
+		"max_label_smoothing":  strconv.FormatFloat(acgan.MaxLabelSmoothing, 'g', -1, 64),
+		"mem_fixed":            bytesString(fixed),
+		"mem_image":            bytesString(perImage),
+		"mem_default":          bytesString(c.TrainMemory()),
+		"mem_rgb64_fixed":      bytesString(fixed64),
+		"mem_rgb64_image":      bytesString(perImage64),
+		"min_size":             strconv.Itoa(acgan.MinSize),
+		"max_size":             strconv.Itoa(acgan.MaxSize),
+		"size_step":            strconv.Itoa(acgan.SizeStep),
+		"min_classes":          strconv.Itoa(acgan.MinClasses),
+		"max_classes":          strconv.Itoa(acgan.MaxClasses),
+		"max_sample_rows":      strconv.Itoa(train.MaxSampleRows),
 	}
 }

@@ -322,6 +322,10 @@ func resumed(f *flags) (*modelfile.Model, error) {
 		return nil, fmt.Errorf("-tac-weight %g: the resumed model's objective is %s, not tac", *f.TACWeight, c.Objective)
 	case f.EMA != nil && float32(*f.EMA) != c.EMA:
 		return nil, conflict("-ema", *f.EMA, c.EMA)
+	case f.GenClassWeight != nil && float32(*f.GenClassWeight) != c.GenClassWeight:
+		return nil, conflict("-gen-class-weight", *f.GenClassWeight, c.GenClassWeight)
+	case f.LabelSmoothing != nil && float32(*f.LabelSmoothing) != c.LabelSmoothing:
+		return nil, conflict("-label-smoothing", *f.LabelSmoothing, c.LabelSmoothing)
 	case f.Seed != nil && *f.Seed != m.Seed:
 		return nil, conflict("-seed", *f.Seed, m.Seed)
 	}

@@ -98,6 +98,13 @@ func ParseObjective(s string) (Objective, error) {
 	return 0, fmt.Errorf("acgan: unknown objective %q (want fakeclass, paper or tac)", s)
 }
 
+// MaxGenClassWeight bounds Config.GenClassWeight, and MaxLabelSmoothing
+// Config.LabelSmoothing.
+const (
+	MaxGenClassWeight = 100
+	MaxLabelSmoothing = 0.5
+)
+
 // DefaultTACWeight is the usual Config.TACWeight of objective TAC, and
 // MaxTACWeight its bound.
 const (
@@ -125,6 +132,15 @@ type Config struct {
 	// EMA is the decay of the exponential moving average of the
 	// generator's weights kept beside them (Trainer.EMA); 0 keeps none.
 	EMA float32
+	// GenClassWeight weighs the class head's loss in the generator's loss
+	// (1, the Keras program's; below 1 the generator is pulled less toward
+	// the most easily classified image of each class).
+	GenClassWeight float32
+	// LabelSmoothing is one-sided label smoothing (Salimans et al. 2016):
+	// the discriminator's validity target for real images is
+	// 1 − LabelSmoothing (0, the Keras program's: target 1). Generated
+	// images keep target 0, and the generator's target stays 1.
+	LabelSmoothing float32
 }
 
 // DefaultConfig returns the Keras program's configuration, for MNIST's
@@ -132,7 +148,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Objective: FakeClass, Size: DefaultSize, Channels: DefaultChannels,
 		Latent: 100, Classes: dataset.MNISTClasses, Batch: 32,
-		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25}
+		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25, GenClassWeight: 1}
 }
 
 // ImageSize returns the number of values of one image: Channels·Size·Size.
@@ -165,6 +181,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: twin loss weight %g out of range [0, %d]", c.TACWeight, MaxTACWeight)
 	case c.Objective != TAC && c.TACWeight != 0:
 		return fmt.Errorf("acgan: config: a twin loss weight (%g) is for objective tac, not %s", c.TACWeight, c.Objective)
+	case !(c.GenClassWeight >= 0 && c.GenClassWeight <= MaxGenClassWeight):
+		return fmt.Errorf("acgan: config: generator class loss weight %g out of range [0, %d]", c.GenClassWeight, MaxGenClassWeight)
+	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing <= MaxLabelSmoothing):
+		return fmt.Errorf("acgan: config: label smoothing %g out of range [0, %g]", c.LabelSmoothing, MaxLabelSmoothing)
 	case !(c.EMA >= 0 && c.EMA < 1):
 		return fmt.Errorf("acgan: config: EMA decay %g out of range [0, 1)", c.EMA)
 	case c.Latent < 1 || c.Latent > MaxLatent:

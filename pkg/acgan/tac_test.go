@@ -14,22 +14,29 @@ import (
 // and class losses (every objective), the twin's loss in the
 // discriminator's step on generated images (weight 1, class head without
 // a loss), and the generator's TAC loss (the twin's loss subtracted,
-// weight w). A head without a loss must get a zero gradient.
+// weight w), with a class weight λ (Config.GenClassWeight) and soft
+// validity targets (Config.LabelSmoothing). A head without a loss must get
+// a zero gradient.
 func TestLossGradients(t *testing.T) {
 	const B = 3
 	for _, c := range []struct {
 		name         string
 		obj          Objective
 		class, twin  bool
+		classWeight  float32
 		weight       float32
 		wantTwinHead bool
+		realTarget   float32
 	}{
-		{"fakeclass", FakeClass, true, false, 1, false},
-		{"paper", Paper, true, false, 1, false},
-		{"tac, D on real", TAC, true, false, 1, true},
-		{"tac, D on generated", TAC, false, true, 1, true},
-		{"tac, G", TAC, true, true, -1.5, true},
-		{"tac, G, weight 0", TAC, true, true, 0, true},
+		{"fakeclass", FakeClass, true, false, 1, 1, false, 1},
+		{"paper", Paper, true, false, 1, 1, false, 1},
+		{"tac, D on real", TAC, true, false, 1, 1, true, 1},
+		{"tac, D on generated", TAC, false, true, 1, 1, true, 1},
+		{"tac, G", TAC, true, true, 1, -1.5, true, 1},
+		{"tac, G, weight 0", TAC, true, true, 1, 0, true, 1},
+		{"fakeclass, G, class weight 0.3", FakeClass, true, false, 0.3, 1, false, 1},
+		{"tac, G, class weight 0.5", TAC, true, true, 0.5, -0.75, true, 1},
+		{"fakeclass, D on real, smoothed 0.9", FakeClass, true, false, 1, 1, false, 0.9},
 	} {
 		cfg := smallConfig(c.obj)
 		if c.obj == TAC {
@@ -46,7 +53,7 @@ func TestLossGradients(t *testing.T) {
 		if c.wantTwinHead {
 			tw = randNormal(r, B*C)
 		}
-		valid := []float32{1, 0, 1}
+		valid := []float32{c.realTarget, 0, c.realTarget}
 		labels := []int{2, 7, 0}
 		var class, twin []int
 		if c.class {
@@ -55,10 +62,10 @@ func TestLossGradients(t *testing.T) {
 		if c.twin {
 			twin = []int{4, 7, 9}
 		}
-		total := func() float64 { return tr.losses(v, l, tw, valid, class, twin, c.weight).Total }
-		ls := tr.losses(v, l, tw, valid, class, twin, c.weight)
-		if want := ls.BCE + ls.CCE + float64(c.weight)*ls.Twin; math.Abs(ls.Total-want) > 1e-12 {
-			t.Errorf("%s: total %v, want BCE + CCE + w·Twin = %v", c.name, ls.Total, want)
+		total := func() float64 { return tr.losses(v, l, tw, valid, class, twin, c.classWeight, c.weight).Total }
+		ls := tr.losses(v, l, tw, valid, class, twin, c.classWeight, c.weight)
+		if want := ls.BCE + float64(c.classWeight)*ls.CCE + float64(c.weight)*ls.Twin; math.Abs(ls.Total-want) > 1e-12 {
+			t.Errorf("%s: total %v, want BCE + λ·CCE + w·Twin = %v", c.name, ls.Total, want)
 		}
 		if (ls.CCE != 0) != c.class || (ls.Twin != 0) != c.twin {
 			t.Errorf("%s: losses %+v: a class loss %v, a twin loss %v wanted", c.name, ls, c.class, c.twin)

@@ -20,13 +20,18 @@
 // class, without class weights. D's Adam takes two steps per iteration,
 // G's one.
 //
+// Two settings depart from the Keras program when set (their defaults are
+// its): Config.GenClassWeight λ weighs the class term of the G step
+// (BCE(valid, 1) + λ·CE(l, sampled)), and Config.LabelSmoothing s makes
+// the validity target of the D step on the real batch 1 − s.
+//
 // Objective TAC (twin auxiliary classifier) changes the class terms; with
 // CE(logits, labels) the sparse categorical cross-entropy, l D's class
 // head and t its twin head, w = Config.TACWeight:
 //
 //	D step on the real batch:       BCE(valid, 1) + CE(l, real labels)     the twin gets no loss
 //	D step on the generated batch:  BCE(valid, 0) + CE(t, sampled)         the class head gets no loss
-//	G step:                         BCE(valid, 1) + CE(l, sampled) − w·CE(t, sampled)
+//	G step:                         BCE(valid, 1) + λ·CE(l, sampled) − w·CE(t, sampled)
 //
 // The class head learns p(class | real image) and the twin learns
 // p(class | generated image); the generator is pushed toward images its
@@ -53,7 +58,7 @@ type Losses struct {
 	BCE   float64 // validity: binary cross-entropy
 	CCE   float64 // class: sparse categorical cross-entropy (0 if the class head has no loss in the step)
 	Twin  float64 // twin class head (objective TAC): sparse categorical cross-entropy (0 if it has no loss in the step)
-	Total float64 // BCE + CCE, + Twin in D's step on generated images, − TACWeight·Twin in G's step
+	Total float64 // BCE + CCE (GenClassWeight·CCE in G's step), + Twin in D's step on generated images, − TACWeight·Twin in G's step
 }
 
 // Stats are the figures of one training iteration.
@@ -92,6 +97,7 @@ type Trainer struct {
 	sampled, fakeLbls []int
 	gen               []float32
 	ones, zeros       []float32
+	realTarget        []float32 // the validity target of the real batch: 1 − Cfg.LabelSmoothing
 	dvalid, dlabel    []float32
 	dtwin             []float32
 	emaDst, emaSrc    [][]float32 // the tensors of EMA and of G that the average mixes
@@ -213,6 +219,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	copy(t.gen, t.G.Forward(t.noise, t.sampled, false))
 
 	t.ones, t.zeros = fill(t.ones, B, 1), fill(t.zeros, B, 0)
+	t.realTarget = fill(t.realTarget, B, 1-t.Cfg.LabelSmoothing)
 	t.fakeLbls = growInts(t.fakeLbls, B)
 	for i := range t.fakeLbls {
 		if t.Cfg.Objective == FakeClass {
@@ -226,7 +233,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	// With TAC the class head learns from the real batch only and the twin
 	// from the generated one.
 	var accReal, accFake float64
-	st.DReal, accReal, st.DClassAcc, _ = t.dStep(realImages, B, t.ones, realLabels, nil, realLabels)
+	st.DReal, accReal, st.DClassAcc, _ = t.dStep(realImages, B, t.realTarget, realLabels, nil, realLabels)
 	if t.Cfg.Objective == TAC {
 		st.DFake, accFake, st.DClassAccFake, st.DTwinAccFake = t.dStep(t.gen, B, t.zeros, nil, t.sampled, t.sampled)
 	} else {
@@ -244,7 +251,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	if t.Cfg.Objective == TAC {
 		twin = t.sampled
 	}
-	st.G = t.losses(v, l, tw, t.ones, t.sampled, twin, -t.Cfg.TACWeight)
+	st.G = t.losses(v, l, tw, t.ones, t.sampled, twin, t.Cfg.GenClassWeight, -t.Cfg.TACWeight)
 	dimg := t.D.Backward(t.dvalid, t.dlabel, t.dtwin, true)
 	t.G.Backward(dimg)
 	t.OptG.Update()
@@ -274,7 +281,7 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 // accuracies against asked [B] (0 for a missing twin head).
 func (t *Trainer) dStep(x []float32, B int, valid []float32, class, twin, asked []int) (Losses, float64, float64, float64) {
 	v, l, tw := t.D.Forward(x, B, true)
-	ls := t.losses(v, l, tw, valid, class, twin, 1)
+	ls := t.losses(v, l, tw, valid, class, twin, 1, 1)
 	vacc := nn.BinaryAccuracy(v, valid)
 	cacc := nn.SparseAccuracy(l, t.D.K, asked)
 	var tacc float64
@@ -288,12 +295,13 @@ func (t *Trainer) dStep(x []float32, B int, valid []float32, class, twin, asked 
 
 // losses computes a step's total loss from the discriminator's outputs:
 // the binary cross-entropy of the validity logits v [B] against valid
-// [B], plus the cross-entropy of the class logits l [B, K] against class
-// [B] (none if class is nil), plus twinWeight times the cross-entropy of
-// the twin logits tw [B, C] against twin [B] (none if tw or twin is nil).
+// [B], plus classWeight times the cross-entropy of the class logits l
+// [B, K] against class [B] (none if class is nil), plus twinWeight times
+// the cross-entropy of the twin logits tw [B, C] against twin [B] (none if
+// tw or twin is nil).
 // It leaves the gradients in t.dvalid, t.dlabel and t.dtwin (t.dtwin only
 // with a twin head; zero for a head without a loss).
-func (t *Trainer) losses(v, l, tw []float32, valid []float32, class, twin []int, twinWeight float32) Losses {
+func (t *Trainer) losses(v, l, tw []float32, valid []float32, class, twin []int, classWeight, twinWeight float32) Losses {
 	B, K := len(valid), t.D.K
 	t.dvalid, t.dlabel = grow(t.dvalid, B), grow(t.dlabel, B*K)
 	var ls Losses
@@ -304,10 +312,15 @@ func (t *Trainer) losses(v, l, tw []float32, valid []float32, class, twin []int,
 			panic(err) // labels were validated by Step
 		}
 		ls.CCE = cce
+		if classWeight != 1 {
+			for i := range t.dlabel { // d(classWeight·CE)/dl
+				t.dlabel[i] *= classWeight
+			}
+		}
 	} else {
 		clear(t.dlabel)
 	}
-	ls.Total = ls.BCE + ls.CCE
+	ls.Total = ls.BCE + float64(classWeight)*ls.CCE
 	if tw == nil {
 		return ls
 	}

@@ -88,6 +88,12 @@ func (m *Model) header() *tensor.Tensor {
 	if c.EMA > 0 {
 		h.SetMeta("ema_decay", f32(c.EMA))
 	}
+	if c.GenClassWeight != 1 {
+		h.SetMeta("gen_class_weight", f32(c.GenClassWeight))
+	}
+	if c.LabelSmoothing != 0 {
+		h.SetMeta("label_smoothing", f32(c.LabelSmoothing))
+	}
 	if c.Size != acgan.DefaultSize {
 		h.SetMeta("size", strconv.Itoa(c.Size))
 	}
@@ -394,6 +400,15 @@ func fromHeader(meta map[string]string) (*Model, error) {
 		if firstErr == nil && !(cfg.EMA > 0 && cfg.EMA < 1) {
 			firstErr = fmt.Errorf("header entry ema_decay=%q is not a number in (0, 1)", v)
 		}
+	}
+	// gen_class_weight (1 when absent) and label_smoothing (0 when absent):
+	// Config.Validate checks their ranges.
+	cfg.GenClassWeight = 1
+	if _, ok := meta["gen_class_weight"]; ok {
+		cfg.GenClassWeight = float("gen_class_weight")
+	}
+	if _, ok := meta["label_smoothing"]; ok {
+		cfg.LabelSmoothing = float("label_smoothing")
 	}
 	seedStr := get("seed")
 	var seed uint64

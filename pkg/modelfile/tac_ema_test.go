@@ -10,20 +10,25 @@ import (
 	"acgan/pkg/tensor"
 )
 
-// newConfigs are configurations with the twin head, the average, or both.
+// newConfigs are configurations with the twin head, the average, or both,
+// and with a generator class weight or label smoothing.
 func newConfigs() []acgan.Config {
 	var cs []acgan.Config
 	for _, c := range []struct {
-		obj         acgan.Objective
-		weight, ema float32
+		obj                   acgan.Objective
+		weight, ema           float32
+		classWeight, smoothed float32
 	}{
-		{acgan.TAC, 1, 0},
-		{acgan.TAC, 0.25, 0.999},
-		{acgan.FakeClass, 0, 0.99},
-		{acgan.Paper, 0, 0.5},
+		{acgan.TAC, 1, 0, 1, 0},
+		{acgan.TAC, 0.25, 0.999, 1, 0},
+		{acgan.FakeClass, 0, 0.99, 1, 0},
+		{acgan.Paper, 0, 0.5, 1, 0},
+		{acgan.FakeClass, 0, 0, 0.5, 0},
+		{acgan.TAC, 0.75, 0.999, 0.25, 0.1},
 	} {
 		cfg := acgan.DefaultConfig()
 		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
+		cfg.GenClassWeight, cfg.LabelSmoothing = c.classWeight, c.smoothed
 		cs = append(cs, cfg)
 	}
 	return cs
@@ -77,6 +82,12 @@ func TestRoundTripTACAndEMA(t *testing.T) {
 		}
 		if _, ok := h["ema_decay"]; ok != (cfg.EMA > 0) {
 			t.Errorf("%+v: ema_decay entry %v", cfg, ok)
+		}
+		if _, ok := h["gen_class_weight"]; ok != (cfg.GenClassWeight != 1) {
+			t.Errorf("%+v: gen_class_weight entry %v", cfg, ok)
+		}
+		if _, ok := h["label_smoothing"]; ok != (cfg.LabelSmoothing != 0) {
+			t.Errorf("%+v: label_smoothing entry %v", cfg, ok)
 		}
 		if h["format"] != "1" {
 			t.Errorf("%+v: format %s", cfg, h["format"])
@@ -156,6 +167,12 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 			`model.bin: header entry ema_decay="0" is not a number in (0, 1)`},
 		{"average without ema_decay", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "ema_decay"); return ts }),
 			`model.bin: unexpected tensor "ema.g.embed" (not part of a fakeclass model with latent 100 and no ema_decay)`},
+		{"gen_class_weight not a number", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("gen_class_weight", "NaN"); return ts }),
+			`model.bin: header: acgan: config: generator class loss weight NaN out of range [0, 100]`},
+		{"label_smoothing out of range", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("label_smoothing", "0.7"); return ts }),
+			`model.bin: header: acgan: config: label smoothing 0.7 out of range [0, 0.5]`},
+		{"label_smoothing not a number", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("label_smoothing", "x"); return ts }),
+			`model.bin: header entry label_smoothing="x" is not a number`},
 		{"ema_decay without the average", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { return without(ts, "ema.") }),
 			`model.bin: truncated (21 of `},
 		{"negative averaged variance", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor {
