@@ -71,6 +71,19 @@ span: iter, iters, d_loss, d_acc (real/fake accuracy), class_acc (the Keras
 program's op_acc), g_loss, it_per_s, elapsed_s; with -eval-every, eval (acc,
 frechet, diversity, per_class) on the evaluated iterations.
 
+-eval-every judges the generator as acgan-eval does (docs/eval.md), and
+-judge FILE names the judge file (default: the user cache, as acgan-eval).
+Images of MNIST's shape (28×28 gray, 10 classes) are judged against MNIST's
+test digits by the MNIST judge, trained on first use with MNIST from
+$MNIST_DIR, the cache, the mirrors or the module proxy. Images of any other
+shape, and any with -eval-real (e.g. Fashion-MNIST, of MNIST's shape), are
+judged against the training images themselves, as acgan-eval -real judges
+them: of each class a fifth (at least 2) is held out and gives the real
+statistics, and the judge is trained on the rest (cached under their
+SHA-256; every class needs at least 5 images). A judge trained on first use
+takes up to a few minutes before the first iteration, with its progress on
+stderr; the next runs on the same images load it.
+
 Every output (-o, -checkpoint, -plot, -log, -samples) is checked before the
 first iteration. A side output that fails during the run (-samples,
 -log, -checkpoint, -eval-every) is reported and given up; training goes
@@ -117,8 +130,9 @@ type flags struct {
 	SampleEvery     int    `name:"sample-every" default:"200" placeholder:"N" help:"Iterations between sample grids (default 200)."`
 	Plot            string `name:"plot" placeholder:"FILE" help:"Write a PNG plot of the losses and accuracies to FILE (updated with each sample grid and at the end)."`
 	Threads         int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores)."`
-	EvalEvery       int    `name:"eval-every" default:"0" placeholder:"N" help:"Every N iterations (a multiple of -log-every) and at the end, judge the generator as acgan-eval does, on 100 images per class: conditional accuracy, Fréchet distance, diversity, on the progress line and in -log (default 0: never; docs/eval.md)."`
-	Judge           string `name:"judge" placeholder:"FILE" help:"The judge file for -eval-every (default: the user cache, as acgan-eval; trained there on first use)."`
+	EvalEvery       int    `name:"eval-every" default:"0" placeholder:"N" help:"Every N iterations (a multiple of -log-every) and at the end, judge the generator as acgan-eval does, on 100 images per class: conditional accuracy, Fréchet distance, diversity, on the progress line and in -log (default 0: never; docs/eval.md). The real images are MNIST's test digits for images of MNIST's shape, else (or with -eval-real) the held-out fifth of the training images."`
+	EvalReal        bool   `name:"eval-real" help:"With -eval-every: judge against the training images, as acgan-eval -real does, even when they have MNIST's shape (e.g. Fashion-MNIST)."`
+	Judge           string `name:"judge" placeholder:"FILE" help:"The judge file for -eval-every (default: the user cache, as acgan-eval; trained there on first use, on MNIST or on the training images)."`
 }
 
 // Validate checks the flags (kong calls it after parsing).
@@ -136,6 +150,8 @@ func (f *flags) Validate() error {
 		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
 	case f.EvalEvery < 0 || f.EvalEvery%f.LogEvery != 0:
 		return fmt.Errorf("-eval-every %d: want 0 (never) or a multiple of -log-every %d", f.EvalEvery, f.LogEvery)
+	case f.EvalReal && f.EvalEvery == 0:
+		return errors.New("-eval-real: only with -eval-every N")
 	}
 	if f.Resume == "" {
 		if _, err := f.config(acgan.DefaultConfig()); err != nil {

@@ -95,7 +95,7 @@ func run(f *flags) error {
 	messages := line.WithPrefix("acgan-train: ")
 	opt.Progress = &train.Progress{Line: line, Messages: messages, Total: f.Iters}
 	if f.EvalEvery > 0 {
-		if opt.Judge, err = evaluation(f, messages); err != nil {
+		if opt.Judge, err = evaluation(f, data, messages); err != nil {
 			return err
 		}
 	}
@@ -338,28 +338,53 @@ func resumed(f *flags) (*modelfile.Model, error) {
 	return m, nil
 }
 
-// evaluation returns the -eval-every judge: the judge of -judge (or
-// of the user cache, trained there on first use with MNIST from the
-// sources mnist-fetch uses), on QuickPerClass digits per class with noise
-// drawn from the run's seed, the same at every evaluation.
-func evaluation(f *flags, line *status.Line) (train.Judge, error) {
-	path := f.Judge
-	if path == "" {
-		var err error
-		if path, err = judge.DefaultPath(); err != nil {
+// evaluation returns the -eval-every judge of a run on data. Images of
+// MNIST's shape (judge.MNIST) are judged, unless -eval-real, as acgan-eval
+// judges MNIST models: by the MNIST judge of -judge (or of the user cache,
+// trained there on first use with MNIST from the sources mnist-fetch uses)
+// against the statistics of the MNIST test digits its file holds. Other
+// images, and any with -eval-real, are judged as acgan-eval -real judges
+// them: by the judge of -judge (or of the user cache, under the key of its
+// images), trained on first use on the part of data that judge.Split keeps,
+// against the statistics of the part it holds out. Each evaluation draws
+// QuickPerClass images per class with noise from the run's seed, the same
+// at every evaluation.
+func evaluation(f *flags, data *dataset.Set, line *status.Line) (train.Judge, error) {
+	if f.Judge == "" {
+		if _, err := judge.DefaultPath(); err != nil {
 			return nil, fmt.Errorf("-eval-every: %w; name a judge file with -judge", err)
 		}
 	}
-	fetch := mnist.New(mnist.Config{Dir: os.Getenv("MNIST_DIR"), Progress: &mnist.Progress{Line: line}})
-	ref, err := eval.OpenReference(context.Background(), path, fetch, line)
+	var (
+		ref *eval.Reference
+		err error
+	)
+	if judgedOnData(f, data) {
+		ref, err = eval.OpenDataReference(context.Background(), f.Judge, data, "stdin", line)
+	} else {
+		path := f.Judge
+		if path == "" {
+			path, _ = judge.DefaultPath()
+		}
+		fetch := mnist.New(mnist.Config{Dir: os.Getenv("MNIST_DIR"), Progress: &mnist.Progress{Line: line}})
+		ref, err = eval.OpenReference(context.Background(), path, fetch, line)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("-eval-every: %w", err)
 	}
 	return quickJudge{ref}, nil
 }
 
+// judgedOnData reports whether -eval-every judges against the training
+// images data themselves rather than MNIST's digits: with -eval-real, or
+// when they are not of MNIST's shape.
+func judgedOnData(f *flags, data *dataset.Set) bool {
+	g := judge.Geometry{Channels: data.Channels, Size: data.Height, Classes: data.Classes}
+	return f.EvalReal || data.Height != data.Width || g != judge.MNIST
+}
+
 // quickJudge gives a model's figures during training: acgan-eval's, on
-// eval.QuickPerClass digits per class with noise drawn from the run's
+// eval.QuickPerClass images per class with noise drawn from the run's
 // seed, the same at every evaluation.
 type quickJudge struct{ ref *eval.Reference }
 
