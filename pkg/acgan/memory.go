@@ -8,11 +8,11 @@ package acgan
 // gradient, the inputs and masks the layers keep for their backward pass,
 // the GEMM's packed panels); a trainer keeps trainerBuffers besides,
 // whatever its size, and trainMemoryBase is the rest of the process (the
-// Go runtime, the code). The generator's last conv
-// keeps an im2col buffer of 64·9 values per output pixel when it has more
-// than one output channel (a single one is computed directly), at most
-// colBudget bytes whatever the batch (pkg/nn's Conv2D works through
-// larger batches in chunks). The averaged generator of Config.EMA keeps
+// Go runtime, the code). The generator's last conv, one output channel or
+// three, is computed without im2col (pkg/nn's Conv2D, up to four output
+// channels): its buffers hold nine values per output value, for colour
+// images as for gray ones, and bytesPerValue covers them. The averaged
+// generator of Config.EMA keeps
 // its weights and (unused) gradients, emaBytesPerParam, the buffers of its
 // inference, emaBytesPerValue per generator output value, and
 // trainerBuffers again.
@@ -28,7 +28,6 @@ const (
 	trainerBuffers   = 3 << 20
 	bytesPerParam    = 16
 	bytesPerValue    = 16
-	colBudget        = 32 << 20
 	emaBytesPerParam = 8
 	emaBytesPerValue = 7
 )
@@ -44,13 +43,9 @@ func (c Config) TrainMemory() int64 {
 	g, d := c.counts()
 	gt, dt := sum(g), sum(d)
 	B := int64(c.Batch)
-	col := int64(0)
-	if c.Channels > 1 {
-		col = min(B*4*gWidth2*gKernel*gKernel*int64(c.Size*c.Size), colBudget)
-	}
-	m := trainMemoryBase + trainerBuffers + bytesPerParam*(gt.params+dt.params) + B*bytesPerValue*(gt.out+dt.out) + col
+	m := trainMemoryBase + trainerBuffers + bytesPerParam*(gt.params+dt.params) + B*bytesPerValue*(gt.out+dt.out)
 	if c.EMA > 0 {
-		m += trainerBuffers + emaBytesPerParam*gt.params + B*emaBytesPerValue*gt.out + col
+		m += trainerBuffers + emaBytesPerParam*gt.params + B*emaBytesPerValue*gt.out
 	}
 	return m
 }

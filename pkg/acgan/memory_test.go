@@ -15,8 +15,7 @@ func heapInUse() int64 {
 }
 
 // memoryConfigs are the configurations the memory estimate is checked on:
-// MNIST's, and colour images small and large enough for the im2col buffer
-// of the generator's last conv to reach its bound.
+// MNIST's, and colour images small and large.
 func memoryConfigs() []Config {
 	var cs []Config
 	for _, g := range []struct{ size, channels, classes int }{{28, 1, 10}, {16, 3, 3}, {32, 3, 30}} {

@@ -33,10 +33,11 @@
 // This layout (rather than col [R, K]) makes im2col and col2im move whole
 // runs of an image row at a time (a plain copy for stride 1) and makes the
 // NCHW output a set of contiguous copies, which matters once the GEMM is
-// fast. A single output channel (Cout = 1) at stride 1 (the generator's
-// last conv) skips im2col altogether and is computed directly (see
-// direct); at stride 2 its products are computed transposed so the GEMM
-// sees n = 1 and runs as a matrix–vector product.
+// fast. A 3×3 stride-1 conv with few output channels (Cout ≤ 4: the
+// generator's last conv) skips im2col altogether and is computed directly
+// (see direct); a single output channel at stride 2 has its products
+// computed transposed so the GEMM sees n = 1 and runs as a matrix–vector
+// product.
 //
 // A chunk holds as many samples as fit in colBudget floats (at least one),
 // which bounds the memory of colT (the generator's second conv at batch 32
@@ -88,6 +89,7 @@ type Conv2D struct {
 	dy       []float32 // dy of the current Backward (not owned)
 	colValid bool      // col holds the unrolled input of the (single) chunk
 	needDX   bool      // Backward's needDX (for directBackward)
+	wc       []float32 // the direct path's copy of the weight, Wc [Cin, 9·Cout]
 	s0, r    int       // first sample and number of columns (R) of the chunk being processed
 
 	im2colFn, col2imFn, rowsToYFn, dyToRowsFn func(lo, hi int)
@@ -136,9 +138,10 @@ func (c *Conv2D) Forward(x []float32, n, h, w int) (y []float32, oh, ow int) {
 	c.x = x[:n*c.Cin*h*w]
 	P, K := oh*ow, c.Cin*c.Kernel*c.Kernel
 	if c.direct() {
-		c.y = grow(c.y, n*P)
-		c.col = grow(c.col, n*9*P)
+		c.y = grow(c.y, n*c.Cout*P)
+		c.col = grow(c.col, n*9*c.Cout*P)
 		c.colValid = false
+		c.directWeight()
 		parallel.For(n, c.directFwdFn)
 		return c.y, oh, ow
 	}
@@ -185,9 +188,10 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 		c.dx = grow(c.dx, n*c.Cin*c.h*c.w)
 	}
 	if c.direct() {
-		c.col = grow(c.col, n*9*P)
-		c.rows = grow(c.rows, n*c.Cin*9)
+		c.col = grow(c.col, n*9*c.Cout*P)
+		c.rows = grow(c.rows, n*c.Cin*9*c.Cout)
 		c.needDX = needDX
+		c.directWeight()
 		parallel.For(n, c.directBackFn)
 		if !c.Frozen {
 			parallel.For(c.Cin, c.directDWFn)
@@ -229,59 +233,93 @@ func (c *Conv2D) Backward(dy []float32, needDX bool) []float32 {
 	return c.dx
 }
 
-// direct reports whether the layer skips im2col: with one output channel
-// the GEMM would be a matrix–vector product whose cost is all in unrolling
-// the input (K·P floats written for K·P multiply-adds), so a 3×3 stride-1
-// "same" conv with Cout = 1 (the generator's last) is computed directly.
-// Instead of unrolling the Cin-channel input, it moves the 3×3 shifts to
-// the one-channel side, where they cost 9 floats per pixel. With the taps
-// t = ky·3+kx, the shift s_t = (ky−1, kx−1) and, per sample n,
+// direct reports whether the layer skips im2col: with few output channels
+// the GEMM is a thin product whose cost is all in unrolling the input (K·P
+// floats written for Cout·K·P multiply-adds), so a 3×3 stride-1 "same"
+// conv with Cout ≤ directMaxCout (the generator's last: one channel for
+// gray images, three for colour) is computed directly. Instead of
+// unrolling the Cin-channel input, it moves the 3×3 shifts to the
+// Cout-channel side, where they cost 9·Cout floats per pixel. With the
+// taps t = ky·3+kx, the shift s_t = (ky−1, kx−1), the weight read as the
+// matrix
 //
-//	Z[t, p]  = Σ_ci W[ci, t]·x[n, ci, p]           Z  = Wᵀ[9, Cin] · x_n[Cin, P]
-//	y[n, p]  = b + Σ_t Z[t, p + s_t]               (taps falling inside the image)
-//	D[t, q]  = dy[n, q − s_t]                      (0 outside): the shifted copies of dy
-//	dx[n]    = W[Cin, 9] · D[9, P]
-//	dW      += x_n[Cin, P] · Dᵀ[P, 9]
+//	Wc[ci, co·9+t] = W[co, ci, t]                  Wc [Cin, 9·Cout]
+//
+// (copied into wc by Forward and Backward; its columns, and the rows of Z
+// and D below, are grouped by output channel, so that each channel's nine
+// taps lie together as they do for Cout = 1) and, per sample n,
+//
+//	Z[co·9+t, p] = Σ_ci Wc[ci, co·9+t]·x[n, ci, p]   Z  = Wcᵀ[9·Cout, Cin] · x_n[Cin, P]
+//	y[n, co, p]  = b[co] + Σ_t Z[co·9+t, p + s_t]     (taps falling inside the image)
+//	D[co·9+t, q] = dy[n, co, q − s_t]                 (0 outside): the shifted copies of dy
+//	dx[n]        = Wc[Cin, 9·Cout] · D[9·Cout, P]
+//	dWc         += x_n[Cin, P] · Dᵀ[P, 9·Cout]
 //
 // so all the multiply-adds are GEMMs of one sample each (pkg/gemm's SIMD
 // kernels; one thread each, since they are small), split over samples.
 // dW's per-sample products go to a buffer and are summed over the samples
 // in order (in float64) afterwards, so no sum depends on the thread count.
 //
-// Buffers: col holds Z [n, 9, P] in Forward and D [n, 9, P] in Backward;
-// rows holds the per-sample dW products [n, Cin, 9].
+// Buffers: col holds Z [n, 9·Cout, P] in Forward and D [n, 9·Cout, P] in
+// Backward; rows holds the per-sample dWc products [n, Cin, 9·Cout].
 func (c *Conv2D) direct() bool {
-	return useDirect && c.Cout == 1 && c.Kernel == 3 && c.Stride == 1 && c.Pad == Same
+	return useDirect && c.Cout <= directMaxCout && c.Kernel == 3 && c.Stride == 1 && c.Pad == Same
 }
+
+// directMaxCout is the most output channels the direct path takes. Its
+// shifts of Z and D move 9·Cout floats per pixel where im2col unrolls
+// 9·Cin, so it wins while Cout is below about Cin: on 32×32 images at
+// batch 32 (forward and backward, CPU time) 64 → 3 channels take 8 ms
+// against im2col's 50 and 64 → 32 still 34 against 75, but 3 → 8 take 4.1
+// against 3.5 and 1 → 4 1.2 against 1.0 (BenchmarkConvFewChannels, the
+// bound raised to 32 to time the direct path beyond it). Four covers the
+// images' channels and keeps the buffers, which the direct path does not
+// chunk, within 36 floats per pixel of each sample.
+const directMaxCout = 4
 
 // useDirect lets tests and benchmarks compare the direct path with im2col.
 var useDirect = true
 
+// directWeight copies the weight into wc as Wc [Cin, 9·Cout] (for Cout = 1
+// a plain copy: [1, Cin, 9] is [Cin, 9]).
+func (c *Conv2D) directWeight() {
+	C9 := 9 * c.Cout
+	c.wc = grow(c.wc, c.Cin*C9)
+	for co := 0; co < c.Cout; co++ {
+		for ci := 0; ci < c.Cin; ci++ {
+			copy(c.wc[ci*C9+co*9:ci*C9+co*9+9], c.Weight.W[(co*c.Cin+ci)*9:(co*c.Cin+ci+1)*9])
+		}
+	}
+}
+
 // directForward computes y for samples lo .. hi-1.
 func (c *Conv2D) directForward(lo, hi int) {
-	H, W, Cin := c.h, c.w, c.Cin
-	P := H * W
+	H, W, Cin, C := c.h, c.w, c.Cin, c.Cout
+	P, C9 := H*W, 9*c.Cout
 	for i := lo; i < hi; i++ {
-		// Z[9, P] = Wᵀ[9, Cin] · x_i[Cin, P]   (W is stored [Cin, 9])
-		z := c.col[i*9*P : (i+1)*9*P]
-		gemm.Sgemm(true, false, 9, P, Cin, 1, c.Weight.W, 9, c.x[i*Cin*P:(i+1)*Cin*P], P, 0, z, P)
-		// y[oy, ox] = b + Σ_{ky,kx} Z[ky·3+kx, oy+ky−1, ox+kx−1], in the
-		// order ky = 0, 1, 2 and kx = 0, 1, 2 for every pixel.
-		ys := c.y[i*P : (i+1)*P]
-		for j := range ys {
-			ys[j] = c.Bias.W[0]
-		}
-		for oy := 0; oy < H; oy++ {
-			out := ys[oy*W : (oy+1)*W]
-			for ky := 0; ky < 3; ky++ {
-				iy := oy + ky - 1
-				if iy < 0 || iy >= H {
-					continue
+		// Z[9·Cout, P] = Wcᵀ[9·Cout, Cin] · x_i[Cin, P]
+		z := c.col[i*C9*P : (i+1)*C9*P]
+		gemm.Sgemm(true, false, C9, P, Cin, 1, c.wc, C9, c.x[i*Cin*P:(i+1)*Cin*P], P, 0, z, P)
+		for co := 0; co < C; co++ {
+			// y[co, oy, ox] = b[co] + Σ_{ky,kx} Z[co·9+ky·3+kx, oy+ky−1, ox+kx−1],
+			// in the order ky = 0, 1, 2 and kx = 0, 1, 2 for every pixel.
+			zc := z[co*9*P : (co+1)*9*P]
+			ys := c.y[(i*C+co)*P : (i*C+co+1)*P]
+			for j := range ys {
+				ys[j] = c.Bias.W[co]
+			}
+			for oy := 0; oy < H; oy++ {
+				out := ys[oy*W : (oy+1)*W]
+				for ky := 0; ky < 3; ky++ {
+					iy := oy + ky - 1
+					if iy < 0 || iy >= H {
+						continue
+					}
+					z0 := zc[(ky*3+0)*P+iy*W : (ky*3+0)*P+(iy+1)*W] // tap kx = 0 reads column ox−1
+					z1 := zc[(ky*3+1)*P+iy*W : (ky*3+1)*P+(iy+1)*W] // kx = 1: column ox
+					z2 := zc[(ky*3+2)*P+iy*W : (ky*3+2)*P+(iy+1)*W] // kx = 2: column ox+1
+					addTaps(out, z0, z1, z2)
 				}
-				z0 := z[(ky*3+0)*P+iy*W : (ky*3+0)*P+(iy+1)*W] // tap kx = 0 reads column ox−1
-				z1 := z[(ky*3+1)*P+iy*W : (ky*3+1)*P+(iy+1)*W] // kx = 1: column ox
-				z2 := z[(ky*3+2)*P+iy*W : (ky*3+2)*P+(iy+1)*W] // kx = 2: column ox+1
-				addTaps(out, z0, z1, z2)
 			}
 		}
 	}
@@ -306,61 +344,68 @@ func addTaps(out, z0, z1, z2 []float32) {
 }
 
 // directBackward computes, for samples lo .. hi-1, the shifted copies D of
-// dy, then dx (if needed) and the sample's dW product (unless Frozen).
+// dy, then dx (if needed) and the sample's dWc product (unless Frozen).
 func (c *Conv2D) directBackward(lo, hi int) {
-	H, W, Cin := c.h, c.w, c.Cin
-	P := H * W
+	H, W, Cin, C := c.h, c.w, c.Cin, c.Cout
+	P, C9 := H*W, 9*c.Cout
 	for i := lo; i < hi; i++ {
-		// D[ky·3+kx, iy, ix] = dy[iy−ky+1, ix−kx+1], 0 outside the image.
-		d := c.col[i*9*P : (i+1)*9*P]
-		dys := c.dy[i*P : (i+1)*P]
-		for ky := 0; ky < 3; ky++ {
-			for kx := 0; kx < 3; kx++ {
-				dt := d[(ky*3+kx)*P : (ky*3+kx+1)*P]
-				for iy := 0; iy < H; iy++ {
-					row := dt[iy*W : (iy+1)*W]
-					sy := iy - ky + 1
-					if sy < 0 || sy >= H {
-						clear(row)
-						continue
-					}
-					src := dys[sy*W : (sy+1)*W]
-					switch kx {
-					case 0: // row[ix] = src[ix+1]
-						copy(row, src[1:])
-						row[W-1] = 0
-					case 1:
-						copy(row, src)
-					case 2: // row[ix] = src[ix−1]
-						row[0] = 0
-						copy(row[1:], src)
+		// D[co·9+ky·3+kx, iy, ix] = dy[co, iy−ky+1, ix−kx+1], 0 outside the image.
+		d := c.col[i*C9*P : (i+1)*C9*P]
+		for co := 0; co < C; co++ {
+			dys := c.dy[(i*C+co)*P : (i*C+co+1)*P]
+			for ky := 0; ky < 3; ky++ {
+				for kx := 0; kx < 3; kx++ {
+					dt := d[(co*9+ky*3+kx)*P : (co*9+ky*3+kx+1)*P]
+					for iy := 0; iy < H; iy++ {
+						row := dt[iy*W : (iy+1)*W]
+						sy := iy - ky + 1
+						if sy < 0 || sy >= H {
+							clear(row)
+							continue
+						}
+						src := dys[sy*W : (sy+1)*W]
+						switch kx {
+						case 0: // row[ix] = src[ix+1]
+							copy(row, src[1:])
+							row[W-1] = 0
+						case 1:
+							copy(row, src)
+						case 2: // row[ix] = src[ix−1]
+							row[0] = 0
+							copy(row[1:], src)
+						}
 					}
 				}
 			}
 		}
 		if c.needDX {
-			// dx_i[Cin, P] = W[Cin, 9] · D[9, P]
-			gemm.Sgemm(false, false, Cin, P, 9, 1, c.Weight.W, 9, d, P, 0, c.dx[i*Cin*P:(i+1)*Cin*P], P)
+			// dx_i[Cin, P] = Wc[Cin, 9·Cout] · D[9·Cout, P]
+			gemm.Sgemm(false, false, Cin, P, C9, 1, c.wc, C9, d, P, 0, c.dx[i*Cin*P:(i+1)*Cin*P], P)
 		}
 		if !c.Frozen {
-			// dW_i[Cin, 9] = x_i[Cin, P] · Dᵀ[P, 9]
-			gemm.Sgemm(false, true, Cin, 9, P, 1, c.x[i*Cin*P:(i+1)*Cin*P], P, d, P, 0, c.rows[i*Cin*9:(i+1)*Cin*9], 9)
+			// dWc_i[Cin, 9·Cout] = x_i[Cin, P] · Dᵀ[P, 9·Cout]
+			gemm.Sgemm(false, true, Cin, C9, P, 1, c.x[i*Cin*P:(i+1)*Cin*P], P, d, P, 0, c.rows[i*Cin*C9:(i+1)*Cin*C9], C9)
 		}
 	}
 }
 
-// directDW sums the samples' dW products into Weight.G for input channels
+// directDW sums the samples' dWc products into Weight.G for input channels
 // lo .. hi-1, over the samples in order, in float64.
 func (c *Conv2D) directDW(lo, hi int) {
+	C9 := 9 * c.Cout
+	var g [9 * directMaxCout]float64
 	for ci := lo; ci < hi; ci++ {
-		var g [9]float64
+		clear(g[:])
 		for i := 0; i < c.n; i++ {
-			for t, v := range c.rows[(i*c.Cin+ci)*9 : (i*c.Cin+ci+1)*9] {
-				g[t] += float64(v)
+			for j, v := range c.rows[(i*c.Cin+ci)*C9 : (i*c.Cin+ci+1)*C9] {
+				g[j] += float64(v)
 			}
 		}
-		for t, v := range g {
-			c.Weight.G[ci*9+t] = float32(v)
+		// dWc[ci, co·9+t] is W.G[co, ci, t]
+		for co := 0; co < c.Cout; co++ {
+			for t, v := range g[co*9 : co*9+9] {
+				c.Weight.G[(co*c.Cin+ci)*9+t] = float32(v)
+			}
 		}
 	}
 }

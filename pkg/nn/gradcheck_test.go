@@ -131,6 +131,10 @@ func TestGradConv2D(t *testing.T) {
 		{"cout 1 (im2col)", 4, 1, 3, 1, 5, 5, Same, -2},
 		{"cout 1 one column", 2, 1, 3, 1, 4, 1, Same, 2},
 		{"cout 1 wide rows", 2, 1, 3, 1, 3, 70, Same, 1},
+		{"cout 3", 4, 3, 3, 1, 5, 5, Same, 2},
+		{"cout 3 (im2col)", 4, 3, 3, 1, 5, 5, Same, -2},
+		{"cout 2 one column", 2, 2, 3, 1, 4, 1, Same, 2},
+		{"cout 4 wide rows", 2, 4, 3, 1, 3, 70, Same, 1},
 		{"5x5 valid", 2, 3, 5, 1, 7, 8, Valid, 2},
 	}
 	for _, c := range cases {

@@ -137,6 +137,8 @@ func TestConv2DAgainstReference(t *testing.T) {
 		{2, 32, 64, 3, 2, 8, 8, Same},   // d.conv3
 		{2, 64, 128, 3, 1, 4, 4, Same},  // d.conv4
 		{2, 64, 1, 3, 1, 28, 28, Same},  // g.conv3 (direct path)
+		{2, 64, 3, 3, 1, 32, 32, Same},  // g.conv3 of 32×32 colour (direct path)
+		{2, 5, 4, 3, 1, 6, 7, Same},     // the direct path's most output channels
 		{1, 1, 1, 3, 1, 1, 1, Same},
 		{1, 1, 1, 1, 1, 1, 1, Valid},
 		{3, 2, 1, 3, 2, 7, 5, Same}, // one output channel, stride 2
@@ -144,7 +146,7 @@ func TestConv2DAgainstReference(t *testing.T) {
 	for range 60 {
 		s := shape{n: 1 + r.IntN(3), cin: 1 + r.IntN(5), cout: 1 + r.IntN(6), k: 1 + r.IntN(5), s: 1 + r.IntN(3), pad: Padding(r.IntN(2))}
 		if r.IntN(3) == 0 {
-			s.cout, s.k, s.s, s.pad = 1, 3, 1, Same // the direct path's shapes
+			s.cout, s.k, s.s, s.pad = 1+r.IntN(directMaxCout), 3, 1, Same // the direct path's shapes
 		}
 		lo := 1
 		if s.pad == Valid {
@@ -155,7 +157,7 @@ func TestConv2DAgainstReference(t *testing.T) {
 	}
 	for i, s := range shapes {
 		// Vary the path: chunks of one sample (colBudget 1), im2col for
-		// one output channel (useDirect false), frozen, no dx.
+		// the direct path's shapes (useDirect false), frozen, no dx.
 		colBudget = map[bool]int{true: 1, false: 8 << 20}[i%3 == 1]
 		useDirect = i%5 != 2
 		frozen, needDX := i%4 == 3, i%7 != 6
