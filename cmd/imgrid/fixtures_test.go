@@ -226,7 +226,8 @@ func fixtures() map[string][]*tensor.Tensor {
 
 // rawFixtures returns hostile streams as decompressed bytes: a record header
 // claiming 1 MiB (over the format's 64 KiB limit), and an images record of
-// 1×1×9000×9000 (81M values, over imgrid's 64M) whose data never comes.
+// 1×1×9000×9000 (81M values, within the format's limit) whose data never
+// comes: the reader must not allocate what the header promises.
 func rawFixtures() map[string][]byte {
 	start := func() []byte {
 		b := []byte(tensor.Magic)

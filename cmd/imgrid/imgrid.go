@@ -16,9 +16,12 @@ import (
 	"acgan/pkg/tensor"
 )
 
-// maxValues bounds the values of the input's image records, and those of
-// its labels records, each taken together: 64M values, more than the
-// 64-Mpixel grid can show (MNIST's 60000 images are 47M).
+// maxValues bounds the values of the images imgrid keeps to draw (all of
+// the stream's, or its first -n), and those of its labels records, each
+// taken together: 64M values, more than the 64-Mpixel grid can show
+// (MNIST's 60000 images are 47M). A record itself may hold up to the
+// format's limit, tensor.MaxElements: with -n only its first images are
+// kept.
 const maxValues = 1 << 26
 
 // maxRecords bounds the number of image records, and of labels records, that
@@ -56,19 +59,20 @@ func run(f *flags) error {
 // and warnings (NaN or infinite values) to warn. Nothing is written to out
 // when it fails before encoding.
 func render(c config, in io.Reader, out, warn io.Writer) error {
-	s, err := readStream(in, c.labels, maxValues, maxRecords)
+	return renderLimited(c, in, out, warn, maxValues)
+}
+
+// renderLimited is render with maxValues for the values of the images kept
+// (and of the labels records).
+func renderLimited(c config, in io.Reader, out, warn io.Writer, maxValues int) error {
+	s, err := readStream(in, c.labels, c.first, maxValues, maxRecords)
 	if err != nil {
 		return err
 	}
+	// The records hold only the images kept: the first -n.
 	m, hint, err := toImages(s.images, c.opt)
 	if err != nil {
 		return err
-	}
-	n := m.N // before -n
-	if c.first > 0 {
-		if m, err = m.First(c.first); err != nil {
-			return err
-		}
 	}
 	note, err := nonFinite(m)
 	if err != nil {
@@ -83,14 +87,13 @@ func render(c config, in io.Reader, out, warn io.Writer) error {
 		if len(s.labels) == 0 {
 			return fmt.Errorf("-labels: the stream has no %q record to take the classes from", tensor.NameLabels)
 		}
-		classes, k, err := toClasses(s.labels, n)
+		classes, k, err := toClasses(s.labels, s.n, m.N)
 		if err != nil {
 			return err
 		}
 		if s.names != nil && len(s.names) != k {
 			return fmt.Errorf("-labels: %s has %d class names, but the labels have %d classes", s.namesAt, len(s.names), k)
 		}
-		classes = classes[:m.N]
 		if s.names != nil {
 			opt.RowLabels, err = grid.NamedRowLabels(classes, opt.NRow, s.names)
 		} else {
@@ -138,9 +141,12 @@ func nonFinite(m grid.Images) (string, error) {
 	return fmt.Sprintf("%d of %d pixel values are NaN or infinite (%s)", bad, all, strings.Join(how, ", ")), nil
 }
 
-// record is a tensor of the stream and its place there.
+// record is a tensor of the stream and its place there. An image record's
+// tensor may hold only the first of its images (those kept to draw), or
+// none: shape is the record's shape as the stream has it.
 type record struct {
 	index int // counted from 0 across the whole stream, as the reader counts
+	shape []int
 	*tensor.Tensor
 }
 
@@ -149,7 +155,8 @@ func (r record) String() string { return fmt.Sprintf("record %d %q", r.index, r.
 
 // input is what imgrid takes from a stream.
 type input struct {
-	images  []record // every "images" record, else the first of rank 4
+	images  []record // every "images" record, else the first of rank 4, holding the images kept
+	n       int      // the images of those records, kept or not
 	labels  []record // every "labels" record, when asked for
 	names   []string // the classes' names from the "classnames" records, when asked for labels; nil: none
 	namesAt record   // the first "classnames" record
@@ -160,14 +167,16 @@ type input struct {
 // wantLabels, its "labels" records and the class names of its "classnames"
 // records (checked as pkg/dataset checks them; several must be equal).
 // Other records are read (so that a damaged stream is reported) and
-// dropped. The image records together, and the labels records together,
-// may hold at most maxValues values, and there may be at most maxRecords
-// of each.
-func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input, error) {
+// dropped. With first > 0 only the first images, that many, are kept: the
+// records after them keep their header and no pixels, and the one that
+// brings the count past first is cut. A record may hold up to the format's
+// limit, but the images kept may hold at most maxValues values, and so may
+// the labels records together; there may be at most maxRecords of each.
+func readStream(in io.Reader, wantLabels bool, first, maxValues, maxRecords int) (input, error) {
 	r := tensor.NewReader(in)
-	r.MaxElements = maxValues
 	var s input
 	var fourD []record
+	var fourDErr error // why fourD cannot be kept, reported if it is drawn
 	var seen []string
 	imageValues, labelValues := 0, 0
 	for i := 0; ; i++ {
@@ -181,16 +190,20 @@ func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input
 		if len(seen) < 8 {
 			seen = append(seen, fmt.Sprintf("%s %s %s", t.Name, t.DType, tensor.ShapeString(t.Shape)))
 		}
-		rec := record{i, t}
+		rec := record{i, t.Shape, t}
 		switch {
 		case t.Name == tensor.NameImages:
 			if len(s.images) == maxRecords {
 				return input{}, fmt.Errorf("%s: the stream has more than %d %q records, over imgrid's limit", rec, maxRecords, tensor.NameImages)
 			}
-			if imageValues += t.Len(); imageValues > maxValues {
-				return input{}, fmt.Errorf("%s brings the %q records to %d values in all, over imgrid's limit of %d", rec, tensor.NameImages, imageValues, maxValues)
+			if rec, err = keep(rec, s.n, first, imageValues, maxValues); err != nil {
+				return input{}, err
 			}
 			s.images, fourD = append(s.images, rec), nil
+			s.n += imageCount(rec.shape)
+			if len(rec.shape) == 4 {
+				imageValues += rec.Len()
+			}
 		case t.Name == tensor.NameLabels && wantLabels:
 			if len(s.labels) == maxRecords {
 				return input{}, fmt.Errorf("%s: the stream has more than %d %q records, over imgrid's limit", rec, maxRecords, tensor.NameLabels)
@@ -211,11 +224,17 @@ func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input
 				s.names, s.namesAt = names, rec
 			}
 		case len(t.Shape) == 4 && s.images == nil && fourD == nil:
+			if rec, fourDErr = keep(rec, 0, first, 0, maxValues); fourDErr != nil {
+				rec.Tensor = header(t, t.Shape)
+			}
 			fourD = []record{rec}
 		}
 	}
-	if s.images == nil {
-		s.images = fourD
+	if s.images == nil && fourD != nil {
+		if fourDErr != nil {
+			return input{}, fourDErr
+		}
+		s.images, s.n = fourD, imageCount(fourD[0].shape)
 	}
 	if s.images == nil {
 		has := "no records"
@@ -225,6 +244,63 @@ func readStream(in io.Reader, wantLabels bool, maxValues, maxRecords int) (input
 		return input{}, fmt.Errorf("the stream has no images: want an %q record or another N×C×H×W record, but it has %s", tensor.NameImages, has)
 	}
 	return s, nil
+}
+
+// keep returns the image record rec holding only the images to keep: with
+// first > 0, as many of its own as the first images of the stream still
+// want (before it there are n images, holding kept values), else all. A
+// record not of rank 4 keeps none (toBatch refuses it by its shape). It
+// fails when the images kept would hold more than maxValues values.
+func keep(rec record, n, first, kept, maxValues int) (record, error) {
+	t := rec.Tensor
+	if len(t.Shape) != 4 {
+		rec.Tensor = header(t, t.Shape)
+		return rec, nil
+	}
+	take := t.Shape[0]
+	if first > 0 {
+		take = max(0, min(take, first-n))
+	}
+	per := t.Shape[1] * t.Shape[2] * t.Shape[3]
+	if v := kept + take*per; v > maxValues {
+		if first > 0 {
+			return rec, fmt.Errorf("%s brings the first %d images (-n %d) to %d values, over imgrid's limit of %d values drawn: ask for fewer with -n",
+				rec, n+take, first, v, maxValues)
+		}
+		return rec, fmt.Errorf("%s brings the %q records to %d values in all, over imgrid's limit of %d values drawn: -n N draws only the first N images, of a stream of any size",
+			rec, t.Name, v, maxValues)
+	}
+	if take == t.Shape[0] {
+		return rec, nil
+	}
+	shape := slices.Clone(t.Shape)
+	shape[0] = take
+	c := header(t, shape)
+	switch t.DType {
+	case tensor.Uint8:
+		c.U8 = slices.Clone(t.U8[:take*per])
+	case tensor.Int32:
+		c.I32 = slices.Clone(t.I32[:take*per])
+	case tensor.Float32:
+		c.F32 = slices.Clone(t.F32[:take*per])
+	}
+	rec.Tensor = c
+	return rec, nil
+}
+
+// header returns t's name, dtype and metadata with the given shape and no
+// data (so that t's can be freed).
+func header(t *tensor.Tensor, shape []int) *tensor.Tensor {
+	return &tensor.Tensor{Name: t.Name, Shape: shape, Meta: t.Meta, DType: t.DType}
+}
+
+// imageCount returns the images of a record of the given shape: N of
+// N×C×H×W, else 0.
+func imageCount(shape []int) int {
+	if len(shape) != 4 {
+		return 0
+	}
+	return shape[0]
 }
 
 // toImages checks the image records and joins them, in stream order, into
@@ -247,7 +323,7 @@ func toImages(recs []record, opt grid.Options) (grid.Images, int, error) {
 			first := recs[0]
 			if m.C != batches[0].C || m.H != batches[0].H || m.W != batches[0].W {
 				return grid.Images{}, 0, fmt.Errorf("%s has shape %s but %s has %s: images drawn together must have the same C×H×W",
-					r, tensor.ShapeString(r.Shape), first, tensor.ShapeString(first.Shape))
+					r, tensor.ShapeString(r.shape), first, tensor.ShapeString(first.shape))
 			}
 			if r.DType != first.DType {
 				return grid.Images{}, 0, fmt.Errorf("%s holds %s values but %s holds %s: images drawn together must have one dtype", r, r.DType, first, first.DType)
@@ -271,7 +347,7 @@ func toImages(recs []record, opt grid.Options) (grid.Images, int, error) {
 	}
 	if total == 0 {
 		if len(recs) == 1 {
-			return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", recs[0], tensor.ShapeString(recs[0].Shape))
+			return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", recs[0], tensor.ShapeString(recs[0].shape))
 		}
 		return grid.Images{}, 0, fmt.Errorf("the %d %q records hold no images: no pixels to show", len(recs), recs[0].Name)
 	}
@@ -299,14 +375,14 @@ func toImages(recs []record, opt grid.Options) (grid.Images, int, error) {
 func toBatch(r record) (grid.Images, int, error) {
 	t := r.Tensor
 	if len(t.Shape) != 4 {
-		return grid.Images{}, 0, fmt.Errorf("%s has shape %s; want images N×C×H×W", r, tensor.ShapeString(t.Shape))
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s; want images N×C×H×W", r, tensor.ShapeString(r.shape))
 	}
 	n, c, h, w := t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]
 	if c != 1 && c != 3 {
-		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: %d channels; want 1 (gray) or 3 (RGB)", r, tensor.ShapeString(t.Shape), c)
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: %d channels; want 1 (gray) or 3 (RGB)", r, tensor.ShapeString(r.shape), c)
 	}
 	if h == 0 || w == 0 {
-		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", r, tensor.ShapeString(t.Shape))
+		return grid.Images{}, 0, fmt.Errorf("%s has shape %s: no pixels to show", r, tensor.ShapeString(r.shape))
 	}
 	nrow := 0
 	if s, ok := t.Meta[tensor.MetaNRow]; ok {
@@ -342,13 +418,13 @@ func toBatch(r record) (grid.Images, int, error) {
 	return grid.Images{}, 0, fmt.Errorf("%s holds %s values; want uint8 or float32 images", r, t.DType)
 }
 
-// toClasses returns the class numbers of the labels records, joined in
-// stream order: n of them, one per image, checked as pkg/dataset checks
-// every labels record (uint8 or int32, in [0, classes), the records
-// agreeing on classes), and the class count.
-func toClasses(recs []record, n int) ([]int, int, error) {
+// toClasses checks the labels records, n labels in all, one per image, as
+// pkg/dataset checks every labels record (uint8 or int32, in [0, classes),
+// the records agreeing on classes), and returns the first kept of their
+// class numbers, joined in stream order, and the class count.
+func toClasses(recs []record, n, kept int) ([]int, int, error) {
 	var classes []int
-	k0 := 0
+	k0, total := 0, 0
 	for i, r := range recs {
 		k, err := dataset.LabelClasses(r.Tensor, dataset.Want{})
 		if err != nil {
@@ -362,10 +438,11 @@ func toClasses(recs []record, n int) ([]int, int, error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("-labels: %s: %w", r, err)
 		}
-		classes = append(classes, c...)
+		total += len(c)
+		classes = append(classes, c[:min(len(c), max(0, kept-len(classes)))]...)
 	}
-	if len(classes) != n {
-		return nil, 0, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, len(classes), n)
+	if total != n {
+		return nil, 0, fmt.Errorf("-labels: the %d %q records hold %d labels; want %d, one per image", len(recs), recs[0].Name, total, n)
 	}
 	return classes, k0, nil
 }

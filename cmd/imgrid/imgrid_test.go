@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -453,10 +454,130 @@ func TestReadLimits(t *testing.T) {
 		{"labels records", []*tensor.Tensor{img(1), lab(1), lab(1), lab(1)}, 20, 2, true, `record 3 "labels": the stream has more than 2 "labels" records`},
 		{"labels not wanted", []*tensor.Tensor{img(1), lab(15), lab(6), lab(1)}, 20, 2, false, ""},
 	} {
-		_, err := readStream(bytes.NewReader(stream(t, tc.ts...)), tc.wantLabels, tc.values, tc.records)
+		_, err := readStream(bytes.NewReader(stream(t, tc.ts...)), tc.wantLabels, 0, tc.values, tc.records)
 		if tc.msg == "" && err != nil || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.msg)
 		}
+	}
+}
+
+// TestFirstOfBig: with -n, imgrid keeps only the first images, so a stream
+// whose images hold more values than the limit is drawn; without -n it is
+// refused with a hint. The limit is lowered to 20 values (5 images of 2×2)
+// so that the stream is small.
+func TestFirstOfBig(t *testing.T) {
+	img := func(n int, first uint8) *tensor.Tensor {
+		pix := make([]uint8, 4*n)
+		for i := range pix {
+			pix[i] = first + uint8(i)
+		}
+		return tensor.NewUint8("images", []int{n, 1, 2, 2}, pix)
+	}
+	lab := func(c ...uint8) *tensor.Tensor { return tensor.NewUint8("labels", []int{len(c)}, c) }
+	const values, records = 20, 10
+	read := func(first int, ts ...*tensor.Tensor) (input, error) {
+		return readStream(bytes.NewReader(stream(t, ts...)), true, first, values, records)
+	}
+	pixels := func(s input) []uint8 {
+		var p []uint8
+		for _, r := range s.images {
+			p = append(p, r.U8...)
+		}
+		return p
+	}
+
+	// One record of 8 images (32 values): -n 3 keeps its first 3.
+	big := img(8, 0)
+	s, err := read(3, big, lab(1, 1, 1, 2, 2, 2, 3, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.n != 8 || len(s.images) != 1 || !slices.Equal(s.images[0].Shape, []int{3, 1, 2, 2}) || !slices.Equal(s.images[0].shape, []int{8, 1, 2, 2}) {
+		t.Errorf("-n 3 of 8: %d images, record shapes %v (kept) and %v", s.n, s.images[0].Shape, s.images[0].shape)
+	}
+	if p := pixels(s); !bytes.Equal(p, big.U8[:12]) {
+		t.Errorf("-n 3 of 8 keeps pixels %v, want %v", p, big.U8[:12])
+	}
+	// Several records: the one that reaches -n is cut, the later ones keep
+	// no pixels, though they are checked.
+	s, err = read(5, img(4, 0), lab(1, 1, 1, 1), img(4, 100), lab(2, 2, 2, 2), img(9, 200), lab(3, 3, 3, 3, 3, 3, 3, 3, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(img(4, 0).U8, img(1, 100).U8...)
+	if p := pixels(s); s.n != 17 || !bytes.Equal(p, want) || s.images[2].Shape[0] != 0 {
+		t.Errorf("-n 5 of 4+4+9: %d images, pixels %v, want %v", s.n, p, want)
+	}
+	// The 9-image record alone is over the limit; with -n the first images of
+	// the stream are kept, at most 20 values of them.
+	if _, err := read(0, img(9, 0)); err == nil || !strings.Contains(err.Error(),
+		`record 0 "images" brings the "images" records to 36 values in all, over imgrid's limit of 20 values drawn: -n N draws only the first N images`) {
+		t.Errorf("9 images without -n: %v", err)
+	}
+	if _, err := read(6, img(9, 0)); err == nil || !strings.Contains(err.Error(),
+		`record 0 "images" brings the first 6 images (-n 6) to 24 values, over imgrid's limit of 20 values drawn: ask for fewer with -n`) {
+		t.Errorf("-n 6 of 9: %v", err)
+	}
+	if _, err := read(5, img(9, 0)); err != nil {
+		t.Errorf("-n 5 of 9: %v", err)
+	}
+	// A first record of rank 4 not called images is cut likewise.
+	other := img(9, 0)
+	other.Name = "samples"
+	if s, err = read(2, other); err != nil || !bytes.Equal(pixels(s), other.U8[:8]) {
+		t.Errorf("-n 2 of samples: pixels %v, %v", pixels(s), err)
+	}
+	if _, err := read(0, other); err == nil || !strings.Contains(err.Error(), `record 0 "samples" brings`) {
+		t.Errorf("samples without -n: %v", err)
+	}
+	// ... unless an images record is drawn instead.
+	if s, err = read(0, other, img(1, 50)); err != nil || !bytes.Equal(pixels(s), []uint8{50, 51, 52, 53}) {
+		t.Errorf("samples, then images: pixels %v, %v", pixels(s), err)
+	}
+}
+
+// TestRenderFirstOfBig: the grid of -n, with -labels, from images over the
+// limit, and the checks of the images and labels that are not drawn.
+func TestRenderFirstOfBig(t *testing.T) {
+	u8 := func(n int, first uint8) *tensor.Tensor {
+		pix := make([]uint8, 2*n)
+		for i := range pix {
+			pix[i] = first + uint8(i)
+		}
+		return tensor.NewUint8("images", []int{n, 1, 1, 2}, pix)
+	}
+	lab := func(c ...uint8) *tensor.Tensor { return tensor.NewUint8("labels", []int{len(c)}, c) }
+	// At most 8 values drawn: 4 images of 1×2.
+	draw := func(c config, ts ...*tensor.Tensor) ([]uint8, error) {
+		var out bytes.Buffer
+		s := stream(t, ts...)
+		if err := renderLimited(c, bytes.NewReader(s), &out, io.Discard, 8); err != nil {
+			return nil, err
+		}
+		img, err := png.Decode(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img.(*image.Gray).Pix, nil
+	}
+	in := []*tensor.Tensor{u8(3, 10), lab(1, 1, 2), u8(5, 20), lab(2, 3, 3, 4, 4)}
+	if p, err := draw(config{first: 4, opt: grid.Options{NRow: 2}}, in...); err != nil || !bytes.Equal(p, []uint8{10, 11, 12, 13, 14, 15, 20, 21}) {
+		t.Errorf("-n 4: drawn as %v, %v", p, err)
+	}
+	// -labels: the classes of the images drawn, 1 1 and 2 2, make the rows.
+	if _, err := draw(config{first: 4, opt: grid.Options{NRow: 2}, labels: true}, in...); err != nil {
+		t.Errorf("-n 4 -labels: %v", err)
+	}
+	if _, err := draw(config{first: 4, opt: grid.Options{NRow: 2}, labels: true}, in[0], in[1], in[2], lab(2, 3, 3, 4)); err == nil ||
+		!strings.Contains(err.Error(), `-labels: the 2 "labels" records hold 7 labels; want 8, one per image`) {
+		t.Errorf("-n 4 -labels, a label short after them: %v", err)
+	}
+	if _, err := draw(config{first: 4}, in[0], in[1], in[2], tensor.NewUint8("images", []int{5, 3, 1, 2}, nil)); err == nil ||
+		!strings.Contains(err.Error(), `record 3 "images" has shape 5x3x1x2 but record 0 "images" has 3x1x1x2`) {
+		t.Errorf("-n 4, a record of another shape after them: %v", err)
+	}
+	if _, err := draw(config{}, in...); err == nil || !strings.Contains(err.Error(), "record 2 \"images\" brings the \"images\" records to 16 values in all, over imgrid's limit of 8 values drawn: -n N draws only the first N images") {
+		t.Errorf("without -n: %v", err)
 	}
 }
 

@@ -54,8 +54,12 @@ drawn in a 7×13 bitmap font of the printable ASCII characters: any other
 character is drawn as a box, and a name longer than 32 characters is cut
 to 30 and "..".
 
-The images may hold at most 64M values in all, and the grid at most 64
-Mpixel (after -scale and labels).`
+A record may hold as many values as the stream format allows (2^28); with
+-n N only the first N images of the stream are kept, and the rest is read
+only to be checked. The images drawn (all, or the first -n) may hold at
+most 64M values in all, the labels records too, and the grid at most 64
+Mpixel (after -scale and labels): for a bigger stream, draw its first
+images with -n.`
 
 // example is shown when stdin is a terminal.
 const example = "mnist-fetch -n 64 | imgrid > grid.png"
@@ -70,7 +74,7 @@ type flags struct {
 	Normalize bool    `name:"normalize" help:"Stretch the values from their minimum to maximum (or -range) to black..white."`
 	Range     string  `name:"range" placeholder:"LO,HI" help:"Values drawn black and white (implies -normalize), e.g. -1,1."`
 	ScaleEach bool    `name:"scale-each" help:"Normalize each image by its own minimum and maximum (implies -normalize)."`
-	N         *int    `name:"n" short:"n" placeholder:"N" help:"Show only the first N images."`
+	N         *int    `name:"n" short:"n" placeholder:"N" help:"Show only the first N images (the rest of the stream is checked, not kept)."`
 	Scale     int     `name:"scale" default:"1" placeholder:"K" help:"Enlarge the grid K times (nearest neighbour), 1 to 32."`
 	Labels    bool    `name:"labels" help:"Write each row's class (its name, from a classnames record, or its number) at its left (needs a labels record and one class per row)."`
 }
