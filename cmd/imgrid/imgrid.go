@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -35,10 +36,21 @@ type config struct {
 	labels bool // write row labels
 }
 
+// softMemory is the heap size above which imgrid's garbage collector works
+// harder (a soft limit: the heap may outgrow it). The stream reader reads
+// a record whole, into a buffer it grows by doubling, and with -n imgrid
+// keeps only a copy of the first images: without the limit the buffers
+// left behind would let the heap double before they are freed (455 MiB
+// rather than 320 MiB to draw 40 images of a 184M-value record).
+const softMemory = 256 << 20
+
 func run(f *flags) error {
 	c, err := f.config()
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemory)
 	}
 	in, err := cli.StdinStream(example)
 	if err != nil {
