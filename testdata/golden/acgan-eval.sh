@@ -4,7 +4,8 @@
 # digits come from stdin or from the MNIST sources with the same figures;
 # -json; acgan-train -eval-every with that judge; the fixture's 200 digits
 # as the user's own images (-real, with class names): a judge trained on
-# four fifths of each class, saved to -judge or cached under their key;
+# four fifths of each class, saved to -judge or cached under their key, and
+# used by acgan-train -eval-every -eval-real on the same images;
 # bad input gives one-line errors. No network, no real cache. (A judge
 # trained on 100 digits is poor and acgan-eval says so; the figures here
 # test the plumbing, not a model.)
@@ -87,6 +88,11 @@ XDG_CACHE_HOME="$TMPDIR/cache2" acgan-eval -m model.bin -n 10 -real named.tzst >
 ls "$TMPDIR/cache2/acgan"
 cmp "$TMPDIR"/cache2/acgan/judge-v1-*.tzst real-judge.tzst && echo "the same judge"
 
+echo "== acgan-train -eval-every -eval-real on those images (of MNIST's shape): judged against them, by the cached judge of -real"
+XDG_CACHE_HOME="$TMPDIR/cache2" acgan-train -iters 2 -batch 4 -seed 7 -log-every 2 -eval-every 2 -eval-real < named.tzst > r.bin 2> err.txt
+sed -E 's| [0-9.]+ it/s(, ETA [0-9a-z]+)?| _ it/s|; s/iterations in [0-9a-z.]+;/iterations in _;/' err.txt | decimals
+ls "$TMPDIR/cache2/acgan"
+
 # bad NAME ARGS...: acgan-eval ARGS (stdin from $in) must fail; print its
 # stdout size, stderr and exit status.
 in=/dev/null
@@ -140,3 +146,5 @@ bad_train() {
 }
 bad_train "-eval-every not a multiple of -log-every" -log-every 2 -eval-every 3
 bad_train "-eval-every with a broken judge" -eval-every 100 -judge broken.tzst
+bad_train "-eval-real without -eval-every" -eval-real
+bad_train "-eval-real with the MNIST judge" -log-every 2 -eval-every 2 -eval-real -judge judge.tzst

@@ -41,6 +41,22 @@ acgan-train -iters 2 -batch 4 -seed 7 < rgb16.tzst > m16-2.bin 2>/dev/null
 acgan-train -resume m16-2.bin -iters 3 < rgb16.tzst > m16-resumed.bin 2>/dev/null
 same m16.bin m16-resumed.bin
 
+echo "== acgan-train -eval-every on it: judged against its own images, as acgan-eval -real judges them"
+# A judge trained thirty epochs on 31 images carries each kernel's rounding into its losses and
+# figures beyond any tolerance (see acgan-eval.sh): those lines show their form, decimals as _.
+decimals() { sed -E 's/[0-9]+\.[0-9]+(e[+-]?[0-9]+)?/_/g'; }
+acgan-train -iters 4 -batch 4 -seed 7 -log-every 2 -eval-every 2 -log log16.jsonl < rgb16.tzst > e16.bin 2> err16.txt
+sed "s|$TMPDIR|\$TMPDIR|g" err16.txt | decimals |
+  sed -E 's/, ETA [0-9a-z_]+//; s/trained in [0-9a-z_]+/trained in _/; s/iterations in [0-9a-z_]+;/iterations in _;/; s/judge-v1-[0-9a-f]{16}/judge-v1-K/'
+sed -E 's/"(it_per_s|elapsed_s|acc|frechet|diversity)":[^,}]*/"\1":_/g' log16.jsonl | decimals
+acgan-train -iters 4 -batch 4 -seed 7 < rgb16.tzst > p16.bin 2>/dev/null
+same e16.bin p16.bin
+ls cache/acgan | sed -E 's/[0-9a-f]{16}/K/'
+acgan-eval -m e16.bin -n 10 -real rgb16.tzst > /dev/null 2> eval16.txt
+if grep -q 'no judge' eval16.txt; then echo "acgan-eval -real trained another judge"; else echo "acgan-eval -real rgb16.tzst loads the judge acgan-train cached"; fi
+acgan-train -iters 4 -batch 4 -seed 7 -log-every 2 -eval-every 2 < rgb16.tzst > /dev/null 2> again16.txt
+if grep -q 'no judge' again16.txt; then echo "the second run trained another judge"; else echo "the second run loads the cached judge"; fi
+
 echo "== acgan-gen -label seven -n 4: by name"
 acgan-gen -m m16.bin -label seven -n 4 > seven.tzst
 tensor-info < seven.tzst | grep -E 'shape|meta|stats|[0-9]: '
