@@ -1,7 +1,11 @@
 # The toolkit's everyday commands. Everything here is plain `go` underneath.
 BIN := bin
 
-.PHONY: all build test test-noasm unit golden demo bench fuzz clean
+.PHONY: all build test test-noasm test-noasm-numeric unit golden demo bench fuzz clean
+
+# NUMERIC: the numeric packages (the kernels, the layers, the model and its file), whose tests
+# hold the kernels' results to references. The packages above them compute through these.
+NUMERIC := ./pkg/gemm ./pkg/nn/... ./pkg/acgan ./pkg/modelfile
 
 all: build
 
@@ -15,6 +19,13 @@ test: unit golden
 ## test-noasm: every test again on the pure-Go kernels, the code arm64 and other machines run
 test-noasm:
 	GOFLAGS="$$GOFLAGS -tags=noasm" $(MAKE) test
+
+## test-noasm-numeric: on the pure-Go kernels, the numeric packages' tests and every golden test,
+## which runs the tools, and so the packages above, end to end (CI's shorter test-noasm)
+test-noasm-numeric:
+	GOFLAGS="$$GOFLAGS -tags=noasm" go vet $(NUMERIC)
+	GOFLAGS="$$GOFLAGS -tags=noasm" go test $(NUMERIC)
+	GOFLAGS="$$GOFLAGS -tags=noasm" $(MAKE) golden
 
 unit:
 	go vet ./...
