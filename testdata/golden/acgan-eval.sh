@@ -11,9 +11,10 @@
 # test the plumbing, not a model.)
 #
 # The judge's weights and the figures depend on the platform's float
-# rounding (see acgan-train.sh): the judge file is compared with a second
-# one trained within the run, the figures and losses with the recorded ones
-# within a relative 1e-4:
+# rounding (see acgan-train.sh): the -real judge's file is compared with a
+# second one trained within the run (cached under its key; pkg/judge's tests
+# train the same judge twice too), the figures and losses with the recorded
+# ones within a relative 1e-4:
 # tolerance: 1e-4
 set -euo pipefail
 export XDG_CACHE_HOME="$TMPDIR/cache" GOPROXY=off MNIST_DIR=
@@ -30,8 +31,6 @@ echo "== first use: a judge is trained and saved to -judge"
 cat test.tzst train.tzst | acgan-eval -m model.bin -n 10 -judge judge.tzst "${src[@]}" > table.txt 2> err.txt
 quiet err.txt
 cat table.txt
-cat test.tzst train.tzst | acgan-eval -m model.bin -n 10 -judge judge2.tzst "${src[@]}" > /dev/null 2>&1
-cmp judge.tzst judge2.tzst && echo "a second judge trained the same way is identical"
 tensor-info < judge.tzst > info.txt
 sed -n 1,5p info.txt
 grep -c '^record' info.txt
