@@ -95,6 +95,22 @@ numbers_within() {
   ' "$2" "$3"
 }
 
+# Helpers every script may call (a script may define its own form of one instead):
+#   same A B      says whether files A and B are identical;
+#   bad NAME CMD  runs CMD, prints its stdout size, its stderr and its exit status.
+same() { if cmp -s "$1" "$2"; then echo "$1 and $2 are identical"; else echo "$1 and $2 DIFFER"; fi; }
+bad() {
+  echo "== $1"; shift
+  set +e
+  "$@" > out 2> err
+  local rc=$?
+  set -e
+  echo "stdout: $(wc -c < out) bytes"
+  sed 's/^/stderr: /' err
+  echo "exit=$rc"
+}
+export -f same bad
+
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   for f in testdata/golden/*.sh; do

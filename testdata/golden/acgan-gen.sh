@@ -16,7 +16,6 @@ models=$PWD/testdata/models
 mnist-fetch -dir $fx -sums $fx/SHA256SUMS -offline > "$TMPDIR/data.tzst"
 cd "$TMPDIR"
 acgan-train -iters 2 -batch 8 -seed 3 -o model.bin < data.tzst 2>/dev/null
-same() { if cmp -s "$1" "$2"; then echo "$1 and $2 are identical"; else echo "$1 and $2 DIFFER"; fi; }
 # png_size FILE: the width and height in a PNG's header.
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d\n", (($1*256+$2)*256+$3)*256+$4, (($5*256+$6)*256+$7)*256+$8 }'; }
 

@@ -17,7 +17,6 @@ export XDG_CACHE_HOME="$TMPDIR/cache" GOPROXY=off MNIST_DIR=
 fx=testdata/mnist
 mnist-fetch -dir $fx -sums $fx/SHA256SUMS -offline > "$TMPDIR/data.tzst"
 cd "$TMPDIR"
-same() { if cmp -s "$1" "$2"; then echo "$1 and $2 are identical"; else echo "$1 and $2 DIFFER"; fi; }
 
 echo "== determinism: 2 iterations, -seed 7, twice with -threads 2, once with -threads 1"
 acgan-train -iters 2 -batch 4 -seed 7 -threads 2 < data.tzst > a.bin 2>/dev/null
@@ -87,17 +86,6 @@ same staged.bin tac4.bin
 tensor-info < staged.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 tensor-info < tac4.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 
-# bad NAME CMD...: run CMD; print its stdout size, stderr and exit status.
-bad() {
-  echo "== $1"; shift
-  set +e
-  "$@" > out 2> err
-  local rc=$?
-  set -e
-  echo "stdout: $(wc -c < out) bytes"
-  sed 's/^/stderr: /' err
-  echo "exit=$rc"
-}
 bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
 bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
 bad "resume from a file that is not a model" acgan-train -resume data.tzst -o x.bin < data.tzst

@@ -22,7 +22,6 @@ tensor-info -png png rgb32.tzst > /dev/null
 mkdir three
 mv png/0 three/zero; mv png/1 three/one; mv png/7 three/seven
 imgstack -size 16 three > rgb16.tzst 2>/dev/null
-same() { if cmp -s "$1" "$2"; then echo "$1 and $2 are identical"; else echo "$1 and $2 DIFFER"; fi; }
 # png_info FILE: the width, height and colour type in a PNG's header.
 png_info() { od -An -tu1 -j16 -N10 "$1" | awk '{ printf "%dx%d colour-type-%d\n", (($1*256+$2)*256+$3)*256+$4, (($5*256+$6)*256+$7)*256+$8, $10 }'; }
 # header FILE: the model's header entries, one a line, and its first records' names.
@@ -82,17 +81,6 @@ echo "== MNIST still gives a header without size or channels, and no class names
 acgan-train -iters 1 -batch 4 -seed 7 < data.tzst > mnist.bin 2>/dev/null
 header mnist.bin
 
-# bad NAME CMD...: run CMD; print its stdout size, stderr and exit status.
-bad() {
-  echo "== $1"; shift
-  set +e
-  "$@" > out 2> err
-  local rc=$?
-  set -e
-  echo "stdout: $(wc -c < out) bytes"
-  sed 's/^/stderr: /' err
-  echo "exit=$rc"
-}
 imgstack -size 100 three > big.tzst 2>/dev/null
 imgstack -size 30 three > odd.tzst 2>/dev/null
 bad "images of 100×100" acgan-train -iters 1 -o x.bin < big.tzst
