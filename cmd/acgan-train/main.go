@@ -42,10 +42,13 @@ ones; the generator minimises the class head's loss and maximises the
 twin's, weighted by -tac-weight, which keeps it from drawing only the most
 easily classified image of each class.
 
--gen-class-weight and -label-smoothing are two more settings against the
-collapse of a class (docs/results.md measures them): the first weighs the class
-head's loss in the generator's, the second sets the discriminator's validity
-target for real images to 1 − S.
+-gen-class-weight, -label-smoothing and -minibatch-stddev are three more
+settings against the collapse of a class (docs/results.md measures them): the
+first weighs the class head's loss in the generator's, the second sets the
+discriminator's validity target for real images to 1 − S, the third gives the
+discriminator a channel that measures how much the images of each group of G
+in a batch differ (Karras et al. 2018), so that it can tell near copies from
+real images.
 
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
@@ -60,10 +63,11 @@ without -ema trains the same weights.
 Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
--ema, -gen-class-weight, -label-smoothing, -seed) is kept; giving one of
-those flags with another value is an error. -tac-weight may change: the new
-weight holds from the resumed iteration on, so a run resumed in stages follows a schedule of weights
-(e.g. 1 for 4000 iterations, then 0.5), and the model records the last.
+-ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -seed) is
+kept; giving one of those flags with another value is an error. -tac-weight
+may change: the new weight holds from the resumed iteration on, so a run
+resumed in stages follows a schedule of weights (e.g. 1 for 4000
+iterations, then 0.5), and the model records the last.
 
 Progress goes to stderr: one live line on a terminal, else a line every
 -log-every iterations. -log lines are JSON objects with the means over the
@@ -117,8 +121,9 @@ type flags struct {
 	EMA       *float64 `name:"ema" placeholder:"DECAY" help:"Keep an exponential moving average of the generator with this decay (e.g. 0.999; below 1), saved in the model and used to generate (default 0: none)."`
 	Seed      *uint64  `name:"seed" placeholder:"N" help:"Seed of every random draw of the run (default ${default_seed})."`
 
-	GenClassWeight *float64 `name:"gen-class-weight" placeholder:"X" help:"The weight of the class head's loss in the generator's loss, 0 to ${max_gen_class_weight} (default 1, the Keras program's)."`
-	LabelSmoothing *float64 `name:"label-smoothing" placeholder:"S" help:"One-sided label smoothing: the discriminator's validity target for real images is 1 − S, 0 to ${max_label_smoothing} (default 0, the Keras program's)."`
+	GenClassWeight  *float64 `name:"gen-class-weight" placeholder:"X" help:"The weight of the class head's loss in the generator's loss, 0 to ${max_gen_class_weight} (default 1, the Keras program's)."`
+	LabelSmoothing  *float64 `name:"label-smoothing" placeholder:"S" help:"One-sided label smoothing: the discriminator's validity target for real images is 1 − S, 0 to ${max_label_smoothing} (default 0, the Keras program's)."`
+	MinibatchStdDev *int     `name:"minibatch-stddev" placeholder:"G" help:"Give the discriminator a minibatch standard deviation channel over groups of G images before its last conv, 1 to the batch size (e.g. 4; default 0, the Keras program's: none)."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
@@ -197,6 +202,12 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 	}
 	if f.LabelSmoothing != nil {
 		c.LabelSmoothing = float32(*f.LabelSmoothing)
+	}
+	if f.MinibatchStdDev != nil {
+		if *f.MinibatchStdDev < 0 || *f.MinibatchStdDev > c.Batch {
+			return c, fmt.Errorf("-minibatch-stddev %d: want a group of 1 to %d images (the batch), or 0 for none", *f.MinibatchStdDev, c.Batch)
+		}
+		c.MinibatchStdDev = *f.MinibatchStdDev
 	}
 	if err := c.Validate(); err != nil {
 		return c, errors.New(flagError(err, f))

@@ -141,6 +141,11 @@ type Config struct {
 	// 1 − LabelSmoothing (0, the Keras program's: target 1). Generated
 	// images keep target 0, and the generator's target stays 1.
 	LabelSmoothing float32
+	// MinibatchStdDev is the group size G of the discriminator's minibatch
+	// standard deviation layer (Karras et al. 2018), appended before its
+	// last conv: how much each group of G images of a batch differ, which
+	// lets it see a collapsed class. 0 (the Keras program's) has none.
+	MinibatchStdDev int
 }
 
 // DefaultConfig returns the Keras program's configuration, for MNIST's
@@ -185,6 +190,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: generator class loss weight %g out of range [0, %d]", c.GenClassWeight, MaxGenClassWeight)
 	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing <= MaxLabelSmoothing):
 		return fmt.Errorf("acgan: config: label smoothing %g out of range [0, %g]", c.LabelSmoothing, MaxLabelSmoothing)
+	case c.MinibatchStdDev < 0 || c.MinibatchStdDev > MaxBatch:
+		return fmt.Errorf("acgan: config: minibatch standard deviation group %d out of range [0, %d]", c.MinibatchStdDev, MaxBatch)
 	case !(c.EMA >= 0 && c.EMA < 1):
 		return fmt.Errorf("acgan: config: EMA decay %g out of range [0, 1)", c.EMA)
 	case c.Latent < 1 || c.Latent > MaxLatent:

@@ -8,7 +8,8 @@
 //	a2 = bn2(drop(lrelu(pad(conv2(a1)))))      [B, 32, 2s3, 2s3]   (8×8)   conv 16 → 32 s2 → s2×s2 (7×7);
 //	                                                                       an odd side zero-padded bottom/right
 //	a3 = bn3(drop(lrelu(conv3(a2))))           [B, 64, s3, s3]     (4×4)   conv 32 → 64 s2
-//	a4 = drop(lrelu(conv4(a3)))                [B, 128, s3, s3]    (4×4)   conv 64 → 128 s1
+//	a3 = mbstd(a3)                             [B, 65, s3, s3]             with Config.MinibatchStdDev only
+//	a4 = drop(lrelu(conv4(a3)))                [B, 128, s3, s3]    (4×4)   conv 64 (65) → 128 s1
 //	f  = flatten(a4)                           [B, F]              F = 128·s3² (2048), feature c·s3² + h·s3 + w
 //	valid = valid(f)                           [B, 1]              logit (sigmoid in the loss)
 //	label = label(f)                           [B, K]              logits (softmax in the loss), K = classes+1 or classes
@@ -22,6 +23,12 @@
 //
 // LeakyReLU α = 0.2, Dropout 0.25, BatchNorm momentum 0.8 (Keras order:
 // Conv → ZeroPadding → LeakyReLU → Dropout → BN, as above).
+//
+// Config.MinibatchStdDev G > 0 departs from the Keras program: before
+// conv4, the minibatch standard deviation layer (Karras et al. 2018,
+// nn.MinibatchStdDev) appends one channel holding, for each group of G
+// images of the batch, how much they differ, so that conv4 and the heads
+// can tell a batch of near copies (a collapsed class) from real images.
 
 package acgan
 
@@ -78,8 +85,9 @@ type Discriminator struct {
 	Conv3 *nn.Conv2D    // d.conv3 32 → 64 s2
 	Act3  *nn.LeakyReLU
 	Drop3 *nn.Dropout
-	BN3   *nn.BatchNorm // d.bn3 (64)
-	Conv4 *nn.Conv2D    // d.conv4 64 → 128 s1
+	BN3   *nn.BatchNorm       // d.bn3 (64)
+	MBStd *nn.MinibatchStdDev // nil unless Config.MinibatchStdDev > 0
+	Conv4 *nn.Conv2D          // d.conv4 64 (65 after MBStd) → 128 s1
 	Act4  *nn.LeakyReLU
 	Drop4 *nn.Dropout
 	Valid *nn.Dense // d.valid F → 1
@@ -111,7 +119,12 @@ func NewDiscriminator(c Config, r *rand.Rand) *Discriminator {
 	d.Conv3 = add(ls, nn.NewConv2D("d.conv3", dWidth2, dWidth3, dKernel, 2, nn.Same))
 	d.Act3, d.Drop3 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", dWidth3))
-	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dWidth3, dWidth4, dKernel, 1, nn.Same))
+	in4 := dWidth3
+	if c.MinibatchStdDev > 0 {
+		d.MBStd = nn.NewMinibatchStdDev(c.MinibatchStdDev)
+		in4++
+	}
+	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", in4, dWidth4, dKernel, 1, nn.Same))
 	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.Valid = add(ls, nn.NewDense("d.valid", flat, 1))
 	d.Label = add(ls, nn.NewDense("d.label", flat, k))
@@ -155,6 +168,9 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h = d.Act3.Forward(h)
 	h = d.Drop3.Forward(h, training)
 	h = d.BN3.Forward(h, B, s3*s3, training)
+	if d.MBStd != nil {
+		h = d.MBStd.Forward(h, B, dWidth3, s3*s3) // [B, 65, s3, s3]
+	}
 	h, _, _ = d.Conv4.Forward(h, B, s3, s3) // [B, 128, s3, s3] = [B, F]
 	h = d.Act4.Forward(h)
 	h = d.Drop4.Forward(h, training)
@@ -188,6 +204,9 @@ func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) [
 	h := d.Drop4.Backward(d.dflat)
 	h = d.Act4.Backward(h)
 	h = d.Conv4.Backward(h, true)
+	if d.MBStd != nil {
+		h = d.MBStd.Backward(h)
+	}
 	h = d.BN3.Backward(h)
 	h = d.Drop3.Backward(h)
 	h = d.Act3.Backward(h)

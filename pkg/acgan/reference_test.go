@@ -136,14 +136,19 @@ func (n *refNet) denseBackward(name string, l nnref.Dense, x []float64, B int, d
 // refDiscriminator is the discriminator (see discriminator.go) in float64:
 // forward on x [B, ch, S, S] (geometry g), with dropout's keep masks if
 // training (nil for a rate of 0), then backward from dvalid [B], dlabel
-// [B, K] and, with a twin head of C > 0 classes, dtwin [B, C].
-func refDiscriminator(n *refNet, x []float64, B, K, C int, g geometry, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
+// [B, K] and, with a twin head of C > 0 classes, dtwin [B, C]; with mbstd
+// > 0, the minibatch standard deviation layer over groups of mbstd images
+// before conv4.
+func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd int, g geometry, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
 	const alpha = 0.2
 	S := g.size
 	conv1 := nnref.Conv{Cin: g.channels, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
 	conv2 := nnref.Conv{Cin: 16, Cout: 32, K: 3, S: 2, Pad: nnref.Same}
 	conv3 := nnref.Conv{Cin: 32, Cout: 64, K: 3, S: 2, Pad: nnref.Same}
 	conv4 := nnref.Conv{Cin: 64, Cout: 128, K: 3, S: 1, Pad: nnref.Same}
+	if mbstd > 0 {
+		conv4.Cin++
+	}
 	drop := func(i int, h []float64) []float64 {
 		if !training || keep[i] == nil {
 			return h
@@ -162,7 +167,11 @@ func refDiscriminator(n *refNet, x []float64, B, K, C int, g geometry, training,
 	c3, h3, w3 := n.convForward("d.conv3", conv3, a2, B, h2+pad, w2+pad)
 	l3 := drop(2, nnref.LeakyReLU(c3, alpha))
 	a3 := n.bnForward("d.bn3", 64, l3, B, h3*w3, training, frozen)
-	c4, h4, w4 := n.convForward("d.conv4", conv4, a3, B, h3, w3)
+	m3 := a3
+	if mbstd > 0 {
+		m3 = nnref.MinibatchStdDev(a3, B, 64, h3*w3, mbstd)
+	}
+	c4, h4, w4 := n.convForward("d.conv4", conv4, m3, B, h3, w3)
 	f := drop(3, nnref.LeakyReLU(c4, alpha))
 	vl, ll := nnref.Dense{In: 128 * h4 * w4, Out: 1}, nnref.Dense{In: 128 * h4 * w4, Out: K}
 	tl := nnref.Dense{In: 128 * h4 * w4, Out: C}
@@ -185,7 +194,10 @@ func refDiscriminator(n *refNet, x []float64, B, K, C int, g geometry, training,
 		}
 	}
 	d := nnref.LeakyReLUBackward(c4, alpha, drop(3, df))
-	d = n.convBackward("d.conv4", conv4, a3, B, h3, w3, d)
+	d = n.convBackward("d.conv4", conv4, m3, B, h3, w3, d)
+	if mbstd > 0 {
+		d = nnref.MinibatchStdDevBackward(a3, B, 64, h3*w3, mbstd, d)
+	}
 	d = n.bnBackward("d.bn3", 64, l3, B, h3*w3, training, d)
 	d = nnref.LeakyReLUBackward(c3, alpha, drop(2, d))
 	d = n.convBackward("d.conv3", conv3, a2, B, h2+pad, w2+pad, d)
@@ -296,8 +308,9 @@ func genConfig(latent, classes int, g geometry) Config {
 // TestDiscriminatorAgainstReference checks Forward and Backward in
 // training mode with and without dropout, in inference mode, and frozen
 // (training mode; dx only, moving statistics untouched), with and without
-// the twin head (C > 0), for MNIST's images and others: colour, sides with
-// an even conv2 output (no padding: 16, 32) and an odd one (20).
+// the twin head (C > 0), with and without the minibatch standard deviation
+// layer (mb > 0), for MNIST's images and others: colour, sides with an even
+// conv2 output (no padding: 16, 32) and an odd one (20).
 func TestDiscriminatorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
@@ -308,27 +321,35 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		rate             float32
 		training, frozen bool
 		g                geometry
+		mb               int
 	}{
-		{3, 11, 0, 0.25, true, false, mnist},
-		{1, 11, 0, 0.25, true, false, mnist},
-		{2, 10, 0, 0, true, false, mnist},
-		{3, 11, 0, 0.25, false, false, mnist},
-		{2, 11, 0, 0.25, true, true, mnist},
-		{3, 10, 10, 0.25, true, false, mnist},
-		{1, 10, 10, 0, true, false, mnist},
-		{2, 10, 10, 0.25, false, false, mnist},
-		{2, 10, 10, 0.25, true, true, mnist},
-		{2, 3, 3, 0.25, true, false, mnist},
-		{3, 4, 0, 0.25, true, false, geometry{16, 3}},
-		{2, 3, 3, 0.25, true, false, geometry{16, 3}},
-		{2, 3, 3, 0.25, true, true, geometry{16, 3}},
-		{2, 31, 0, 0.25, true, false, geometry{32, 3}},
-		{2, 30, 30, 0.25, false, false, geometry{32, 3}},
-		{2, 30, 30, 0, true, false, geometry{32, 3}},
-		{2, 5, 5, 0.25, true, false, geometry{20, 1}},
+		{3, 11, 0, 0.25, true, false, mnist, 0},
+		{1, 11, 0, 0.25, true, false, mnist, 0},
+		{2, 10, 0, 0, true, false, mnist, 0},
+		{3, 11, 0, 0.25, false, false, mnist, 0},
+		{2, 11, 0, 0.25, true, true, mnist, 0},
+		{3, 10, 10, 0.25, true, false, mnist, 0},
+		{1, 10, 10, 0, true, false, mnist, 0},
+		{2, 10, 10, 0.25, false, false, mnist, 0},
+		{2, 10, 10, 0.25, true, true, mnist, 0},
+		{2, 3, 3, 0.25, true, false, mnist, 0},
+		{3, 4, 0, 0.25, true, false, geometry{16, 3}, 0},
+		{2, 3, 3, 0.25, true, false, geometry{16, 3}, 0},
+		{2, 3, 3, 0.25, true, true, geometry{16, 3}, 0},
+		{2, 31, 0, 0.25, true, false, geometry{32, 3}, 0},
+		{2, 30, 30, 0.25, false, false, geometry{32, 3}, 0},
+		{2, 30, 30, 0, true, false, geometry{32, 3}, 0},
+		{2, 5, 5, 0.25, true, false, geometry{20, 1}, 0},
+		{4, 10, 10, 0.25, true, false, mnist, 2},
+		{5, 11, 0, 0.25, true, true, mnist, 4},
+		{3, 11, 0, 0, false, false, mnist, 4},
+		{1, 10, 10, 0, true, false, mnist, 4},
+		{6, 4, 4, 0.25, true, false, geometry{32, 3}, 3},
 	} {
 		name := fmt.Sprintf("discriminator %+v", c)
-		D := NewDiscriminator(discConfig(c.K, c.C, c.rate, c.g), r)
+		cfg := discConfig(c.K, c.C, c.rate, c.g)
+		cfg.MinibatchStdDev = c.mb
+		D := NewDiscriminator(cfg, r)
 		perturb(r, D.Params(), D.States())
 		// Each dropout layer draws from its own source, and the twin gets
 		// the masks a layer drawing from a copy of it makes.
@@ -364,7 +385,7 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		valid, label, twin := D.Forward(x, c.B, c.training)
 		valid, label, twin = append([]float32(nil), valid...), append([]float32(nil), label...), append([]float32(nil), twin...)
 		dx := D.Backward(dv, dl, dt, true)
-		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.g, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
+		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.mb, c.g, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
 
 		if (D.Twin != nil) != (c.C > 0) {
 			t.Errorf("%s: twin head %v", name, D.Twin)

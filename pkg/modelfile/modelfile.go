@@ -94,6 +94,9 @@ func (m *Model) header() *tensor.Tensor {
 	if c.LabelSmoothing != 0 {
 		h.SetMeta("label_smoothing", f32(c.LabelSmoothing))
 	}
+	if c.MinibatchStdDev != 0 {
+		h.SetMeta("minibatch_stddev", strconv.Itoa(c.MinibatchStdDev))
+	}
 	if c.Size != acgan.DefaultSize {
 		h.SetMeta("size", strconv.Itoa(c.Size))
 	}
@@ -409,6 +412,11 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	}
 	if _, ok := meta["label_smoothing"]; ok {
 		cfg.LabelSmoothing = float("label_smoothing")
+	}
+	// minibatch_stddev (0 when absent): the group size of the
+	// discriminator's minibatch standard deviation layer.
+	if _, ok := meta["minibatch_stddev"]; ok {
+		cfg.MinibatchStdDev = int(integer("minibatch_stddev", 1, acgan.MaxBatch))
 	}
 	seedStr := get("seed")
 	var seed uint64

@@ -11,24 +11,28 @@ import (
 )
 
 // newConfigs are configurations with the twin head, the average, or both,
-// and with a generator class weight or label smoothing.
+// and with a generator class weight, label smoothing or a minibatch
+// standard deviation layer.
 func newConfigs() []acgan.Config {
 	var cs []acgan.Config
 	for _, c := range []struct {
 		obj                   acgan.Objective
 		weight, ema           float32
 		classWeight, smoothed float32
+		mbstd                 int
 	}{
-		{acgan.TAC, 1, 0, 1, 0},
-		{acgan.TAC, 0.25, 0.999, 1, 0},
-		{acgan.FakeClass, 0, 0.99, 1, 0},
-		{acgan.Paper, 0, 0.5, 1, 0},
-		{acgan.FakeClass, 0, 0, 0.5, 0},
-		{acgan.TAC, 0.75, 0.999, 0.25, 0.1},
+		{acgan.TAC, 1, 0, 1, 0, 0},
+		{acgan.TAC, 0.25, 0.999, 1, 0, 0},
+		{acgan.FakeClass, 0, 0.99, 1, 0, 0},
+		{acgan.Paper, 0, 0.5, 1, 0, 0},
+		{acgan.FakeClass, 0, 0, 0.5, 0, 0},
+		{acgan.TAC, 0.75, 0.999, 0.25, 0.1, 0},
+		{acgan.TAC, 1, 0.999, 1, 0, 2},
+		{acgan.FakeClass, 0, 0, 1, 0, 4},
 	} {
 		cfg := acgan.DefaultConfig()
 		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
-		cfg.GenClassWeight, cfg.LabelSmoothing = c.classWeight, c.smoothed
+		cfg.GenClassWeight, cfg.LabelSmoothing, cfg.MinibatchStdDev = c.classWeight, c.smoothed, c.mbstd
 		cs = append(cs, cfg)
 	}
 	return cs
@@ -89,6 +93,9 @@ func TestRoundTripTACAndEMA(t *testing.T) {
 		if _, ok := h["label_smoothing"]; ok != (cfg.LabelSmoothing != 0) {
 			t.Errorf("%+v: label_smoothing entry %v", cfg, ok)
 		}
+		if _, ok := h["minibatch_stddev"]; ok != (cfg.MinibatchStdDev != 0) {
+			t.Errorf("%+v: minibatch_stddev entry %v", cfg, ok)
+		}
 		if h["format"] != "1" {
 			t.Errorf("%+v: format %s", cfg, h["format"])
 		}
@@ -128,6 +135,7 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 	goodTAC := save(t, trainedWith(t, tac, 1, rand.New(rand.NewPCG(1, 1))))
 	goodEMA := save(t, trainedWith(t, ema, 1, rand.New(rand.NewPCG(1, 1))))
 	goodPlain := save(t, trained(t, acgan.Paper))
+	goodMBStd := save(t, trainedWith(t, newConfigs()[len(newConfigs())-1], 1, rand.New(rand.NewPCG(1, 1))))
 	edit := func(good []byte, f func(ts []*tensor.Tensor) []*tensor.Tensor) []byte {
 		return encode(t, f(records(t, good)))
 	}
@@ -173,6 +181,14 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 			`model.bin: header: acgan: config: label smoothing 0.7 out of range [0, 0.5]`},
 		{"label_smoothing not a number", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("label_smoothing", "x"); return ts }),
 			`model.bin: header entry label_smoothing="x" is not a number`},
+		{"minibatch_stddev not a number", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "x"); return ts }),
+			`model.bin: header entry minibatch_stddev="x" is not an integer in [1, 4096]`},
+		{"minibatch_stddev 0", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "0"); return ts }),
+			`model.bin: header entry minibatch_stddev="0" is not an integer in [1, 4096]`},
+		{"minibatch_stddev dropped", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "minibatch_stddev"); return ts }),
+			`model.bin: tensor "d.conv4.w" is float32 128x65x3x3; want float32 128x64x3x3`},
+		{"minibatch_stddev added", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "4"); return ts }),
+			`model.bin: tensor "d.conv4.w" is float32 128x64x3x3; want float32 128x65x3x3`},
 		{"ema_decay without the average", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { return without(ts, "ema.") }),
 			`model.bin: truncated (21 of `},
 		{"negative averaged variance", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor {

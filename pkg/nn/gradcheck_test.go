@@ -388,3 +388,14 @@ func TestGradUpConv2D(t *testing.T) {
 		colBudget = old
 	}
 }
+
+func TestGradMinibatchStdDev(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 12))
+	for _, c := range []struct{ n, group int }{{4, 4}, {6, 4}, {6, 2}, {2, 4}} {
+		l := NewMinibatchStdDev(c.group)
+		x := randVec(r, c.n*2*3, 1)
+		var dx []float32
+		checkGrads(t, "MinibatchStdDev", func() []float32 { return l.Forward(x, c.n, 2, 3) },
+			func(dy []float32) { dx = l.Backward(dy) }, []gvar{{"x", x, func() []float32 { return dx }}})
+	}
+}

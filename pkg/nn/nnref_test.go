@@ -553,3 +553,20 @@ func TestAdamAgainstReference(t *testing.T) {
 		}
 	}
 }
+
+func TestMinibatchStdDevAgainstReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 1))
+	cases := []struct{ n, c, hw, group int }{{32, 64, 16, 4}, {32, 64, 16, 32}, {7, 3, 5, 4}, {9, 2, 3, 4}, {1, 3, 4, 4}, {3, 1, 1, 8}}
+	for range 10 {
+		cases = append(cases, struct{ n, c, hw, group int }{1 + r.IntN(12), 1 + r.IntN(5), 1 + r.IntN(9), 1 + r.IntN(6)})
+	}
+	for _, c := range cases {
+		name := fmt.Sprintf("MinibatchStdDev n %d c %d hw %d group %d", c.n, c.c, c.hw, c.group)
+		x := randVec(r, c.n*c.c*c.hw, 1)
+		l := NewMinibatchStdDev(c.group)
+		y := l.Forward(x, c.n, c.c, c.hw)
+		dy := randVec(r, len(y), 1)
+		matchRef(t, name+" y", y, nnref.MinibatchStdDev(f64(x), c.n, c.c, c.hw, c.group), tolSum)
+		matchRef(t, name+" dx", l.Backward(dy), nnref.MinibatchStdDevBackward(f64(x), c.n, c.c, c.hw, c.group, f64(dy)), tolSum)
+	}
+}

@@ -86,6 +86,16 @@ same staged.bin tac4.bin
 tensor-info < staged.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 tensor-info < tac4.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 
+echo "== -minibatch-stddev: a resumed run keeps it and gives the bytes of one that never stopped"
+acgan-train -minibatch-stddev 2 -iters 2 -batch 4 -seed 7 < data.tzst > mb2.bin 2>/dev/null
+acgan-train -resume mb2.bin -iters 4 < data.tzst > mb4r.bin 2>/dev/null
+acgan-train -minibatch-stddev 2 -iters 4 -batch 4 -seed 7 < data.tzst > mb4.bin 2>/dev/null
+same mb4.bin mb4r.bin
+tensor-info < mb4.bin | sed -n '5p' | grep -o 'minibatch_stddev=[0-9]*'
+bad "resume with another -minibatch-stddev" acgan-train -resume mb2.bin -minibatch-stddev 4 -iters 4 -o x.bin < data.tzst
+bad "-minibatch-stddev over the batch" acgan-train -minibatch-stddev 5 -batch 4 -o x.bin < data.tzst
+bad "-minibatch-stddev negative" acgan-train -minibatch-stddev -1 -o x.bin < data.tzst
+
 bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
 bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
 bad "resume from a file that is not a model" acgan-train -resume data.tzst -o x.bin < data.tzst

@@ -283,3 +283,15 @@ func TestLossValues(t *testing.T) {
 		t.Errorf("SigmoidBCE clipped = %v, want %v", l, want)
 	}
 }
+
+func TestMinibatchStdDevGrads(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, c := range []struct{ n, group int }{{4, 4}, {6, 4}, {6, 2}, {3, 8}, {1, 4}} {
+		ch, hw := 2, 3
+		x := normal(r, c.n*ch*hw)
+		var dx []float64
+		checkGrads(t, fmt.Sprintf("MinibatchStdDev n %d group %d", c.n, c.group),
+			func() []float64 { return MinibatchStdDev(x, c.n, ch, hw, c.group) },
+			func(dy []float64) { dx = MinibatchStdDevBackward(x, c.n, ch, hw, c.group, dy) }, []input{{"x", x, &dx}})
+	}
+}
