@@ -49,6 +49,7 @@ type arch struct {
 	packT      packKernel
 	packBlockN blockPackKernel
 	gatherSum  func(rows int, src []float32, rowOff, colOff []int32, nc int, dst []float32, ldd int) // optional; see GatherSum
+	copyRuns   bool                                                                                  // GatherSum may copy runs of columns with copyRuns (gather_amd64.go)
 }
 
 // nr is the width of the main micro-kernel.

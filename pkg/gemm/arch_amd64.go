@@ -24,6 +24,7 @@ func registerAsm() {
 			packT:      packTBlocks(16, packT512),
 			packBlockN: packBlockN512_48,
 			gatherSum:  gatherSum512,
+			copyRuns:   true,
 		})
 	}
 	if x.HasAVX2 && x.HasFMA {

@@ -3449,6 +3449,45 @@ gatherSum512_done:
 	VZEROUPPER
 	RET
 
+// func copyRuns512(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)
+// Requires: AVX, AVX512F
+TEXT ·copyRuns512(SB), NOSPLIT, $0-120
+	MOVQ rows+0(FP), AX
+	MOVQ src_base+8(FP), CX
+	MOVQ rowOff_base+32(FP), DX
+	MOVQ segs_base+56(FP), BX
+	MOVQ nseg+80(FP), SI
+	MOVQ dst_base+88(FP), DI
+	MOVQ ldd+112(FP), R8
+	SHLQ $0x02, R8
+
+copyRuns512_row:
+	TESTQ   AX, AX
+	JE      copyRuns512_done
+	MOVLQSX (DX), R9
+	SHLQ    $0x02, R9
+	ADDQ    CX, R9
+	MOVQ    BX, R10
+	MOVQ    SI, R11
+
+copyRuns512_seg:
+	KMOVW     16(R10), K1
+	MOVQ      8(R10), R12
+	VMOVUPS.Z (R9)(R12*1), K1, Z0
+	MOVQ      (R10), R12
+	VMOVUPS   Z0, K1, (DI)(R12*1)
+	ADDQ      $0x18, R10
+	DECQ      R11
+	JNE       copyRuns512_seg
+	ADDQ      $0x04, DX
+	ADDQ      R8, DI
+	DECQ      AX
+	JMP       copyRuns512_row
+
+copyRuns512_done:
+	VZEROUPPER
+	RET
+
 // func packBlockN256_16(k int, np int, src []float32, lds int, dst []float32, pstride int)
 // Requires: AVX, MMX+
 TEXT ·packBlockN256_16(SB), NOSPLIT, $0-80

@@ -53,6 +53,11 @@ func packBlockN512_48(k int, np int, src []float32, lds int, dst []float32, pstr
 // gatherSum512 sets dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r < rows, t < nc, and 0 for nc ≤ t < ldd (ldd = 16, 32 or 48).
 func gatherSum512(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)
 
+// copyRuns512 sets dst[r*ldd+t/4+i] = src[rowOff[r]+c/4+i] for r < rows and each (t, c, m) = segs[3s:3s+3], s < nseg, i < bits.Len16(m) (m = 2ⁿ − 1, n ≤ 16).
+//
+//go:noescape
+func copyRuns512(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)
+
 // packBlockN256_16 copies np panels of 16 columns of B (stored by rows) into dst, row by row:
 // dst[q*pstride+p*16+j] = src[p*lds+q*16+j] for p < k, q < np, j < 16.
 func packBlockN256_16(k int, np int, src []float32, lds int, dst []float32, pstride int)

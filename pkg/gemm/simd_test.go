@@ -621,7 +621,8 @@ func TestSgemmConcurrentCallers(t *testing.T) {
 	}
 }
 
-// TestGatherSum compares GatherSum on every path with its definition.
+// TestGatherSum compares GatherSum on every path with its definition, on
+// random offsets and on offsets in runs (copied a run at a time).
 func TestGatherSum(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
 	src := make([]float32, 5000)
@@ -631,7 +632,8 @@ func TestGatherSum(t *testing.T) {
 	for _, name := range Paths() {
 		useArch(t, name)
 		for _, ldd := range []int{4, 16, 32, 48, 20} {
-			for _, nc := range []int{0, 1, 15, 16, 17, 31, 33, 48} {
+			for _, c := range []int{0, 1, 15, 16, 17, 31, 33, 48, -1, -2, -15, -16, -17, -31, -33, -48} {
+				nc, runs := max(c, -c), c < 0
 				if nc > ldd {
 					continue
 				}
@@ -643,6 +645,15 @@ func TestGatherSum(t *testing.T) {
 				}
 				for i := range colOff {
 					colOff[i] = int32(r.IntN(3000))
+				}
+				if runs {
+					// Runs of consecutive offsets, as the rows of an image
+					// give, some longer than a vector.
+					for i := range colOff {
+						if i > 0 && r.IntN(8) != 0 {
+							colOff[i] = colOff[i-1] + 1
+						}
+					}
 				}
 				dst := make([]float32, rows*ldd)
 				for i := range dst {
@@ -656,7 +667,7 @@ func TestGatherSum(t *testing.T) {
 							want = src[rowOff[i]+colOff[j]]
 						}
 						if got := dst[i*ldd+j]; got != want {
-							t.Fatalf("%s ldd=%d nc=%d: dst[%d,%d] = %v, want %v", name, ldd, nc, i, j, got, want)
+							t.Fatalf("%s ldd=%d nc=%d runs %v: dst[%d,%d] = %v, want %v", name, ldd, nc, runs, i, j, got, want)
 						}
 					}
 				}

@@ -1,0 +1,9 @@
+//go:build !amd64 || noasm
+
+package gemm
+
+// copyRuns is never called where there is no assembly: no arch sets
+// copyRuns there.
+func copyRuns(rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
+	panic("gemm: copyRuns without an assembly kernel")
+}
