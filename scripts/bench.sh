@@ -5,6 +5,10 @@
 #
 #   bash scripts/bench.sh                 # what `make bench` runs
 #   BENCH_BATCHES="32" BENCH_ITERS=10 BENCH_THREADS=1 bash scripts/bench.sh
+#   ACGAN_GEMM=avx2 bash scripts/bench.sh # our side on the AVX2 kernels
+#
+# It prints which of pkg/gemm's paths our side ran on: the best the machine
+# has, or the one $ACGAN_GEMM forces (a name the machine cannot run stops it).
 #
 # It installs Debian's python3-torch if it is missing (apt-get; the replica
 # is only a timing peer, never a dependency of the project or of CI). Both
@@ -41,6 +45,14 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/acgan.test" ./pkg/acgan
+# The path the test binaries run on, as pkg/gemm's TestEnv logs it: "avx2
+# (ACGAN_GEMM="avx2"; this machine runs avx512, avx2, go)".
+if ! gemm_path=$(go test ./pkg/gemm -run '^TestEnv$' -v 2>&1); then
+	echo "$gemm_path" >&2
+	echo "bench.sh: pkg/gemm cannot run as ACGAN_GEMM=${ACGAN_GEMM-} asks" >&2
+	exit 1
+fi
+gemm_path=$(echo "$gemm_path" | sed -n 's/.*gemm path //p')
 
 # ours REGEXP COUNT: run one Go benchmark for COUNT timed ops in one
 # sustained loop after 5 untimed ones (as the replica times itself) and
@@ -76,6 +88,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "go: $(go version | cut -d' ' -f3-); $threads threads per side; $iters timed iterations per side"
+echo "gemm: $gemm_path"
 printf '%-22s %12s %12s %12s %12s %9s %9s %13s\n' "" "ours med ms" "ours min ms" "torch med ms" "torch min ms" "ratio med" "ratio min" "ours cpu ms"
 for b in $batches; do
 	read -r tmed tmin gmed gmin tver < <(torchrun "$b")

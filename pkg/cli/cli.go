@@ -1,8 +1,10 @@
 // Package cli holds what every tool of the toolkit shares: flag parsing
 // (kong, with single-dash long flags such as -label accepted as written),
-// --version, one-line errors, refusing to write binary data to a terminal,
-// quiet exits when the reader of stdout goes away, and the tool's output
-// (stdout, or a file written all or nothing by package atomicfile).
+// --version, one-line errors, refusing a $ACGAN_GEMM that names a
+// matrix-multiply implementation the machine lacks (see package gemm),
+// refusing to write binary data to a terminal, quiet exits when the reader
+// of stdout goes away, and the tool's output (stdout, or a file written all
+// or nothing by package atomicfile).
 //
 // A tool's main is thin:
 //
@@ -29,6 +31,7 @@ import (
 	"golang.org/x/term"
 
 	"acgan/pkg/atomicfile"
+	"acgan/pkg/gemm"
 )
 
 // Version is the toolkit's release, printed by --version together with the
@@ -56,7 +59,9 @@ type Common struct {
 // Parse parses os.Args into cmd, a pointer to a kong argument struct that
 // embeds Common; vars give the values of ${name} in its help texts. Long
 // flags may be written with one dash (-label 5) or two (--label 5); -h and
-// --help print help. Bad flags print one line and exit 2.
+// --help print help. Bad flags print one line and exit 2, and so does a
+// value of $ACGAN_GEMM that names no implementation this machine runs
+// (gemm.EnvError).
 func Parse(name, description string, cmd any, vars ...kong.Vars) *kong.Context {
 	all := kong.Vars{"version": name + " " + version()}
 	for _, v := range vars {
@@ -79,6 +84,10 @@ func Parse(name, description string, cmd any, vars ...kong.Vars) *kong.Context {
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v (see %s --help)\n", name, err, name)
+		os.Exit(2)
+	}
+	if err := gemm.EnvError(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(2)
 	}
 	return ctx

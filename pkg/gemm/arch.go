@@ -90,10 +90,11 @@ func register(a *arch) {
 func init() {
 	registerAsm()
 	register(genericArch)
-	active.Store(arches[0])
+	useEnv()
 }
 
-// Path names the implementation in use: "avx512", "avx2" or "go".
+// Path names the implementation in use: "avx512", "avx2" or "go" (the best
+// one this machine runs, unless $ACGAN_GEMM names another; see EnvVar).
 func Path() string { return active.Load().name }
 
 // Paths lists the implementations this machine can run, best first.

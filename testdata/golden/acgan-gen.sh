@@ -53,6 +53,21 @@ same walk.tzst walk-1.tzst
 echo "== -interpolate 4 (one digit, the noise moves)"
 acgan-gen -m model.bin -interpolate 4 | tensor-info | grep -E 'shape|[0-9]: '
 
+echo "== \$ACGAN_GEMM: empty is the default; go forces the pure-Go kernels (its pixels may round"
+echo "== otherwise than the default's: the statistics within the tolerance); an unknown name is refused"
+ACGAN_GEMM= acgan-gen -m model.bin -label 5 -n 4 -seed 2 > five-env.tzst
+same five.tzst five-env.tzst
+ACGAN_GEMM=go acgan-gen -m model.bin -label 5 -n 4 -seed 2 | tensor-info | grep -E 'shape|stats'
+# The paths a machine runs differ (the pure-Go one, last, is everywhere).
+for cmd in "acgan-gen -m model.bin -label 5 -n 4" "imgrid -nrow 2"; do
+  set +e
+  ACGAN_GEMM=nonsense $cmd < five.tzst > out 2> err
+  rc=$?
+  set -e
+  echo "ACGAN_GEMM=nonsense $cmd: stdout $(wc -c < out) bytes, exit=$rc"
+  sed -E 's/^/stderr: /; s/this machine runs ([a-z0-9]+, )*go$/this machine runs ..., go/' err
+done
+
 # bad NAME ARGS...: acgan-gen ARGS must fail; print its stdout size, stderr
 # and exit status.
 bad() {
