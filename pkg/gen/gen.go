@@ -22,8 +22,13 @@ import (
 const MaxImages = 100000
 
 // chunk is the number of images the generator makes at once; it bounds the
-// generator's working memory (its buffers grow with the batch).
-const chunk = 100
+// generator's working memory (its buffers grow with the batch). The images
+// do not depend on it (each is computed alone in inference mode). 25 rather
+// than 100: a process that makes 100 MNIST digits then touches 64 MB
+// instead of 143, and its first touch of each page costs a page fault, so
+// `acgan-gen -label 5` takes about half the time (0.56–0.71 s against
+// 1.18–1.37 s, shared machine).
+const chunk = 25
 
 // noiseStream is the PCG stream of generation noise; its state is the seed.
 const noiseStream = 0x67656e // "gen"

@@ -39,7 +39,7 @@ func TestLabelsAndNoise(t *testing.T) {
 
 func TestGenerateChunks(t *testing.T) {
 	g := generator(t)
-	y := Labels(-1, 25, 10) // 250 images: three chunks
+	y := Labels(-1, 25, 10) // 250 images: ten chunks
 	z := Noise(1, len(y), g.Latent)
 	img, err := Generate(g, z, y)
 	if err != nil {
