@@ -34,7 +34,11 @@
 // one pixel on every side, and then colT_ab[(ci,p,q), (n,i,j)] =
 // xp[rowOff_ab(ci,p,q) + colOff(n,i,j)], so gemm.SgemmPacked fills its
 // packed panels of colT_ab (or of colT_abᵀ) straight from xp through a
-// gemm.Gather (GatherSum over the offset tables).
+// gemm.Gather (GatherSum over the offset tables). xp is laid out
+// [n, h+2, Cin, w+2]: the rows of every channel at one height side by
+// side, so that a panel (a few image rows of many channels) reads a few
+// contiguous stretches of memory rather than one short run in each of many
+// planes far apart.
 //
 // dx is one product over all four phases at once, the transpose of the
 // forward (dx[n, ci, i', j'] gathers every dYab[co, n, i, j] whose tap
@@ -45,7 +49,8 @@
 //	dcol[(ab, co, p, q), (n, i', j')] = dYab[co, n, i'−(a−1+p), j'−(b−1+q)]   (0 outside)
 //
 // with dcol gathered, again implicitly, from dyp, the four dYab zero-padded
-// by one pixel; dxT [Cin, n·H·W] is then copied into dx's NCHW layout.
+// by one pixel and laid out as xp is ([n, h+2, 4·Cout, w+2], channel
+// (ab, co)); dxT [Cin, n·H·W] is then copied into dx's NCHW layout.
 
 package nn
 
@@ -74,7 +79,7 @@ type UpConv2D struct {
 
 	n, h, w int
 	x       []float32 // input of the last Forward (not owned)
-	xp      []float32 // x zero-padded by one pixel: [n, Cin, h+2, w+2]
+	xp      []float32 // x zero-padded by one pixel: [n, h+2, Cin, w+2]
 	padded  [3]int    // (n, h, w) of the layout xp's zero border is for
 	rowOff  [4][]int32
 	colOff  []int32
@@ -85,7 +90,7 @@ type UpConv2D struct {
 	rows    [4][]float32 // [Cout, N·H·W] per phase: Yab, then dYab
 	needDX  bool         // of the current Backward
 
-	dyp     []float32   // the four dYab zero-padded: [4, Cout, n, h+2, w+2]
+	dyp     []float32   // the four dYab zero-padded: [n, h+2, 4·Cout, w+2]
 	dypFor  [3]int      // (n, h, w) of the layout dyp's zero border is for
 	dyRow   []int32     // offset in dyp of row (ab, co, p, q) of dcol
 	dyCol   []int32     // offset in dyp of column (n, i', j') of dcol
@@ -158,8 +163,8 @@ func (c *UpConv2D) layout() {
 		return
 	}
 	Hp, Wp := H+2, W+2
-	plane := Hp * Wp
-	c.xp = grow(c.xp, n*c.Cin*plane)
+	xRow, dyRow := c.Cin*Wp, 4*c.Cout*Wp // a padded row of every channel
+	c.xp = grow(c.xp, n*Hp*xRow)
 	clear(c.xp)
 	for a := 0; a < 2; a++ {
 		for b := 0; b < 2; b++ {
@@ -167,8 +172,8 @@ func (c *UpConv2D) layout() {
 			for ci := 0; ci < c.Cin; ci++ {
 				for p := 0; p < 2; p++ {
 					for q := 0; q < 2; q++ {
-						// x[n, ci, i+a−1+p, j+b−1+q] is xp[n, ci, i+a+p, j+b+q].
-						ro = append(ro, int32(ci*plane+(a+p)*Wp+b+q))
+						// x[n, ci, i+a−1+p, j+b−1+q] is xp[n, i+a+p, ci, j+b+q].
+						ro = append(ro, int32((a+p)*xRow+ci*Wp+b+q))
 					}
 				}
 			}
@@ -179,8 +184,8 @@ func (c *UpConv2D) layout() {
 	for s := 0; s < n; s++ {
 		for i := 0; i < H; i++ {
 			for j := 0; j < W; j++ {
-				c.colOff = append(c.colOff, int32(s*c.Cin*plane+i*Wp+j))
-				c.dyCol = append(c.dyCol, int32(s*plane+i*Wp+j))
+				c.colOff = append(c.colOff, int32((s*Hp+i)*xRow+j))
+				c.dyCol = append(c.dyCol, int32((s*Hp+i)*dyRow+j))
 			}
 		}
 	}
@@ -191,8 +196,8 @@ func (c *UpConv2D) layout() {
 				for p := 0; p < 2; p++ {
 					for q := 0; q < 2; q++ {
 						// dYab[co, n, i'−(a−1+p), j'−(b−1+q)] is
-						// dyp[ab, co, n, i'+2−a−p, j'+2−b−q].
-						c.dyRow = append(c.dyRow, int32(((2*a+b)*c.Cout+co)*n*plane+(2-a-p)*Wp+2-b-q))
+						// dyp[n, i'+2−a−p, (ab, co), j'+2−b−q].
+						c.dyRow = append(c.dyRow, int32((2-a-p)*dyRow+((2*a+b)*c.Cout+co)*Wp+2-b-q))
 					}
 				}
 			}
@@ -205,11 +210,14 @@ func (c *UpConv2D) layout() {
 func (c *UpConv2D) pad(lo, hi int) {
 	H, W := c.h, c.w
 	Wp := W + 2
-	plane := (H + 2) * Wp
-	for sc := lo * c.Cin; sc < hi*c.Cin; sc++ {
-		xs, ps := c.x[sc*H*W:(sc+1)*H*W], c.xp[sc*plane:(sc+1)*plane]
-		for i := 0; i < H; i++ {
-			copy(ps[(i+1)*Wp+1:(i+1)*Wp+1+W], xs[i*W:(i+1)*W])
+	xRow := c.Cin * Wp
+	for s := lo; s < hi; s++ {
+		for ci := 0; ci < c.Cin; ci++ {
+			xs := c.x[(s*c.Cin+ci)*H*W : (s*c.Cin+ci+1)*H*W]
+			for i := 0; i < H; i++ {
+				o := (s*(H+2)+i+1)*xRow + ci*Wp + 1
+				copy(c.xp[o:o+W], xs[i*W:(i+1)*W])
+			}
 		}
 	}
 }
@@ -298,14 +306,14 @@ func (c *UpConv2D) padDY(lo, hi int) {
 	}
 	H, W := c.h, c.w
 	HW, R, Wp := H*W, c.n*H*W, W+2
-	plane := (H + 2) * Wp
+	dyRow := 4 * c.Cout * Wp
 	for ph := range c.rows {
 		for co := 0; co < c.Cout; co++ {
 			for s := lo; s < hi; s++ {
 				src := c.rows[ph][co*R+s*HW : co*R+(s+1)*HW]
-				dst := c.dyp[((ph*c.Cout+co)*c.n+s)*plane : ((ph*c.Cout+co)*c.n+s+1)*plane]
 				for i := 0; i < H; i++ {
-					copy(dst[(i+1)*Wp+1:(i+1)*Wp+1+W], src[i*W:(i+1)*W])
+					o := (s*(H+2)+i+1)*dyRow + (ph*c.Cout+co)*Wp + 1
+					copy(c.dyp[o:o+W], src[i*W:(i+1)*W])
 				}
 			}
 		}
