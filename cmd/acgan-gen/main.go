@@ -58,6 +58,7 @@ type flags struct {
 	Interpolate string `name:"interpolate" placeholder:"A[,B]" help:"Write one row walking the latent space from class A to class B (or A to A)."`
 	NoEMA       bool   `name:"no-ema" help:"Generate with the trained generator, not the moving average of it the model holds (acgan-train -ema)."`
 	Output      string `name:"output" short:"o" placeholder:"FILE" help:"Write the stream to FILE instead of stdout (a regular file is replaced whole or not at all)."`
+	Threads     int    `name:"threads" default:"0" placeholder:"N" help:"Threads to compute with (default 0: all cores); the images do not depend on it."`
 }
 
 // job is what the flags ask for, once the model's classes are known.
@@ -79,6 +80,9 @@ func (f *flags) Validate() error {
 	}
 	if f.Interpolate != "" && f.N != nil && *f.N < 2 {
 		return fmt.Errorf("-n %d: an interpolation needs 2 to %d steps", *f.N, gen.MaxImages)
+	}
+	if f.Threads < 0 {
+		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
 	}
 	return nil
 }
@@ -174,6 +178,7 @@ func main() {
 }
 
 func run(f *flags) error {
+	cli.SetThreads(f.Threads)
 	out, err := cli.Create(f.Output)
 	if err != nil {
 		return err

@@ -29,6 +29,8 @@ GOMAXPROCS=1 acgan-gen -m model.bin -label 5 -n 4 -seed 2 > five-1.tzst
 same five.tzst five-1.tzst
 GOMAXPROCS=2 acgan-gen -m model.bin -label 5 -n 4 -seed 2 > five-2.tzst
 same five.tzst five-2.tzst
+acgan-gen -m model.bin -label 5 -n 4 -seed 2 -threads 1 > five-t1.tzst
+same five.tzst five-t1.tzst
 
 echo "== default: -label all, 10 of each digit, rows 0..9 | imgrid -labels"
 acgan-gen -m model.bin > all.tzst
@@ -92,6 +94,7 @@ bad "no such file" -m missing.bin
 bad "no -m" -label 5
 bad "-label 12" -m model.bin -label 12
 bad "-n 0" -m model.bin -label 3 -n 0
+bad "-threads -1" -m model.bin -threads -1
 bad "-interpolate 3,x" -m model.bin -interpolate 3,x
 bad "-interpolate with -label" -m model.bin -interpolate 3,8 -label 2
 bad "-interpolate -n 1" -m model.bin -interpolate 3 -n 1
