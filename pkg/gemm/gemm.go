@@ -3,7 +3,8 @@
 // Every layer in pkg/nn calls Sgemm (or Sgemv through it); which kernel runs
 // underneath is chosen here, so a faster kernel can be swapped in without
 // touching any layer. The default kernel is SIMD: a cache-blocked GEMM over
-// AVX-512 or AVX2+FMA micro-kernels generated with avo (pure Go elsewhere).
+// AVX-512 or AVX2+FMA micro-kernels generated with avo on amd64, NEON
+// micro-kernels on arm64 (pure Go elsewhere).
 // Gonum is gonum's own Sgemm, kept as the reference. Importing the package
 // also registers SIMD as gonum's float32 BLAS (see Implementation).
 //

@@ -21,10 +21,10 @@ import (
 )
 
 // SIMD is the package's fast Kernel: a cache-blocked GEMM over AVX-512 or
-// AVX2+FMA micro-kernels chosen at run time (see Path), pure Go on other
-// platforms or with -tags noasm. It is the default Kernel. It panics, like a
-// BLAS, when a dimension or leading dimension is invalid or a slice is too
-// short for the shape.
+// AVX2+FMA micro-kernels chosen at run time on amd64 (see Path), NEON ones on
+// arm64, pure Go on other platforms or with -tags noasm. It is the default
+// Kernel. It panics, like a BLAS, when a dimension or leading dimension is
+// invalid or a slice is too short for the shape.
 type SIMD struct{}
 
 // Sgemm implements Kernel.
