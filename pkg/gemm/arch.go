@@ -49,7 +49,7 @@ type arch struct {
 	packT      packKernel
 	packBlockN blockPackKernel
 	gatherSum  func(rows int, src []float32, rowOff, colOff []int32, nc int, dst []float32, ldd int) // optional; see GatherSum
-	copyRuns   bool                                                                                  // GatherSum may copy runs of columns with copyRuns (gather_amd64.go)
+	copyRuns   int                                                                                   // GatherSum may copy runs of up to this many columns with copyRuns (gather_amd64.go); 0: never
 }
 
 // nr is the width of the main micro-kernel.

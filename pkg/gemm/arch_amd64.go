@@ -24,7 +24,7 @@ func registerAsm() {
 			packT:      packTBlocks(16, packT512),
 			packBlockN: packBlockN512_48,
 			gatherSum:  gatherSum512,
-			copyRuns:   true,
+			copyRuns:   16,
 		})
 	}
 	if x.HasAVX2 && x.HasFMA {
@@ -36,6 +36,8 @@ func registerAsm() {
 			gemvT:      gemvT256,
 			packN:      goPackN,
 			packBlockN: packBlockN256_16,
+			gatherSum:  gatherSum256,
+			copyRuns:   8,
 			packT: packTBlocks(8, func(k int, src []float32, lds int, dst []float32, ldd int) {
 				k8 := k &^ 7
 				packT256(k8, src, lds, dst, ldd)

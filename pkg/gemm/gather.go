@@ -11,11 +11,11 @@ import "fmt"
 // zero-padded image: the offset of element (row, column) is a row part
 // (channel and kernel tap) plus a column part (sample and output pixel), so
 // a PanelPacker can fill its blocks with one call instead of materialising
-// the matrix. With AVX-512, columns whose offsets run on consecutively (the
-// pixels of an image row) are copied a run at a time, two masked moves a
-// run of up to 16, and other columns are gathered, 16 elements an
-// instruction. It panics if an offset falls outside src or len(colOff) >
-// ldd.
+// the matrix. With AVX-512 (AVX2), columns whose offsets run on
+// consecutively (the pixels of an image row) are copied a run at a time,
+// two masked moves a run of up to 16 (8), and other columns are gathered,
+// 16 (8) elements an instruction. It panics if an offset falls outside src
+// or len(colOff) > ldd.
 func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 	rows, nc := len(rowOff), len(colOff)
 	if nc > ldd {
@@ -37,21 +37,22 @@ func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 		}
 		fits32 = hi < 1<<31
 	}
-	if a := active.Load(); a.copyRuns && fits32 && nc <= maxRunCols {
+	if a := active.Load(); a.copyRuns > 0 && fits32 && nc <= maxRunCols {
 		// Columns in runs of consecutive offsets (the pixels of an image
 		// row) are copied a run at a time: two masked moves a run against
-		// a gather of 16 lanes, which takes tens of cycles on some cores
-		// (AMD Zen 5: 1.8–2.4× faster on UpConv2D's forward panels).
+		// a gather of 16 (or 8) lanes, which takes tens of cycles on some
+		// cores (AMD Zen 5: 1.8–2.4× faster on UpConv2D's forward panels
+		// with AVX-512, about 2× with AVX2).
 		// Runs shorter than 3 on average (the taps of a weight gradient's
 		// panels) are left to the gather.
 		var segs [3 * maxRunCols]int64
-		if ns := columnRuns(colOff, segs[:]); ns > 0 && 3*ns <= nc {
+		if ns := columnRuns(colOff, a.copyRuns, segs[:]); ns > 0 && 3*ns <= nc {
 			if nc < ldd {
 				for r := range rows {
 					clear(dst[r*ldd+nc : (r+1)*ldd])
 				}
 			}
-			copyRuns(rows, src, rowOff, segs[:ns*3], dst, ldd)
+			copyRuns(a.copyRuns, rows, src, rowOff, segs[:ns*3], dst, ldd)
 			return
 		}
 	}
@@ -72,14 +73,14 @@ func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 // widest packed panel.
 const maxRunCols = 48
 
-// columnRuns splits colOff into runs of consecutive offsets of at most 16
-// (one vector), writes each as (4·first column, 4·its offset, 2ⁿ − 1 for
-// its n columns) into segs and returns their number.
-func columnRuns(colOff []int32, segs []int64) int {
+// columnRuns splits colOff into runs of consecutive offsets of at most
+// lanes (one vector), writes each as (4·first column, 4·its offset, 2ⁿ − 1
+// for its n columns) into segs and returns their number.
+func columnRuns(colOff []int32, lanes int, segs []int64) int {
 	ns := 0
 	for t := 0; t < len(colOff); {
 		u := t + 1
-		for u < len(colOff) && u-t < 16 && colOff[u] == colOff[u-1]+1 {
+		for u < len(colOff) && u-t < lanes && colOff[u] == colOff[u-1]+1 {
 			u++
 		}
 		segs[3*ns], segs[3*ns+1], segs[3*ns+2] = 4*int64(t), 4*int64(colOff[t]), 1<<(u-t)-1

@@ -3,9 +3,14 @@
 package gemm
 
 // copyRuns sets dst[r*ldd+t/4+i] = src[rowOff[r]+c/4+i] for r < rows, each
-// run (t, c, m) of segs and i below the bit length of m: the AVX-512
-// kernel copyRuns512, called directly (not through the arch, whose function
-// values would make segs escape to the heap).
-func copyRuns(rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
+// run (t, c, m) of segs and i below the bit length of m: the kernel for
+// runs of up to lanes columns, copyRuns512 (16) or copyRuns256 (8), called
+// directly (not through the arch, whose function values would make segs
+// escape to the heap).
+func copyRuns(lanes, rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
+	if lanes == 8 {
+		copyRuns256(rows, src, rowOff, segs, len(segs)/3, dst, ldd)
+		return
+	}
 	copyRuns512(rows, src, rowOff, segs, len(segs)/3, dst, ldd)
 }

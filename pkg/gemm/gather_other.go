@@ -4,6 +4,6 @@ package gemm
 
 // copyRuns is never called where there is no assembly: no arch sets
 // copyRuns there.
-func copyRuns(rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
+func copyRuns(lanes, rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
 	panic("gemm: copyRuns without an assembly kernel")
 }

@@ -3597,3 +3597,236 @@ packT256_loop:
 packT256_done:
 	VZEROUPPER
 	RET
+
+DATA gatherIota<>+0(SB)/4, $0x00000000
+DATA gatherIota<>+4(SB)/4, $0x00000001
+DATA gatherIota<>+8(SB)/4, $0x00000002
+DATA gatherIota<>+12(SB)/4, $0x00000003
+DATA gatherIota<>+16(SB)/4, $0x00000004
+DATA gatherIota<>+20(SB)/4, $0x00000005
+DATA gatherIota<>+24(SB)/4, $0x00000006
+DATA gatherIota<>+28(SB)/4, $0x00000007
+DATA gatherIota<>+32(SB)/4, $0x00000008
+DATA gatherIota<>+36(SB)/4, $0x00000009
+DATA gatherIota<>+40(SB)/4, $0x0000000a
+DATA gatherIota<>+44(SB)/4, $0x0000000b
+DATA gatherIota<>+48(SB)/4, $0x0000000c
+DATA gatherIota<>+52(SB)/4, $0x0000000d
+DATA gatherIota<>+56(SB)/4, $0x0000000e
+DATA gatherIota<>+60(SB)/4, $0x0000000f
+DATA gatherIota<>+64(SB)/4, $0x00000010
+DATA gatherIota<>+68(SB)/4, $0x00000011
+DATA gatherIota<>+72(SB)/4, $0x00000012
+DATA gatherIota<>+76(SB)/4, $0x00000013
+DATA gatherIota<>+80(SB)/4, $0x00000014
+DATA gatherIota<>+84(SB)/4, $0x00000015
+DATA gatherIota<>+88(SB)/4, $0x00000016
+DATA gatherIota<>+92(SB)/4, $0x00000017
+DATA gatherIota<>+96(SB)/4, $0x00000018
+DATA gatherIota<>+100(SB)/4, $0x00000019
+DATA gatherIota<>+104(SB)/4, $0x0000001a
+DATA gatherIota<>+108(SB)/4, $0x0000001b
+DATA gatherIota<>+112(SB)/4, $0x0000001c
+DATA gatherIota<>+116(SB)/4, $0x0000001d
+DATA gatherIota<>+120(SB)/4, $0x0000001e
+DATA gatherIota<>+124(SB)/4, $0x0000001f
+DATA gatherIota<>+128(SB)/4, $0x00000020
+DATA gatherIota<>+132(SB)/4, $0x00000021
+DATA gatherIota<>+136(SB)/4, $0x00000022
+DATA gatherIota<>+140(SB)/4, $0x00000023
+DATA gatherIota<>+144(SB)/4, $0x00000024
+DATA gatherIota<>+148(SB)/4, $0x00000025
+DATA gatherIota<>+152(SB)/4, $0x00000026
+DATA gatherIota<>+156(SB)/4, $0x00000027
+DATA gatherIota<>+160(SB)/4, $0x00000028
+DATA gatherIota<>+164(SB)/4, $0x00000029
+DATA gatherIota<>+168(SB)/4, $0x0000002a
+DATA gatherIota<>+172(SB)/4, $0x0000002b
+DATA gatherIota<>+176(SB)/4, $0x0000002c
+DATA gatherIota<>+180(SB)/4, $0x0000002d
+DATA gatherIota<>+184(SB)/4, $0x0000002e
+DATA gatherIota<>+188(SB)/4, $0x0000002f
+GLOBL gatherIota<>(SB), RODATA|NOPTR, $192
+
+// func gatherSum256(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)
+// Requires: AVX, AVX2
+TEXT ·gatherSum256(SB), NOSPLIT, $0-120
+	MOVQ         rows+0(FP), AX
+	MOVQ         src_base+8(FP), CX
+	MOVQ         rowOff_base+32(FP), DX
+	MOVQ         colOff_base+56(FP), BX
+	MOVQ         nc+80(FP), SI
+	MOVQ         dst_base+88(FP), DI
+	MOVQ         ldd+112(FP), R8
+	VMOVD        SI, X12
+	VPBROADCASTD X12, Y12
+	VPCMPGTD     gatherIota<>+0(SB), Y12, Y6
+	VPMASKMOVD   (BX), Y6, Y0
+	VPCMPGTD     gatherIota<>+32(SB), Y12, Y7
+	VPMASKMOVD   32(BX), Y7, Y1
+	VPCMPGTD     gatherIota<>+64(SB), Y12, Y8
+	VPMASKMOVD   64(BX), Y8, Y2
+	VPCMPGTD     gatherIota<>+96(SB), Y12, Y9
+	VPMASKMOVD   96(BX), Y9, Y3
+	VPCMPGTD     gatherIota<>+128(SB), Y12, Y10
+	VPMASKMOVD   128(BX), Y10, Y4
+	VPCMPGTD     gatherIota<>+160(SB), Y12, Y11
+	VPMASKMOVD   160(BX), Y11, Y5
+	CMPQ         R8, $0x10
+	JNE          gatherSum256_w16_skip
+
+gatherSum256_w16:
+	TESTQ        AX, AX
+	JE           gatherSum256_done
+	VPBROADCASTD (DX), Y12
+	VPADDD       Y0, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y6, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, (DI)
+	VPADDD       Y1, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y7, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 32(DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x00000040, DI
+	DECQ         AX
+	JMP          gatherSum256_w16
+
+gatherSum256_w16_skip:
+	CMPQ R8, $0x20
+	JNE  gatherSum256_w32_skip
+
+gatherSum256_w32:
+	TESTQ        AX, AX
+	JE           gatherSum256_done
+	VPBROADCASTD (DX), Y12
+	VPADDD       Y0, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y6, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, (DI)
+	VPADDD       Y1, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y7, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 32(DI)
+	VPADDD       Y2, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y8, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 64(DI)
+	VPADDD       Y3, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y9, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 96(DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x00000080, DI
+	DECQ         AX
+	JMP          gatherSum256_w32
+
+gatherSum256_w32_skip:
+gatherSum256_w48:
+	TESTQ        AX, AX
+	JE           gatherSum256_done
+	VPBROADCASTD (DX), Y12
+	VPADDD       Y0, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y6, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, (DI)
+	VPADDD       Y1, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y7, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 32(DI)
+	VPADDD       Y2, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y8, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 64(DI)
+	VPADDD       Y3, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y9, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 96(DI)
+	VPADDD       Y4, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y10, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 128(DI)
+	VPADDD       Y5, Y12, Y13
+	VXORPS       Y14, Y14, Y14
+	VMOVDQU      Y11, Y15
+	VGATHERDPS   Y15, (CX)(Y13*4), Y14
+	VMOVUPS      Y14, 160(DI)
+	ADDQ         $0x04, DX
+	ADDQ         $0x000000c0, DI
+	DECQ         AX
+	JMP          gatherSum256_w48
+
+gatherSum256_done:
+	VZEROUPPER
+	RET
+
+DATA runMask<>+0(SB)/4, $0xffffffff
+DATA runMask<>+4(SB)/4, $0xffffffff
+DATA runMask<>+8(SB)/4, $0xffffffff
+DATA runMask<>+12(SB)/4, $0xffffffff
+DATA runMask<>+16(SB)/4, $0xffffffff
+DATA runMask<>+20(SB)/4, $0xffffffff
+DATA runMask<>+24(SB)/4, $0xffffffff
+DATA runMask<>+28(SB)/4, $0xffffffff
+DATA runMask<>+32(SB)/4, $0x00000000
+DATA runMask<>+36(SB)/4, $0x00000000
+DATA runMask<>+40(SB)/4, $0x00000000
+DATA runMask<>+44(SB)/4, $0x00000000
+DATA runMask<>+48(SB)/4, $0x00000000
+DATA runMask<>+52(SB)/4, $0x00000000
+DATA runMask<>+56(SB)/4, $0x00000000
+DATA runMask<>+60(SB)/4, $0x00000000
+GLOBL runMask<>(SB), RODATA|NOPTR, $64
+
+// func copyRuns256(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)
+// Requires: AVX, AVX2, POPCNT
+TEXT ·copyRuns256(SB), NOSPLIT, $0-120
+	MOVQ rows+0(FP), AX
+	MOVQ src_base+8(FP), CX
+	MOVQ rowOff_base+32(FP), DX
+	MOVQ segs_base+56(FP), BX
+	MOVQ nseg+80(FP), SI
+	MOVQ dst_base+88(FP), DI
+	MOVQ ldd+112(FP), R8
+	SHLQ $0x02, R8
+	LEAQ runMask<>+0(SB), R9
+
+copyRuns256_row:
+	TESTQ   AX, AX
+	JE      copyRuns256_done
+	MOVLQSX (DX), R10
+	SHLQ    $0x02, R10
+	ADDQ    CX, R10
+	MOVQ    BX, R11
+	MOVQ    SI, R12
+
+copyRuns256_seg:
+	POPCNTQ    16(R11), R13
+	NEGQ       R13
+	VMOVDQU    32(R9)(R13*4), Y1
+	MOVQ       8(R11), R13
+	VPMASKMOVD (R10)(R13*1), Y1, Y0
+	MOVQ       (R11), R13
+	VPMASKMOVD Y0, Y1, (DI)(R13*1)
+	ADDQ       $0x18, R11
+	DECQ       R12
+	JNE        copyRuns256_seg
+	ADDQ       $0x04, DX
+	ADDQ       R8, DI
+	DECQ       AX
+	JMP        copyRuns256_row
+
+copyRuns256_done:
+	VZEROUPPER
+	RET

@@ -64,3 +64,11 @@ func packBlockN256_16(k int, np int, src []float32, lds int, dst []float32, pstr
 
 // packT256 sets dst[p*ldd+j] = src[j*lds+p] for j < 8, p < k&^7 (an 8-row block of B, transposed).
 func packT256(k int, src []float32, lds int, dst []float32, ldd int)
+
+// gatherSum256 sets dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r < rows, t < nc, and 0 for nc ≤ t < ldd (ldd = 16, 32 or 48).
+func gatherSum256(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)
+
+// copyRuns256 sets dst[r*ldd+t/4+i] = src[rowOff[r]+c/4+i] for r < rows and each (t, c, m) = segs[3s:3s+3], s < nseg, i < bits.Len8(m) (m = 2ⁿ − 1, n ≤ 8).
+//
+//go:noescape
+func copyRuns256(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)

@@ -621,6 +621,60 @@ func TestSgemmConcurrentCallers(t *testing.T) {
 	}
 }
 
+// TestGatherSumKernels compares the gather kernel of every path that has
+// one (gatherSum512, gatherSum256) with GatherSum's definition, called
+// directly (GatherSum itself may copy runs of columns instead), on every
+// width it takes and every column count, and checks that it writes nothing
+// past its rows.
+func TestGatherSumKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	src := make([]float32, 5000)
+	for i := range src {
+		src[i] = float32(i + 1)
+	}
+	tested := 0
+	for _, a := range arches {
+		if a.gatherSum == nil {
+			continue
+		}
+		tested++
+		for _, ldd := range []int{16, 32, 48} {
+			for nc := 0; nc <= ldd; nc++ {
+				rows := 1 + r.IntN(7)
+				rowOff := make([]int32, rows)
+				for i := range rowOff {
+					rowOff[i] = int32(r.IntN(2000))
+				}
+				colOff := make([]int32, nc) // nothing readable past nc
+				for i := range colOff {
+					colOff[i] = int32(r.IntN(3000))
+				}
+				const guard = 16
+				dst := make([]float32, rows*ldd+guard)
+				for i := range dst {
+					dst[i] = -1
+				}
+				a.gatherSum(rows, src, rowOff, colOff, nc, dst, ldd)
+				for i := range dst {
+					want := float32(-1)
+					if i < rows*ldd {
+						want = 0
+						if t := i % ldd; t < nc {
+							want = src[rowOff[i/ldd]+colOff[t]]
+						}
+					}
+					if dst[i] != want {
+						t.Fatalf("%s ldd=%d nc=%d rows=%d: dst[%d] = %v, want %v", a.name, ldd, nc, rows, i, dst[i], want)
+					}
+				}
+			}
+		}
+	}
+	if tested == 0 {
+		t.Skip("no path with a gather kernel on this machine")
+	}
+}
+
 // TestGatherSum compares GatherSum on every path with its definition, on
 // random offsets and on offsets in runs (copied a run at a time).
 func TestGatherSum(t *testing.T) {

@@ -878,6 +878,70 @@ func gatherSum512() {
 	RET()
 }
 
+// gatherSum256 emits the AVX2 twin of gatherSum512: dst[r*ldd+t] =
+// src[rowOff[r]+colOff[t]] for r < rows, t < nc, and 0 for nc ≤ t < ldd
+// (ldd = 16, 32 or 48), 8 lanes a gather. The lanes below nc are a vector
+// mask (nc > t, compared with gatherIota); colOff is read with masked loads,
+// since it may be shorter than ldd. The caller has checked that every offset
+// lies in src and fits 31 bits.
+func gatherSum256() {
+	iota := GLOBL("gatherIota", RODATA|NOPTR)
+	for i := 0; i < 48; i++ {
+		DATA(4*i, U32(i))
+	}
+	TEXT("gatherSum256", NOSPLIT, "func(rows int, src []float32, rowOff []int32, colOff []int32, nc int, dst []float32, ldd int)")
+	Doc("gatherSum256 sets dst[r*ldd+t] = src[rowOff[r]+colOff[t]] for r < rows, t < nc, and 0 for nc ≤ t < ldd (ldd = 16, 32 or 48).")
+	rows := load(Param("rows"))
+	sp := load(Param("src").Base())
+	rp := load(Param("rowOff").Base())
+	cp := load(Param("colOff").Base())
+	nc := load(Param("nc"))
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	// Y0..Y5: colOff of vector v; Y6..Y11: the mask of its lanes below nc;
+	// Y12: the row's offset; Y13..Y15: index, result, the gather's mask
+	// (which the gather clears).
+	col := func(v int) VecPhysical { return Y(v) }
+	mask := func(v int) VecPhysical { return Y(6 + v) }
+	rowv, idx, out, m := Y(12), Y(13), Y(14), Y(15)
+	VMOVD(nc.As32(), rowv.AsX())
+	VPBROADCASTD(rowv.AsX(), rowv)
+	for v := 0; v < 6; v++ {
+		iv := iota
+		iv.Disp += 32 * v
+		VPCMPGTD(iv, rowv, mask(v))
+		VPMASKMOVD(Mem{Base: cp, Disp: 32 * v}, mask(v), col(v))
+	}
+	for nv := 2; nv <= 6; nv += 2 {
+		lbl := fmt.Sprintf("gatherSum256_w%d", 8*nv)
+		if nv < 6 {
+			CMPQ(ldd, U8(8*nv))
+			JNE(LabelRef(lbl + "_skip"))
+		}
+		Label(lbl)
+		TESTQ(rows, rows)
+		JE(LabelRef("gatherSum256_done"))
+		VPBROADCASTD(Mem{Base: rp}, rowv)
+		for v := 0; v < nv; v++ {
+			VPADDD(col(v), rowv, idx)
+			VXORPS(out, out, out)
+			VMOVDQU(mask(v), m)
+			VGATHERDPS(m, Mem{Base: sp, Index: idx, Scale: 4}, out)
+			VMOVUPS(out, Mem{Base: dp, Disp: 32 * v})
+		}
+		ADDQ(U8(4), rp)
+		ADDQ(U32(32*nv), dp)
+		DECQ(rows)
+		JMP(LabelRef(lbl))
+		if nv < 6 {
+			Label(lbl + "_skip")
+		}
+	}
+	Label("gatherSum256_done")
+	VZEROUPPER()
+	RET()
+}
+
 // copyRuns512 emits the gather of an im2col panel whose columns come in runs
 // of consecutive offsets (the pixels of an image row): for each row r and
 // each run s, segs[3s:3s+3] = (dst byte offset t, src byte offset c, mask
@@ -924,6 +988,64 @@ func copyRuns512() {
 	RET()
 }
 
+// copyRuns256 emits the AVX2 twin of copyRuns512, for runs of up to 8
+// columns: for each row r and each run s, segs[3s:3s+3] = (dst byte offset
+// t, src byte offset c, m = 2ⁿ − 1 for the run's n ≤ 8 lanes), one masked
+// load of src at 4·rowOff[r] + c and one masked store at r·ldd floats + t,
+// the mask of n lanes read from runMask at 32 − 4n. It sets only the lanes
+// of the runs; the caller clears the rest.
+func copyRuns256() {
+	runMask := GLOBL("runMask", RODATA|NOPTR)
+	for i := 0; i < 16; i++ {
+		v := uint32(0)
+		if i < 8 {
+			v = 0xffffffff
+		}
+		DATA(4*i, U32(v))
+	}
+	TEXT("copyRuns256", NOSPLIT, "func(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)")
+	Pragma("noescape")
+	Doc("copyRuns256 sets dst[r*ldd+t/4+i] = src[rowOff[r]+c/4+i] for r < rows and each (t, c, m) = segs[3s:3s+3], s < nseg, i < bits.Len8(m) (m = 2ⁿ − 1, n ≤ 8).")
+	rows := load(Param("rows"))
+	sp := load(Param("src").Base())
+	rp := load(Param("rowOff").Base())
+	sg := load(Param("segs").Base())
+	nseg := load(Param("nseg"))
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	SHLQ(U8(2), ldd)
+	tbl := GP64()
+	LEAQ(runMask, tbl)
+	base, p, n, off, lanes := GP64(), GP64(), GP64(), GP64(), GP64()
+	mask, v := Y(1), Y(0)
+	Label("copyRuns256_row")
+	TESTQ(rows, rows)
+	JE(LabelRef("copyRuns256_done"))
+	MOVLQSX(Mem{Base: rp}, base)
+	SHLQ(U8(2), base)
+	ADDQ(sp, base)
+	MOVQ(sg, p)
+	MOVQ(nseg, n)
+	Label("copyRuns256_seg")
+	POPCNTQ(Mem{Base: p, Disp: 16}, lanes)
+	NEGQ(lanes)
+	VMOVDQU(Mem{Base: tbl, Index: lanes, Scale: 4, Disp: 32}, mask)
+	MOVQ(Mem{Base: p, Disp: 8}, off)
+	VPMASKMOVD(Mem{Base: base, Index: off, Scale: 1}, mask, v)
+	MOVQ(Mem{Base: p}, off)
+	VPMASKMOVD(v, mask, Mem{Base: dp, Index: off, Scale: 1})
+	ADDQ(U8(24), p)
+	DECQ(n)
+	JNE(LabelRef("copyRuns256_seg"))
+	ADDQ(U8(4), rp)
+	ADDQ(ldd, dp)
+	DECQ(rows)
+	JMP(LabelRef("copyRuns256_row"))
+	Label("copyRuns256_done")
+	VZEROUPPER()
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!noasm")
 	for _, rowsA := range []bool{true, false} {
@@ -943,6 +1065,8 @@ func main() {
 	copyRuns512()
 	packBlockN(avx2, 2)
 	packT256()
+	gatherSum256()
+	copyRuns256()
 	Generate()
 }
 
