@@ -16,7 +16,7 @@ build:
 ## test: every test: vet, unit tests (incl. parity and fuzz seeds), golden shell tests
 test: unit golden
 
-## test-noasm: every test again on the pure-Go kernels, the code arm64 and other machines run
+## test-noasm: every test again on the pure-Go kernels, the code of machines without AVX2 or NEON
 test-noasm:
 	GOFLAGS="$$GOFLAGS -tags=noasm" $(MAKE) test
 
