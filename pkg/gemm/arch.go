@@ -93,8 +93,9 @@ func init() {
 	useEnv()
 }
 
-// Path names the implementation in use: "avx512", "avx2" or "go" (the best
-// one this machine runs, unless $ACGAN_GEMM names another; see EnvVar).
+// Path names the implementation in use: "avx512", "avx2", "neon" or "go"
+// (the best one this machine runs, unless $ACGAN_GEMM names another; see
+// EnvVar).
 func Path() string { return active.Load().name }
 
 // Paths lists the implementations this machine can run, best first.
