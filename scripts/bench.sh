@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: our training iteration next to the PyTorch replica of the same
 # model (../shared/bench/torch_acgan.py), measured in the same run on the
-# same machine, at batch 32 and 64, and the generation of 100 digits.
+# same machine, at batch 32, 64 and 128, and the generation of 100 digits.
 #
 #   bash scripts/bench.sh                 # what `make bench` runs
 #   BENCH_BATCHES="32" BENCH_ITERS=10 BENCH_THREADS=1 bash scripts/bench.sh
@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-batches=${BENCH_BATCHES:-32 64}
+batches=${BENCH_BATCHES:-32 64 128}
 iters=${BENCH_ITERS:-20}
 threads=${BENCH_THREADS:-2}
 torch_py=../shared/bench/torch_acgan.py

@@ -162,7 +162,7 @@ func iterationFlops(b int) float64 {
 
 func BenchmarkIteration(b *testing.B) {
 	useBenchKernel(b)
-	for _, B := range []int{32, 64} {
+	for _, B := range []int{32, 64, 128} {
 		b.Run(fmt.Sprintf("batch%d", B), func(b *testing.B) {
 			cfg := DefaultConfig()
 			cfg.Batch = B
