@@ -11,8 +11,8 @@ import (
 )
 
 // EnvVar is the environment variable that forces one implementation (see
-// Path) for the whole process: "avx512", "avx2", "go" or any other name
-// Paths lists. Unset or empty, the best one this machine runs is used.
+// Path) for the whole process: "avx512", "avx2", "neon", "go" or any other
+// name Paths lists. Unset or empty, the best one this machine runs is used.
 const EnvVar = "ACGAN_GEMM"
 
 // envErr is what $ACGAN_GEMM asked for and this machine cannot run.
