@@ -69,6 +69,15 @@ func dFlat(size int) int {
 	return dWidth4 * s3 * s3
 }
 
+// dIn4 returns conv4's input channels under configuration c: bn3's, and
+// one more with the minibatch standard deviation layer.
+func dIn4(c Config) int {
+	if c.MinibatchStdDev > 0 {
+		return dWidth3 + 1
+	}
+	return dWidth3
+}
+
 // Discriminator maps an image to a validity logit and class logits.
 type Discriminator struct {
 	K              int // class-head size
@@ -119,12 +128,10 @@ func NewDiscriminator(c Config, r *rand.Rand) *Discriminator {
 	d.Conv3 = add(ls, nn.NewConv2D("d.conv3", dWidth2, dWidth3, dKernel, 2, nn.Same))
 	d.Act3, d.Drop3 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", dWidth3))
-	in4 := dWidth3
 	if c.MinibatchStdDev > 0 {
 		d.MBStd = nn.NewMinibatchStdDev(c.MinibatchStdDev)
-		in4++
 	}
-	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", in4, dWidth4, dKernel, 1, nn.Same))
+	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dIn4(c), dWidth4, dKernel, 1, nn.Same))
 	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.Valid = add(ls, nn.NewDense("d.valid", flat, 1))
 	d.Label = add(ls, nn.NewDense("d.label", flat, k))

@@ -44,7 +44,7 @@ func (c Config) counts() (g, d []layerCount) {
 		bn(dWidth2, dP),
 		conv(dWidth2, dWidth3, dKernel, d3),
 		bn(dWidth3, d3),
-		conv(dWidth3+min(c.MinibatchStdDev, 1), dWidth4, dKernel, d3), // one more channel with MinibatchStdDev
+		conv(dIn4(c), dWidth4, dKernel, d3),
 		dense(dFlat(c.Size), 1),
 		dense(dFlat(c.Size), c.HeadClasses()),
 	}
@@ -52,7 +52,7 @@ func (c Config) counts() (g, d []layerCount) {
 		d = append(d, dense(dFlat(c.Size), n))
 	}
 	if c.MinibatchStdDev > 0 { // its output, a copy of bn3's and one channel more
-		d = append(d, layerCount{out: int64((dWidth3 + 1) * d3 * d3)})
+		d = append(d, layerCount{out: int64(dIn4(c) * d3 * d3)})
 	}
 	return g, d
 }
