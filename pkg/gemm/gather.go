@@ -37,7 +37,8 @@ func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 		}
 		fits32 = hi < 1<<31
 	}
-	if a := active.Load(); a.copyRuns > 0 && fits32 && nc <= maxRunCols {
+	a := active.Load()
+	if a.copyRuns > 0 && fits32 && nc <= maxRunCols {
 		// Columns in runs of consecutive offsets (the pixels of an image
 		// row) are copied a run at a time: two masked moves a run against
 		// a gather of 16 (or 8) lanes, which takes tens of cycles on some
@@ -56,8 +57,8 @@ func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 			return
 		}
 	}
-	if g := active.Load().gatherSum; g != nil && fits32 && (ldd == 16 || ldd == 32 || ldd == 48) {
-		g(rows, src, rowOff, colOff, nc, dst, ldd)
+	if a.gatherSum != nil && fits32 && (ldd == 16 || ldd == 32 || ldd == 48) {
+		a.gatherSum(rows, src, rowOff, colOff, nc, dst, ldd)
 		return
 	}
 	for r, ro := range rowOff {
