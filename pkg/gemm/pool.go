@@ -59,48 +59,23 @@ var (
 	jobs       freeList[job]
 )
 
-// The worker goroutines: each takes a job, works on it until its parts run
-// out, and reports done. The caller of a product works on it too, so a job
-// finishes even when every worker is busy elsewhere.
-var workers struct {
-	mu    sync.Mutex
-	n     int
-	queue chan *job
-}
-
-// startWorkers makes sure at least n worker goroutines exist.
-func startWorkers(n int) {
-	workers.mu.Lock()
-	defer workers.mu.Unlock()
-	if workers.queue == nil {
-		workers.queue = make(chan *job, 256)
-	}
-	for ; workers.n < n; workers.n++ {
-		go func() {
-			for j := range workers.queue {
-				ws := workspaces.get()
-				j.work(ws)
-				workspaces.put(ws)
-				j.wg.Done()
-			}
-		}()
-	}
-}
-
-// run does j on t goroutines (the caller's included) and waits for it.
+// run does j on t goroutines (the caller's included) and waits for it:
+// each takes parts of j until none are left (see work), so a goroutine that
+// starts late, or not at all when another parallel region holds the pool,
+// leaves its parts to the others.
 func (j *job) run(t int) {
 	j.next.Store(0)
-	if t > 1 {
-		startWorkers(t - 1)
-		j.wg.Add(t - 1)
-		for i := 1; i < t; i++ {
-			workers.queue <- j
-		}
+	if j.runFn == nil {
+		j.runFn = j.runOne
 	}
+	parallel.Run(t, j.runFn)
+}
+
+// runOne is one goroutine's share of run.
+func (j *job) runOne(int) {
 	ws := workspaces.get()
 	j.work(ws)
 	workspaces.put(ws)
-	j.wg.Wait()
 }
 
 // work takes parts of j until none are left.

@@ -16,7 +16,6 @@ package gemm
 
 import (
 	"fmt"
-	"sync"
 	"sync/atomic"
 )
 
@@ -77,7 +76,7 @@ type job struct {
 
 	parts int
 	next  atomic.Int32
-	wg    sync.WaitGroup
+	runFn func(int) // runOne, bound once per job value (run)
 }
 
 // release forgets the caller's slices and returns j to the free list.
@@ -124,7 +123,7 @@ func sgemm(ar *arch, transA, transB bool, m, n, k int, alpha float32, a []float3
 	}
 
 	j := jobs.get()
-	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf, runFn: j.runFn}
 	j.ar, j.transA, j.transB = ar, transA, transB
 	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc = a, lda, b, ldb, c, ldc
@@ -164,7 +163,7 @@ func SgemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, 
 		return
 	}
 	j := jobs.get()
-	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf, runFn: j.runFn}
 	j.ar, j.transA, j.packer = active.Load(), transA, pb
 	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
 	j.a, j.lda, j.c, j.ldc = a, lda, c, ldc
@@ -347,7 +346,7 @@ func (j *job) tile(ws *workspace, t int) {
 // y[i] is y[i*incy].
 func gemv(ar *arch, trans bool, rows, cols int, alpha float32, a []float32, lda int, x []float32, incx int, beta float32, y []float32, incy int) {
 	j := jobs.get()
-	*j = job{xbuf: j.xbuf, rbuf: j.rbuf}
+	*j = job{xbuf: j.xbuf, rbuf: j.rbuf, runFn: j.runFn}
 	j.ar, j.gemv, j.gemvTrans = ar, true, trans
 	j.rows, j.k, j.alpha, j.beta = rows, cols, alpha, beta
 	j.a, j.lda, j.c, j.incy = a, lda, y, incy
