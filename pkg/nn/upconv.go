@@ -98,6 +98,7 @@ type UpConv2D struct {
 	wt, dxT []float32   // WT [Cin, 16·Cout], dxT [Cin, n·h·w]
 
 	padFn, scatterFn, gatherFn, biasGradFn, dxFn func(lo, hi int)
+	foldFn, unfoldFn, transposeFn                func(lo, hi int)
 }
 
 // NewUpConv2D returns the fused layer with parameters named name+".w" and
@@ -109,6 +110,7 @@ func NewUpConv2D(name string, cin, cout int) *UpConv2D {
 		c.dwab[ph] = make([]float32, cout*cin*4)
 	}
 	c.padFn, c.scatterFn, c.gatherFn, c.biasGradFn, c.dxFn = c.pad, c.scatter, c.gather, c.biasGrad, c.unfoldDX
+	c.foldFn, c.unfoldFn, c.transposeFn = c.fold, c.unfoldDW, c.transposeW
 	return c
 }
 
@@ -127,20 +129,7 @@ func (c *UpConv2D) Forward(x []float32, n, h, w int) []float32 {
 	c.x = x[:n*c.Cin*h*w]
 	R, K := n*h*w, 4*c.Cin
 	// Fold the 3×3 kernel into the four 2×2 ones.
-	for a := 0; a < 2; a++ {
-		for b := 0; b < 2; b++ {
-			wab := c.wab[2*a+b]
-			clear(wab)
-			for oc := 0; oc < c.Cout*c.Cin; oc++ {
-				w9, w4 := c.Weight.W[oc*9:oc*9+9], wab[oc*4:oc*4+4]
-				for ky := 0; ky < 3; ky++ {
-					for kx := 0; kx < 3; kx++ {
-						w4[tap[a][ky]*2+tap[b][kx]] += w9[ky*3+kx]
-					}
-				}
-			}
-		}
-	}
+	parallel.For(c.Cout*c.Cin, c.foldFn)
 	c.layout()
 	parallel.For(n, c.padFn)
 	c.y = grow(c.y, n*c.Cout*4*h*w)
@@ -361,21 +350,7 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 			gemm.SgemmPacked(false, c.Cout, K, R, 1, c.rows[ph], R, &c.pack, 0, c.dwab[ph], K)
 		}
 		// Unfold the 2×2 gradients onto the 3×3 taps.
-		g := c.Weight.G
-		for oc := 0; oc < c.Cout*c.Cin; oc++ {
-			g9 := g[oc*9 : oc*9+9]
-			for ky := 0; ky < 3; ky++ {
-				for kx := 0; kx < 3; kx++ {
-					var s float32
-					for a := 0; a < 2; a++ {
-						for b := 0; b < 2; b++ {
-							s += c.dwab[2*a+b][oc*4+tap[a][ky]*2+tap[b][kx]]
-						}
-					}
-					g9[ky*3+kx] = s
-				}
-			}
-		}
+		parallel.For(c.Cout*c.Cin, c.unfoldFn)
 	}
 	if !needDX {
 		return nil
@@ -383,13 +358,7 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	// WT[ci, (ab, co, p, q)] = Wab[co, ci, p, q]
 	K16 := 16 * c.Cout
 	c.wt = grow(c.wt, c.Cin*K16)
-	for ph := range c.wab {
-		for co := 0; co < c.Cout; co++ {
-			for ci := 0; ci < c.Cin; ci++ {
-				copy(c.wt[ci*K16+(ph*c.Cout+co)*4:ci*K16+(ph*c.Cout+co)*4+4], c.wab[ph][(co*c.Cin+ci)*4:(co*c.Cin+ci)*4+4])
-			}
-		}
-	}
+	parallel.For(c.Cin, c.transposeFn)
 	// dxT[Cin, R] = WT[Cin, 16·Cout] · dcol[16·Cout, R]
 	c.dxT = grow(c.dxT, c.Cin*R)
 	c.pack = gemm.Gather{Src: c.dyp, RowOff: c.dyRow, ColOff: c.dyCol}
@@ -397,6 +366,62 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 	c.dx = grow(c.dx, n*c.Cin*HW)
 	parallel.For(n, c.dxFn)
 	return c.dx
+}
+
+// fold sets the four 2×2 kernels Wab from the 3×3 kernel W for the
+// (co, ci) pairs lo .. hi-1: Wab[co, ci, p, q] is the sum, from 0 and in the
+// order of ky then kx, of the taps W[co, ci, ky, kx] with tap[a][ky] = p and
+// tap[b][kx] = q.
+func (c *UpConv2D) fold(lo, hi int) {
+	w := c.Weight.W
+	for oc := lo; oc < hi; oc++ {
+		w9 := w[oc*9 : oc*9+9 : oc*9+9]
+		for ph := range c.wab {
+			a, b := ph>>1, ph&1
+			var w4 [4]float32
+			for ky := 0; ky < 3; ky++ {
+				for kx := 0; kx < 3; kx++ {
+					w4[tap[a][ky]*2+tap[b][kx]] += w9[ky*3+kx]
+				}
+			}
+			copy(c.wab[ph][oc*4:oc*4+4], w4[:])
+		}
+	}
+}
+
+// unfoldDW sets the 3×3 kernel's gradient from the four 2×2 ones for the
+// (co, ci) pairs lo .. hi-1: dW[co, ci, ky, kx] = Σ_ab dWab[co, ci,
+// tap[a][ky], tap[b][kx]], summed in the order of a then b.
+func (c *UpConv2D) unfoldDW(lo, hi int) {
+	g := c.Weight.G
+	for oc := lo; oc < hi; oc++ {
+		g9 := g[oc*9 : oc*9+9 : oc*9+9]
+		for ky := 0; ky < 3; ky++ {
+			for kx := 0; kx < 3; kx++ {
+				var s float32
+				for a := 0; a < 2; a++ {
+					for b := 0; b < 2; b++ {
+						s += c.dwab[2*a+b][oc*4+tap[a][ky]*2+tap[b][kx]]
+					}
+				}
+				g9[ky*3+kx] = s
+			}
+		}
+	}
+}
+
+// transposeW sets WT[ci, (ab, co, p, q)] = Wab[co, ci, p, q] for the input
+// channels lo .. hi-1.
+func (c *UpConv2D) transposeW(lo, hi int) {
+	K16 := 16 * c.Cout
+	for ci := lo; ci < hi; ci++ {
+		row := c.wt[ci*K16 : (ci+1)*K16]
+		for ph := range c.wab {
+			for co := 0; co < c.Cout; co++ {
+				copy(row[(ph*c.Cout+co)*4:(ph*c.Cout+co)*4+4], c.wab[ph][(co*c.Cin+ci)*4:(co*c.Cin+ci)*4+4])
+			}
+		}
+	}
 }
 
 // unfoldDX copies dxT [Cin, n·H·W] into dx [n, Cin, H, W] for samples
