@@ -64,7 +64,7 @@ type Generator struct {
 	Conv2 *nn.UpConv2D  // upsample S/2 → S, g.conv2 128 → 64, relu
 	BN2   *nn.BatchNorm // g.bn2 (64)
 	Conv3 *nn.Conv2D    // g.conv3 64 → C
-	Tanh  nn.Tanh
+	Tanh  *nn.Tanh
 
 	layers layerList // the layers with parameters or state, in network order
 
@@ -98,6 +98,7 @@ func newGenerator(prefix string, latent, classes, size, channels int) *Generator
 	g.Conv2.ReLU = true
 	g.BN2 = add(ls, nn.NewBatchNorm(prefix+".bn2", gWidth2))
 	g.Conv3 = add(ls, nn.NewConv2D(prefix+".conv3", gWidth2, channels, gKernel, 1, nn.Same))
+	g.Tanh = nn.NewTanh()
 	return g
 }
 

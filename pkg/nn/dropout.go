@@ -19,6 +19,8 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+
+	"acgan/pkg/parallel"
 )
 
 // Dropout is the dropout layer.
@@ -29,11 +31,23 @@ type Dropout struct {
 	active bool // the last Forward applied a mask
 	mask   []float32
 	y, dx  []float32
+
+	// forwardBits's draws and the masking they drive, split so that the
+	// draws stay in order and the masking runs in parallel
+	words        []uint64
+	x, dy        []float32 // operands of the region in progress (not owned)
+	b, k         uint64
+	sbits        uint32
+	bitsFn, bwFn func(lo, hi int)
 }
 
 // NewDropout returns a dropout layer with the given rate drawing its masks
 // from r.
-func NewDropout(rate float32, r *rand.Rand) *Dropout { return &Dropout{Rate: rate, R: r} }
+func NewDropout(rate float32, r *rand.Rand) *Dropout {
+	l := &Dropout{Rate: rate, R: r}
+	l.bitsFn, l.bwFn = l.maskWords, l.backward
+	return l
+}
 
 // Forward applies dropout if training (and Rate > 0) and returns the result;
 // otherwise it returns x itself.
@@ -74,15 +88,29 @@ func dyadic(rate float32) (b uint, k uint64, ok bool) {
 }
 
 // forwardBits draws the mask b bits per element, dropping an element when
-// its bits f < k.
+// its bits f < k: the words in order from R, then the masking in parallel.
+func (l *Dropout) forwardBits(x []float32, b uint, k uint64, scale float32) {
+	per := 64 / int(b)
+	l.words = grow(l.words, (len(x)+per-1)/per)
+	for i := range l.words {
+		l.words[i] = l.R.Uint64()
+	}
+	l.x, l.b, l.k, l.sbits = x, uint64(b), k, math.Float32bits(scale)
+	parallel.For(len(l.words), l.bitsFn)
+	l.x = nil
+}
+
+// maskWords sets the mask and y for the elements of words lo .. hi-1.
 //
 // Speed: branch-free; f − k wraps around (top bit set) exactly when f < k,
 // which selects the bits of 0 or of scale.
-func (l *Dropout) forwardBits(x []float32, b uint, k uint64, scale float32) {
+func (l *Dropout) maskWords(lo, hi int) {
+	b, k, sbits := l.b, l.k, l.sbits
 	per, field := 64/int(b), uint64(1)<<b-1
-	sbits := math.Float32bits(scale)
-	for i := 0; i < len(x); i += per {
-		u := l.R.Uint64()
+	x := l.x
+	for w := lo; w < hi; w++ {
+		u := l.words[w]
+		i := w * per
 		xs := x[i:min(i+per, len(x))]
 		ms, ys := l.mask[i:i+len(xs)], l.y[i:i+len(xs)]
 		for j, v := range xs {
@@ -101,9 +129,16 @@ func (l *Dropout) Backward(dy []float32) []float32 {
 		return dy
 	}
 	l.dx = grow(l.dx, len(l.mask))
-	dx, dy := l.dx[:len(l.mask)], dy[:len(l.mask)]
-	for i, m := range l.mask {
+	l.dy = dy[:len(l.mask)]
+	parallel.For(len(l.mask), l.bwFn)
+	l.dy = nil
+	return l.dx
+}
+
+// backward sets dx = dy·mask for elements lo .. hi-1.
+func (l *Dropout) backward(lo, hi int) {
+	dx, dy := l.dx[lo:hi], l.dy[lo:hi]
+	for i, m := range l.mask[lo:hi] {
 		dx[i] = dy[i] * m
 	}
-	return l.dx
 }

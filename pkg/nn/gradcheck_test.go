@@ -200,7 +200,7 @@ func TestGradActivations(t *testing.T) {
 			[]gvar{{"x", x, func() []float32 { return dx }}})
 	}
 	{
-		var l Tanh
+		l := NewTanh()
 		x := randVec(r, n, 1.5)
 		var dx []float32
 		checkGrads(t, "Tanh", func() []float32 { return l.Forward(x) }, func(dy []float32) { dx = l.Backward(dy) },

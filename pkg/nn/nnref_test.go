@@ -352,7 +352,7 @@ func TestActivationsAgainstReference(t *testing.T) {
 		matchRef(t, fmt.Sprintf("LeakyReLU α %v %s y", alpha, name), leaky.Forward(x), nnref.LeakyReLU(wx, float64(alpha)), tolElem)
 		matchRef(t, fmt.Sprintf("LeakyReLU α %v %s dx", alpha, name), leaky.Backward(dy), nnref.LeakyReLUBackward(wx, float64(alpha), wdy), tolElem)
 
-		var tanh Tanh
+		tanh := NewTanh()
 		matchRef(t, "Tanh "+name+" y", tanh.Forward(x), nnref.Tanh(wx), tolElem)
 		matchRef(t, "Tanh "+name+" dx", tanh.Backward(dy), nnref.TanhBackward(wx, wdy), tolElem)
 

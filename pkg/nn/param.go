@@ -56,9 +56,9 @@ func Size(shape []int) int {
 
 // grow returns buf resliced to length n, reallocating only when its capacity
 // is too small. The contents are not cleared.
-func grow(buf []float32, n int) []float32 {
+func grow[T any](buf []T, n int) []T {
 	if cap(buf) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	return buf[:n]
 }
