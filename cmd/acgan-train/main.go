@@ -42,13 +42,16 @@ ones; the generator minimises the class head's loss and maximises the
 twin's, weighted by -tac-weight, which keeps it from drawing only the most
 easily classified image of each class.
 
--gen-class-weight, -label-smoothing and -minibatch-stddev are three more
-settings against the collapse of a class (docs/results.md measures them): the
-first weighs the class head's loss in the generator's, the second sets the
-discriminator's validity target for real images to 1 − S, the third gives the
-discriminator a channel that measures how much the images of each group of G
-in a batch differ (Karras et al. 2018), so that it can tell near copies from
-real images.
+-gen-class-weight, -label-smoothing, -minibatch-stddev and -mode-seeking are
+four more settings against the collapse of a class (docs/results.md measures
+them): the first weighs the class head's loss in the generator's, the second
+sets the discriminator's validity target for real images to 1 − S, the third
+gives the discriminator a channel that measures how much the images of each
+group of G in a batch differ (Karras et al. 2018), so that it can tell near
+copies from real images, and the fourth asks for the classes of a batch in
+pairs and adds W times the mode-seeking loss (Mao et al. 2019) to the
+generator's, which pushes the two images of a pair apart in proportion to
+how much their noise differs.
 
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
@@ -63,7 +66,8 @@ without -ema trains the same weights.
 Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
--ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -seed) is
+-ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -mode-seeking,
+-seed) is
 kept; giving one of those flags with another value is an error. -tac-weight
 may change: the new weight holds from the resumed iteration on, so a run
 resumed in stages follows a schedule of weights (e.g. 1 for 4000
@@ -123,6 +127,7 @@ type flags struct {
 
 	GenClassWeight  *float64 `name:"gen-class-weight" placeholder:"X" help:"The weight of the class head's loss in the generator's loss, 0 to ${max_gen_class_weight} (default 1, the Keras program's)."`
 	LabelSmoothing  *float64 `name:"label-smoothing" placeholder:"S" help:"One-sided label smoothing: the discriminator's validity target for real images is 1 − S, 0 to ${max_label_smoothing} (default 0, the Keras program's)."`
+	ModeSeeking     *float64 `name:"mode-seeking" placeholder:"W" help:"The weight of the mode-seeking loss in the generator's loss, 0 to ${max_mode_seeking} (e.g. 1; default 0, the Keras program's: none); the classes of a batch then come in pairs."`
 	MinibatchStdDev *int     `name:"minibatch-stddev" placeholder:"G" help:"Give the discriminator a minibatch standard deviation channel over groups of G images before its last conv, 1 to the batch size (e.g. 4; default 0, the Keras program's: none)."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
@@ -203,6 +208,9 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 	if f.LabelSmoothing != nil {
 		c.LabelSmoothing = float32(*f.LabelSmoothing)
 	}
+	if f.ModeSeeking != nil {
+		c.ModeSeeking = float32(*f.ModeSeeking)
+	}
 	if f.MinibatchStdDev != nil {
 		if *f.MinibatchStdDev < 0 || *f.MinibatchStdDev > c.Batch {
 			return c, fmt.Errorf("-minibatch-stddev %d: want a group of 1 to %d images (the batch), or 0 for none", *f.MinibatchStdDev, c.Batch)
@@ -232,6 +240,10 @@ func flagError(err error, f *flags) string {
 		return fmt.Sprintf("-gen-class-weight %g: want a number from 0 to %d", *f.GenClassWeight, acgan.MaxGenClassWeight)
 	case f.LabelSmoothing != nil && !(*f.LabelSmoothing >= 0 && *f.LabelSmoothing <= acgan.MaxLabelSmoothing):
 		return fmt.Sprintf("-label-smoothing %g: want a number from 0 to %g", *f.LabelSmoothing, acgan.MaxLabelSmoothing)
+	case f.ModeSeeking != nil && !(*f.ModeSeeking >= 0 && *f.ModeSeeking <= acgan.MaxModeSeeking):
+		return fmt.Sprintf("-mode-seeking %g: want a number from 0 to %d", *f.ModeSeeking, acgan.MaxModeSeeking)
+	case f.ModeSeeking != nil && *f.ModeSeeking > 0 && f.Batch != nil && *f.Batch < 2:
+		return fmt.Sprintf("-mode-seeking %g: the loss needs pairs of images, a -batch of 2 or more (not %d)", *f.ModeSeeking, *f.Batch)
 	}
 	return err.Error()
 }
@@ -266,6 +278,7 @@ func helpVars() kong.Vars {
 		"max_tac_weight":       strconv.Itoa(acgan.MaxTACWeight),
 		"max_gen_class_weight": strconv.Itoa(acgan.MaxGenClassWeight),
 		"max_label_smoothing":  strconv.FormatFloat(acgan.MaxLabelSmoothing, 'g', -1, 64),
+		"max_mode_seeking":     strconv.Itoa(acgan.MaxModeSeeking),
 		"mem_fixed":            bytesString(fixed),
 		"mem_image":            bytesString(perImage),
 		"mem_default":          bytesString(c.TrainMemory()),

@@ -326,6 +326,8 @@ func resumed(f *flags) (*modelfile.Model, error) {
 		return nil, conflict("-gen-class-weight", *f.GenClassWeight, c.GenClassWeight)
 	case f.LabelSmoothing != nil && float32(*f.LabelSmoothing) != c.LabelSmoothing:
 		return nil, conflict("-label-smoothing", *f.LabelSmoothing, c.LabelSmoothing)
+	case f.ModeSeeking != nil && float32(*f.ModeSeeking) != c.ModeSeeking:
+		return nil, conflict("-mode-seeking", *f.ModeSeeking, c.ModeSeeking)
 	case f.MinibatchStdDev != nil && *f.MinibatchStdDev != c.MinibatchStdDev:
 		return nil, conflict("-minibatch-stddev", *f.MinibatchStdDev, c.MinibatchStdDev)
 	case f.Seed != nil && *f.Seed != m.Seed:

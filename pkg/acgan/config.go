@@ -105,6 +105,9 @@ const (
 	MaxLabelSmoothing = 0.5
 )
 
+// MaxModeSeeking bounds Config.ModeSeeking.
+const MaxModeSeeking = 100
+
 // DefaultTACWeight is the usual Config.TACWeight of objective TAC, and
 // MaxTACWeight its bound.
 const (
@@ -146,6 +149,12 @@ type Config struct {
 	// last conv: how much each group of G images of a batch differ, which
 	// lets it see a collapsed class. 0 (the Keras program's) has none.
 	MinibatchStdDev int
+	// ModeSeeking is the weight w of the mode-seeking loss (Mao et al.
+	// 2019) in the generator's loss: the labels of each batch come in
+	// pairs, image p and image B/2+p asked for the same class, and the
+	// generator is pushed to make the two of a pair differ in proportion
+	// to their noise (nn.ModeSeeking). 0 (the Keras program's) has none.
+	ModeSeeking float32
 }
 
 // DefaultConfig returns the Keras program's configuration, for MNIST's
@@ -190,6 +199,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: generator class loss weight %g out of range [0, %d]", c.GenClassWeight, MaxGenClassWeight)
 	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing <= MaxLabelSmoothing):
 		return fmt.Errorf("acgan: config: label smoothing %g out of range [0, %g]", c.LabelSmoothing, MaxLabelSmoothing)
+	case !(c.ModeSeeking >= 0 && c.ModeSeeking <= MaxModeSeeking):
+		return fmt.Errorf("acgan: config: mode-seeking weight %g out of range [0, %d]", c.ModeSeeking, MaxModeSeeking)
+	case c.ModeSeeking > 0 && c.Batch < 2:
+		return fmt.Errorf("acgan: config: the mode-seeking loss needs pairs of images: a batch of 2 or more, not %d", c.Batch)
 	case c.MinibatchStdDev < 0 || c.MinibatchStdDev > MaxBatch:
 		return fmt.Errorf("acgan: config: minibatch standard deviation group %d out of range [0, %d]", c.MinibatchStdDev, MaxBatch)
 	case !(c.EMA >= 0 && c.EMA < 1):

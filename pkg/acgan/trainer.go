@@ -24,6 +24,10 @@
 // its): Config.GenClassWeight λ weighs the class term of the G step
 // (BCE(valid, 1) + λ·CE(l, sampled)), and Config.LabelSmoothing s makes
 // the validity target of the D step on the real batch 1 − s.
+// Config.ModeSeeking w > 0 asks for the classes of each batch in pairs
+// (image B/2+p gets the class drawn for image p; the draws are those of a
+// run without it, the second half's then overwritten) and adds
+// w·nn.ModeSeeking of the generated images to the G step's loss.
 //
 // Objective TAC (twin auxiliary classifier) changes the class terms; with
 // CE(logits, labels) the sparse categorical cross-entropy, l D's class
@@ -58,7 +62,8 @@ type Losses struct {
 	BCE   float64 // validity: binary cross-entropy
 	CCE   float64 // class: sparse categorical cross-entropy (0 if the class head has no loss in the step)
 	Twin  float64 // twin class head (objective TAC): sparse categorical cross-entropy (0 if it has no loss in the step)
-	Total float64 // BCE + CCE (GenClassWeight·CCE in G's step), + Twin in D's step on generated images, − TACWeight·Twin in G's step
+	Total float64 // BCE + CCE (GenClassWeight·CCE in G's step), + Twin in D's step on generated images, − TACWeight·Twin in G's step, + ModeSeeking·Mode in G's step
+	Mode  float64 // G's step with Config.ModeSeeking > 0: the mode-seeking loss (nn.ModeSeeking)
 }
 
 // Stats are the figures of one training iteration.
@@ -215,6 +220,11 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	Noise(t.R, t.noise)
 	t.sampled = growInts(t.sampled, B)
 	Classes(t.R, t.sampled, C)
+	pairs := 0
+	if t.Cfg.ModeSeeking > 0 {
+		pairs = B / 2
+		copy(t.sampled[pairs:2*pairs], t.sampled[:pairs])
+	}
 	t.gen = grow(t.gen, B*size)
 	copy(t.gen, t.G.Forward(t.noise, t.sampled, false))
 
@@ -253,6 +263,15 @@ func (t *Trainer) Step(realImages []float32, realLabels []int) (Stats, error) {
 	}
 	st.G = t.losses(v, l, tw, t.ones, t.sampled, twin, t.Cfg.GenClassWeight, -t.Cfg.TACWeight)
 	dimg := t.D.Backward(t.dvalid, t.dlabel, t.dtwin, true)
+	if pairs > 0 {
+		n := 2 * pairs
+		mode, err := nn.ModeSeeking(img[:n*size], t.noise[:n*L], pairs, t.Cfg.ModeSeeking, dimg[:n*size])
+		if err != nil {
+			return st, fmt.Errorf("acgan: iteration %d: %w", t.Iter+1, err)
+		}
+		st.G.Mode = mode
+		st.G.Total += float64(t.Cfg.ModeSeeking) * mode
+	}
 	t.G.Backward(dimg)
 	t.OptG.Update()
 	t.D.SetFrozen(false)

@@ -97,6 +97,9 @@ func (m *Model) header() *tensor.Tensor {
 	if c.MinibatchStdDev != 0 {
 		h.SetMeta("minibatch_stddev", strconv.Itoa(c.MinibatchStdDev))
 	}
+	if c.ModeSeeking != 0 {
+		h.SetMeta("mode_seeking", f32(c.ModeSeeking))
+	}
 	if c.Size != acgan.DefaultSize {
 		h.SetMeta("size", strconv.Itoa(c.Size))
 	}
@@ -417,6 +420,11 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	// discriminator's minibatch standard deviation layer.
 	if _, ok := meta["minibatch_stddev"]; ok {
 		cfg.MinibatchStdDev = int(integer("minibatch_stddev", 1, acgan.MaxBatch))
+	}
+	// mode_seeking (0 when absent): the weight of the generator's
+	// mode-seeking loss; Config.Validate checks its range.
+	if _, ok := meta["mode_seeking"]; ok {
+		cfg.ModeSeeking = float("mode_seeking")
 	}
 	seedStr := get("seed")
 	var seed uint64

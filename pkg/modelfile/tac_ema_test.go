@@ -20,19 +20,23 @@ func newConfigs() []acgan.Config {
 		weight, ema           float32
 		classWeight, smoothed float32
 		mbstd                 int
+		modeSeeking           float32
 	}{
-		{acgan.TAC, 1, 0, 1, 0, 0},
-		{acgan.TAC, 0.25, 0.999, 1, 0, 0},
-		{acgan.FakeClass, 0, 0.99, 1, 0, 0},
-		{acgan.Paper, 0, 0.5, 1, 0, 0},
-		{acgan.FakeClass, 0, 0, 0.5, 0, 0},
-		{acgan.TAC, 0.75, 0.999, 0.25, 0.1, 0},
-		{acgan.TAC, 1, 0.999, 1, 0, 2},
-		{acgan.FakeClass, 0, 0, 1, 0, 4},
+		{acgan.TAC, 1, 0, 1, 0, 0, 0},
+		{acgan.TAC, 0.25, 0.999, 1, 0, 0, 0},
+		{acgan.FakeClass, 0, 0.99, 1, 0, 0, 0},
+		{acgan.Paper, 0, 0.5, 1, 0, 0, 0},
+		{acgan.FakeClass, 0, 0, 0.5, 0, 0, 0},
+		{acgan.TAC, 0.75, 0.999, 0.25, 0.1, 0, 0},
+		{acgan.TAC, 1, 0.999, 1, 0, 0, 1},
+		{acgan.FakeClass, 0, 0, 1, 0, 0, 0.5},
+		{acgan.TAC, 1, 0.999, 1, 0, 2, 0},
+		{acgan.FakeClass, 0, 0, 1, 0, 4, 0}, // last: TestLoadErrorsTACAndEMA's minibatch_stddev model
 	} {
 		cfg := acgan.DefaultConfig()
 		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
 		cfg.GenClassWeight, cfg.LabelSmoothing, cfg.MinibatchStdDev = c.classWeight, c.smoothed, c.mbstd
+		cfg.ModeSeeking = c.modeSeeking
 		cs = append(cs, cfg)
 	}
 	return cs
@@ -95,6 +99,9 @@ func TestRoundTripTACAndEMA(t *testing.T) {
 		}
 		if _, ok := h["minibatch_stddev"]; ok != (cfg.MinibatchStdDev != 0) {
 			t.Errorf("%+v: minibatch_stddev entry %v", cfg, ok)
+		}
+		if _, ok := h["mode_seeking"]; ok != (cfg.ModeSeeking != 0) {
+			t.Errorf("%+v: mode_seeking entry %v", cfg, ok)
 		}
 		if h["format"] != "1" {
 			t.Errorf("%+v: format %s", cfg, h["format"])
@@ -181,6 +188,10 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 			`model.bin: header: acgan: config: label smoothing 0.7 out of range [0, 0.5]`},
 		{"label_smoothing not a number", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("label_smoothing", "x"); return ts }),
 			`model.bin: header entry label_smoothing="x" is not a number`},
+		{"mode_seeking out of range", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("mode_seeking", "-0.5"); return ts }),
+			`model.bin: header: acgan: config: mode-seeking weight -0.5 out of range [0, 100]`},
+		{"mode_seeking not a number", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("mode_seeking", "x"); return ts }),
+			`model.bin: header entry mode_seeking="x" is not a number`},
 		{"minibatch_stddev not a number", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "x"); return ts }),
 			`model.bin: header entry minibatch_stddev="x" is not an integer in [1, 4096]`},
 		{"minibatch_stddev 0", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "0"); return ts }),

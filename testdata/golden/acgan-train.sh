@@ -96,6 +96,16 @@ bad "resume with another -minibatch-stddev" acgan-train -resume mb2.bin -minibat
 bad "-minibatch-stddev over the batch" acgan-train -minibatch-stddev 5 -batch 4 -o x.bin < data.tzst
 bad "-minibatch-stddev negative" acgan-train -minibatch-stddev -1 -o x.bin < data.tzst
 
+echo "== -mode-seeking: a resumed run keeps it and gives the bytes of one that never stopped"
+acgan-train -mode-seeking 1 -iters 2 -batch 4 -seed 7 < data.tzst > ms2.bin 2>/dev/null
+acgan-train -resume ms2.bin -iters 4 < data.tzst > ms4r.bin 2>/dev/null
+acgan-train -mode-seeking 1 -iters 4 -batch 4 -seed 7 < data.tzst > ms4.bin 2>/dev/null
+same ms4.bin ms4r.bin
+tensor-info < ms4.bin | sed -n '5p' | grep -o 'mode_seeking=[0-9.]*'
+bad "resume with another -mode-seeking" acgan-train -resume ms2.bin -mode-seeking 2 -iters 4 -o x.bin < data.tzst
+bad "-mode-seeking with a batch of 1" acgan-train -mode-seeking 1 -batch 1 -o x.bin < data.tzst
+bad "-mode-seeking negative" acgan-train -mode-seeking -1 -o x.bin < data.tzst
+
 bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
 bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
 bad "resume from a file that is not a model" acgan-train -resume data.tzst -o x.bin < data.tzst
