@@ -22,8 +22,9 @@
 // send) starts late, often only after the caller has finished its own share
 // and blocked, so the two shares ran one after the other. Workers here spin
 // on their own counter between regions, yielding the processor about every
-// microsecond so that other goroutines still run, and park only after spinWait
-// without work; the caller likewise spins while it waits for them.
+// microsecond so that other goroutines still run, and park only after a
+// while without work (see maxSpin); the caller likewise spins while it waits
+// for them.
 package parallel
 
 import (
@@ -53,13 +54,21 @@ func Threads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// spinWait is how long a goroutine waiting for a signal spins before it
-// parks: longer than the gaps between two parallel regions of a training
-// step (the longest, the discriminator's heads and losses, take about
-// 0.2 ms), short enough that an idle tool soon stops using CPU. (Parking
-// and waking go through the Go scheduler: slow, and a source of small
-// allocations while its caches of waiting goroutines' records fill.)
-const spinWait = time.Millisecond
+// How long a goroutine waiting for a signal spins before it parks. Spinning
+// pays while the goroutine that will post the signal is running: the gaps
+// between two parallel regions of a training step are short (the longest,
+// the discriminator's heads and losses, about 0.2 ms). It wastes the
+// processor when that goroutine's thread is not running, as when other
+// processes compete for the cores, and the waits grow long. So each
+// signal's waiter keeps its own budget: a wait that has to park cuts it to
+// a quarter (down to minSpin), a wait that ends while spinning raises it
+// by an eighth (up to maxSpin). An idle tool soon stops using CPU, and on a
+// busy machine the pool soon parks and wakes through the Go scheduler
+// instead (slow, but it leaves the cores to the others).
+const (
+	maxSpin = time.Millisecond
+	minSpin = 20 * time.Microsecond
+)
 
 // spinTurn is how many looks at the counter a spinning goroutine takes
 // between two yields of the processor (about a microsecond).
@@ -70,10 +79,11 @@ type signal struct {
 	n      atomic.Uint32
 	parked atomic.Bool
 	wake   chan struct{} // capacity 1
-	_      [40]byte      // keeps two signals off one cache line
+	budget time.Duration // of the waiter: how long it spins
+	_      [32]byte      // keeps two signals off one cache line
 }
 
-func newSignal() *signal { return &signal{wake: make(chan struct{}, 1)} }
+func newSignal() *signal { return &signal{wake: make(chan struct{}, 1), budget: maxSpin} }
 
 // post bumps the counter and wakes the waiter if it has parked.
 func (s *signal) post() {
@@ -97,6 +107,7 @@ func (s *signal) wait(seen uint32) uint32 {
 	var start time.Time
 	for i := 1; ; i++ {
 		if n := s.n.Load(); n != seen {
+			s.budget = min(s.budget+s.budget/8, maxSpin)
 			return n
 		}
 		if i%spinTurn != 0 {
@@ -107,9 +118,10 @@ func (s *signal) wait(seen uint32) uint32 {
 			start = time.Now()
 			continue
 		}
-		if time.Since(start) < spinWait {
+		if time.Since(start) < s.budget {
 			continue
 		}
+		s.budget = max(s.budget/4, minSpin)
 		s.parked.Store(true)
 		if n := s.n.Load(); n != seen {
 			s.parked.Store(false)
