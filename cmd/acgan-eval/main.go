@@ -101,8 +101,8 @@ func (f *flags) Validate() error {
 		return fmt.Errorf("-n %d: want at least 2 images per class (or 0, the default)", f.N)
 	case f.N > 100000:
 		return fmt.Errorf("-n %d: want at most 100000 images per class", f.N)
-	case f.Threads < 0:
-		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
+	case cli.CheckThreads(f.Threads) != nil:
+		return cli.CheckThreads(f.Threads)
 	case f.Sums != "" && f.Judge == "":
 		return errors.New("-sums needs -judge FILE (a judge trained on other digits must not replace the cached one)")
 	case f.Sums != "" && f.Real != "":

@@ -81,8 +81,8 @@ func (f *flags) Validate() error {
 	if f.Interpolate != "" && f.N != nil && *f.N < 2 {
 		return fmt.Errorf("-n %d: an interpolation needs 2 to %d steps", *f.N, gen.MaxImages)
 	}
-	if f.Threads < 0 {
-		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
+	if err := cli.CheckThreads(f.Threads); err != nil {
+		return err
 	}
 	return nil
 }

@@ -156,8 +156,8 @@ func (f *flags) Validate() error {
 		return fmt.Errorf("-log-every %d: want at least 1", f.LogEvery)
 	case f.SampleEvery < 1:
 		return fmt.Errorf("-sample-every %d: want at least 1", f.SampleEvery)
-	case f.Threads < 0:
-		return fmt.Errorf("-threads %d: want 0 (all cores) or more", f.Threads)
+	case cli.CheckThreads(f.Threads) != nil:
+		return cli.CheckThreads(f.Threads)
 	case f.EvalEvery < 0 || f.EvalEvery%f.LogEvery != 0:
 		return fmt.Errorf("-eval-every %d: want 0 (never) or a multiple of -log-every %d", f.EvalEvery, f.LogEvery)
 	case f.EvalReal && f.EvalEvery == 0:

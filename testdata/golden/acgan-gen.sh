@@ -95,6 +95,7 @@ bad "no -m" -label 5
 bad "-label 12" -m model.bin -label 12
 bad "-n 0" -m model.bin -label 3 -n 0
 bad "-threads -1" -m model.bin -threads -1
+bad "-threads 100000" -m model.bin -threads 100000
 bad "-interpolate 3,x" -m model.bin -interpolate 3,x
 bad "-interpolate with -label" -m model.bin -interpolate 3,8 -label 2
 bad "-interpolate -n 1" -m model.bin -interpolate 3 -n 1
