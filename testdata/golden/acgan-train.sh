@@ -86,22 +86,24 @@ same staged.bin tac4.bin
 tensor-info < staged.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 tensor-info < tac4.bin | sed -n '5p' | grep -o 'tac_weight=[0-9.]*'
 
-echo "== -minibatch-stddev: a resumed run keeps it and gives the bytes of one that never stopped"
-acgan-train -minibatch-stddev 2 -iters 2 -batch 4 -seed 7 < data.tzst > mb2.bin 2>/dev/null
-acgan-train -resume mb2.bin -iters 4 < data.tzst > mb4r.bin 2>/dev/null
-acgan-train -minibatch-stddev 2 -iters 4 -batch 4 -seed 7 < data.tzst > mb4.bin 2>/dev/null
-same mb4.bin mb4r.bin
-tensor-info < mb4.bin | sed -n '5p' | grep -o 'minibatch_stddev=[0-9]*'
+# kept_on_resume FLAG VALUE KEY NAME: 2 iterations with -FLAG VALUE, resumed to 4, give the
+# bytes of 4 straight (NAME2.bin, NAME4r.bin, NAME4.bin), and the model's header records KEY.
+kept_on_resume() {
+  local flag=$1 value=$2 key=$3 name=$4
+  echo "== -$flag: a resumed run keeps it and gives the bytes of one that never stopped"
+  acgan-train -"$flag" "$value" -iters 2 -batch 4 -seed 7 < data.tzst > "${name}2.bin" 2>/dev/null
+  acgan-train -resume "${name}2.bin" -iters 4 < data.tzst > "${name}4r.bin" 2>/dev/null
+  acgan-train -"$flag" "$value" -iters 4 -batch 4 -seed 7 < data.tzst > "${name}4.bin" 2>/dev/null
+  same "${name}4.bin" "${name}4r.bin"
+  tensor-info < "${name}4.bin" | sed -n '5p' | grep -o "$key=[0-9.]*"
+}
+
+kept_on_resume minibatch-stddev 2 minibatch_stddev mb
 bad "resume with another -minibatch-stddev" acgan-train -resume mb2.bin -minibatch-stddev 4 -iters 4 -o x.bin < data.tzst
 bad "-minibatch-stddev over the batch" acgan-train -minibatch-stddev 5 -batch 4 -o x.bin < data.tzst
 bad "-minibatch-stddev negative" acgan-train -minibatch-stddev -1 -o x.bin < data.tzst
 
-echo "== -mode-seeking: a resumed run keeps it and gives the bytes of one that never stopped"
-acgan-train -mode-seeking 1 -iters 2 -batch 4 -seed 7 < data.tzst > ms2.bin 2>/dev/null
-acgan-train -resume ms2.bin -iters 4 < data.tzst > ms4r.bin 2>/dev/null
-acgan-train -mode-seeking 1 -iters 4 -batch 4 -seed 7 < data.tzst > ms4.bin 2>/dev/null
-same ms4.bin ms4r.bin
-tensor-info < ms4.bin | sed -n '5p' | grep -o 'mode_seeking=[0-9.]*'
+kept_on_resume mode-seeking 1 mode_seeking ms
 bad "resume with another -mode-seeking" acgan-train -resume ms2.bin -mode-seeking 2 -iters 4 -o x.bin < data.tzst
 bad "-mode-seeking with a batch of 1" acgan-train -mode-seeking 1 -batch 1 -o x.bin < data.tzst
 bad "-mode-seeking negative" acgan-train -mode-seeking -1 -o x.bin < data.tzst
