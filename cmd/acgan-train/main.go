@@ -53,6 +53,13 @@ pairs and adds W times the mode-seeking loss (Mao et al. 2019) to the
 generator's, which pushes the two images of a pair apart in proportion to
 how much their noise differs.
 
+-conditioning concat gives the generator's dense layer the noise and the
+class's embedding side by side, where the Keras program multiplies them
+(multiply, the default). With the product, a class whose embedding shrinks
+loses its noise: a collapsed class is one whose embedding went to zero, and
+the other classes keep a few of the 100 noise values each. Side by side,
+every class gets the whole noise (docs/results.md measures it).
+
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
 with d = min(DECAY, (1+t)/(10+t)), so the average soon forgets the random
@@ -67,8 +74,7 @@ Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 -ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -mode-seeking,
--seed) is
-kept; giving one of those flags with another value is an error. -tac-weight
+-conditioning, -seed) is kept; giving one of those flags with another value is an error. -tac-weight
 may change: the new weight holds from the resumed iteration on, so a run
 resumed in stages follows a schedule of weights (e.g. 1 for 4000
 iterations, then 0.5), and the model records the last.
@@ -128,6 +134,7 @@ type flags struct {
 	GenClassWeight  *float64 `name:"gen-class-weight" placeholder:"X" help:"The weight of the class head's loss in the generator's loss, 0 to ${max_gen_class_weight} (default 1, the Keras program's)."`
 	LabelSmoothing  *float64 `name:"label-smoothing" placeholder:"S" help:"One-sided label smoothing: the discriminator's validity target for real images is 1 − S, 0 to ${max_label_smoothing} (default 0, the Keras program's)."`
 	ModeSeeking     *float64 `name:"mode-seeking" placeholder:"W" help:"The weight of the mode-seeking loss in the generator's loss, 0 to ${max_mode_seeking} (e.g. 1; default 0, the Keras program's: none); the classes of a batch then come in pairs."`
+	Conditioning    *string  `name:"conditioning" placeholder:"HOW" help:"How the generator takes the class: multiply (the noise times the class's embedding, the Keras program's; default) or concat (the noise and the embedding side by side)."`
 	MinibatchStdDev *int     `name:"minibatch-stddev" placeholder:"G" help:"Give the discriminator a minibatch standard deviation channel over groups of G images before its last conv, 1 to the batch size (e.g. 4; default 0, the Keras program's: none)."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
@@ -210,6 +217,13 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 	}
 	if f.ModeSeeking != nil {
 		c.ModeSeeking = float32(*f.ModeSeeking)
+	}
+	if f.Conditioning != nil {
+		cond, err := acgan.ParseConditioning(*f.Conditioning)
+		if err != nil {
+			return c, fmt.Errorf("-conditioning %q: want multiply or concat", *f.Conditioning)
+		}
+		c.Conditioning = cond
 	}
 	if f.MinibatchStdDev != nil {
 		if *f.MinibatchStdDev < 0 || *f.MinibatchStdDev > c.Batch {

@@ -98,6 +98,43 @@ func ParseObjective(s string) (Objective, error) {
 	return 0, fmt.Errorf("acgan: unknown objective %q (want fakeclass, paper or tac)", s)
 }
 
+// Conditioning selects how the generator takes the class it is asked for.
+type Conditioning int
+
+const (
+	// Multiply is the Keras program's: the noise times the class's
+	// embedding, z ⊙ embed(label), into the dense layer. A class whose
+	// embedding shrinks toward zero loses its noise: its images then
+	// differ only along the few noise values its embedding keeps.
+	Multiply Conditioning = iota
+	// Concat gives the dense layer the noise followed by the class's
+	// embedding, [z, embed(label)] (2·Latent inputs): every class gets the
+	// whole noise, through weights shared by all classes.
+	Concat
+)
+
+// String returns "multiply" or "concat".
+func (c Conditioning) String() string {
+	switch c {
+	case Multiply:
+		return "multiply"
+	case Concat:
+		return "concat"
+	}
+	return fmt.Sprintf("Conditioning(%d)", int(c))
+}
+
+// ParseConditioning is the inverse of Conditioning.String.
+func ParseConditioning(s string) (Conditioning, error) {
+	switch s {
+	case "multiply":
+		return Multiply, nil
+	case "concat":
+		return Concat, nil
+	}
+	return 0, fmt.Errorf("acgan: unknown conditioning %q (want multiply or concat)", s)
+}
+
 // MaxGenClassWeight bounds Config.GenClassWeight, and MaxLabelSmoothing
 // Config.LabelSmoothing.
 const (
@@ -155,6 +192,9 @@ type Config struct {
 	// generator is pushed to make the two of a pair differ in proportion
 	// to their noise (nn.ModeSeeking). 0 (the Keras program's) has none.
 	ModeSeeking float32
+	// Conditioning is how the generator takes the class: Multiply (the
+	// Keras program's) or Concat.
+	Conditioning Conditioning
 }
 
 // DefaultConfig returns the Keras program's configuration, for MNIST's
@@ -203,6 +243,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: mode-seeking weight %g out of range [0, %d]", c.ModeSeeking, MaxModeSeeking)
 	case c.ModeSeeking > 0 && c.Batch < 2:
 		return fmt.Errorf("acgan: config: the mode-seeking loss needs pairs of images: a batch of 2 or more, not %d", c.Batch)
+	case c.Conditioning != Multiply && c.Conditioning != Concat:
+		return fmt.Errorf("acgan: config: unknown conditioning %d", int(c.Conditioning))
 	case c.MinibatchStdDev < 0 || c.MinibatchStdDev > MaxBatch:
 		return fmt.Errorf("acgan: config: minibatch standard deviation group %d out of range [0, %d]", c.MinibatchStdDev, MaxBatch)
 	case !(c.EMA >= 0 && c.EMA < 1):

@@ -37,7 +37,7 @@ const emaRamp = 10
 // newAverage returns a generator of g's shape holding a copy of g's
 // parameters and batch-norm statistics, named with emaPrefix.
 func newAverage(g *Generator) *Generator {
-	a := newGenerator(emaPrefix, g.Latent, g.Classes, g.Size, g.Channels)
+	a := newGenerator(emaPrefix, g.Latent, g.Classes, g.Size, g.Channels, g.Conditioning)
 	for i, p := range a.Params() {
 		copy(p.W, g.Params()[i].W)
 	}

@@ -4,7 +4,8 @@
 //
 //	z [B, L], label [B]                       L = latent (100)
 //	h   = z ⊙ embed(label)                    [B, L]               embedding (classes, L)
-//	d   = relu(dense(h))                      [B, 128·(S/4)²]      dense L → 128·(S/4)² (6272)
+//	      (Concat: h = [z, embed(label)]      [B, 2L])
+//	d   = relu(dense(h))                      [B, 128·(S/4)²]      dense L (2L) → 128·(S/4)² (6272)
 //	      reshape to [B, 128, S/4, S/4]       unit j → channel j/(S/4)², row (j%(S/4)²)/(S/4), col j%(S/4)
 //	                                          (the NCHW layout itself: no data moves)
 //	b0  = bn0(d)                              [B, 128, S/4, S/4]   (7×7)
@@ -17,6 +18,10 @@
 // upsampling, the conv after it and its relu run as one nn.UpConv2D (the
 // same function, computed on the small image: 2.25× fewer multiply-adds,
 // and the relu applied as the output is written).
+//
+// Config.Conditioning Concat departs from the Keras program: the dense
+// layer takes the noise and the class's embedding side by side instead of
+// their product, so that no class can turn its noise off (docs/model.md).
 
 package acgan
 
@@ -43,6 +48,15 @@ const (
 // (size/2) and after the second (size).
 func gSides(size int) (s0, s1, s2 int) { return size / 4, size / 2, size }
 
+// gInputs returns the inputs of the generator's dense layer for noise of
+// latent values: latent (Multiply) or 2·latent (Concat).
+func gInputs(latent int, c Conditioning) int {
+	if c == Concat {
+		return 2 * latent
+	}
+	return latent
+}
+
 // gDense returns the outputs of the generator's dense layer for images of
 // size pixels a side: 128·(size/4)².
 func gDense(size int) int {
@@ -54,9 +68,10 @@ func gDense(size int) int {
 type Generator struct {
 	Latent, Classes int
 	Size, Channels  int // of the images: S and C
+	Conditioning    Conditioning
 
 	Embed *nn.Embedding // g.embed [classes, latent]
-	Dense *nn.Dense     // g.dense [128·(S/4)², latent]
+	Dense *nn.Dense     // g.dense [128·(S/4)², latent] ([…, 2·latent] with Concat)
 	Relu0 nn.ReLU
 	BN0   *nn.BatchNorm // g.bn0 (128)
 	Conv1 *nn.UpConv2D  // upsample S/4 → S/2, g.conv1 128 → 128, relu
@@ -70,7 +85,7 @@ type Generator struct {
 
 	n     int
 	z     []float32 // of the last Forward (not owned)
-	h, dh []float32 // z ⊙ embed, and its gradient
+	h, dh []float32 // z ⊙ embed (or [z, embed]), and the embedding's gradient
 }
 
 // NewGenerator returns the generator of configuration c (its Latent,
@@ -78,18 +93,18 @@ type Generator struct {
 // Keras's initialisation drawn from r (Glorot-uniform kernels, zero biases,
 // U(±0.05) embeddings, γ = 1, β = 0).
 func NewGenerator(c Config, r *rand.Rand) *Generator {
-	g := newGenerator("g", c.Latent, c.Classes, c.Size, c.Channels)
+	g := newGenerator("g", c.Latent, c.Classes, c.Size, c.Channels, c.Conditioning)
 	g.layers.initKeras(r)
 	return g
 }
 
 // newGenerator returns a generator whose parameters and states are named
 // prefix + ".embed", … and hold their constructors' values (zero kernels).
-func newGenerator(prefix string, latent, classes, size, channels int) *Generator {
-	g := &Generator{Latent: latent, Classes: classes, Size: size, Channels: channels}
+func newGenerator(prefix string, latent, classes, size, channels int, cond Conditioning) *Generator {
+	g := &Generator{Latent: latent, Classes: classes, Size: size, Channels: channels, Conditioning: cond}
 	ls := &g.layers
 	g.Embed = add(ls, nn.NewEmbedding(prefix+".embed", classes, latent))
-	g.Dense = add(ls, nn.NewDense(prefix+".dense", latent, gDense(size)))
+	g.Dense = add(ls, nn.NewDense(prefix+".dense", gInputs(latent, cond), gDense(size)))
 	g.BN0 = add(ls, nn.NewBatchNorm(prefix+".bn0", gWidth0))
 	g.Conv1 = add(ls, nn.NewUpConv2D(prefix+".conv1", gWidth0, gWidth1))
 	g.Conv1.ReLU = true
@@ -120,9 +135,17 @@ func (g *Generator) Forward(z []float32, labels []int, training bool) []float32 
 	s0, s1, s2 := gSides(g.Size)
 	g.n, g.z = B, z[:B*L]
 	e := g.Embed.Forward(labels)
-	g.h = grow(g.h, B*L)
-	for i := range g.h {
-		g.h[i] = g.z[i] * e[i]
+	if g.Conditioning == Concat {
+		g.h = grow(g.h, 2*B*L)
+		for b := range B {
+			copy(g.h[2*b*L:], g.z[b*L:(b+1)*L])
+			copy(g.h[(2*b+1)*L:], e[b*L:(b+1)*L])
+		}
+	} else {
+		g.h = grow(g.h, B*L)
+		for i := range g.h {
+			g.h[i] = g.z[i] * e[i]
+		}
 	}
 	x := g.Dense.Forward(g.h, B) // [B, 128·s0²] = [B, 128, s0, s0], s0 = S/4
 	x = g.Relu0.Forward(x)
@@ -148,10 +171,18 @@ func (g *Generator) Backward(dimg []float32) {
 	d = g.BN0.Backward(d)
 	d = g.Relu0.Backward(d)
 	d = g.Dense.Backward(d, true)
-	// h = z ⊙ e  ⇒  de = dh ⊙ z
-	g.dh = grow(g.dh, B*g.Latent)
-	for i := range g.dh {
-		g.dh[i] = d[i] * g.z[i]
+	L := g.Latent
+	g.dh = grow(g.dh, B*L)
+	if g.Conditioning == Concat {
+		// h_b = [z_b, e_b]  ⇒  de_b = the second half of dh_b
+		for b := range B {
+			copy(g.dh[b*L:(b+1)*L], d[(2*b+1)*L:(2*b+2)*L])
+		}
+	} else {
+		// h = z ⊙ e  ⇒  de = dh ⊙ z
+		for i := range g.dh {
+			g.dh[i] = d[i] * g.z[i]
+		}
 	}
 	g.Embed.Backward(g.dh)
 }

@@ -212,21 +212,32 @@ func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd int, g geometry, tr
 
 // refGenerator is the generator (see generator.go) in float64: forward on
 // z [B, latent] and labels [B], then backward from dimg [B, ch, S, S]
-// (geometry g).
-func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, g geometry, training bool, dimg []float64) (img []float64) {
+// (geometry g); concat selects Concat conditioning, else Multiply.
+func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, g geometry, concat, training bool, dimg []float64) (img []float64) {
 	B := len(labels)
 	s0, s1, s2 := g.size/4, g.size/2, g.size
+	in := latent
+	if concat {
+		in = 2 * latent
+	}
 	emb := nnref.Embedding{V: classes, D: latent}
-	dense := nnref.Dense{In: latent, Out: 128 * s0 * s0}
+	dense := nnref.Dense{In: in, Out: 128 * s0 * s0}
 	up1 := nnref.UpConv{Cin: 128, Cout: 128, ReLU: true}
 	up2 := nnref.UpConv{Cin: 128, Cout: 64, ReLU: true}
 	conv3 := nnref.Conv{Cin: 64, Cout: g.channels, K: 3, S: 1, Pad: nnref.Same}
 
 	// forward
 	e := emb.Forward(n.w["g.embed"], labels)
-	h := make([]float64, len(e))
-	for i := range h {
-		h[i] = z[i] * e[i]
+	h := make([]float64, B*in)
+	for b := range B {
+		for k := range latent {
+			if concat { // h_b = [z_b, e_b]
+				h[b*in+k] = z[b*latent+k]
+				h[b*in+latent+k] = e[b*latent+k]
+			} else { // h = z ⊙ e
+				h[b*in+k] = z[b*latent+k] * e[b*latent+k]
+			}
+		}
 	}
 	d0 := n.denseForward("g.dense", dense, h, B)
 	r0 := nnref.ReLU(d0)
@@ -248,10 +259,17 @@ func refGenerator(n *refNet, z []float64, labels []int, latent, classes int, g g
 	d = n.bnBackward("g.bn0", 128, r0, B, s0*s0, training, d)
 	d = nnref.ReLUBackward(d0, d)
 	d = n.denseBackward("g.dense", dense, h, B, d)
-	for i := range d {
-		d[i] *= z[i] // h = z ⊙ e
+	de := make([]float64, B*latent)
+	for b := range B {
+		for k := range latent {
+			if concat {
+				de[b*latent+k] = d[b*in+latent+k]
+			} else {
+				de[b*latent+k] = d[b*in+k] * z[b*latent+k]
+			}
+		}
 	}
-	n.grad["g.embed"] = emb.Backward(labels, d)
+	n.grad["g.embed"] = emb.Backward(labels, de)
 	return img
 }
 
@@ -411,26 +429,39 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 
 // TestGeneratorAgainstReference checks Forward and Backward in training
 // mode (batch statistics, moving statistics updated) and inference mode,
-// for MNIST's images and others.
+// for MNIST's images and others, with either conditioning.
 func TestGeneratorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
 	}
-	r := rand.New(rand.NewPCG(32, 1))
+	// Each kind of case draws from its own stream, so that adding cases
+	// of one kind leaves the others' draws as they were: a pre-activation
+	// within rounding of zero (2 draws in 30 at these sizes)
+	// sends a relu's float32 and float64 gradients different ways, and
+	// these draws have none.
+	rMultiply, rConcat := rand.New(rand.NewPCG(32, 1)), rand.New(rand.NewPCG(32, 2))
 	for _, c := range []struct {
 		B, latent, classes int
 		training           bool
 		g                  geometry
+		concat             bool
 	}{
-		{2, 100, 10, true, mnist},
-		{1, 7, 3, false, mnist},
-		{2, 20, 3, true, geometry{16, 3}},
-		{1, 20, 3, false, geometry{16, 3}},
-		{2, 100, 30, true, geometry{32, 3}},
-		{2, 9, 4, true, geometry{20, 1}},
+		{2, 100, 10, true, mnist, false},
+		{1, 7, 3, false, mnist, false},
+		{2, 20, 3, true, geometry{16, 3}, false},
+		{1, 20, 3, false, geometry{16, 3}, false},
+		{2, 100, 30, true, geometry{32, 3}, false},
+		{2, 9, 4, true, geometry{20, 1}, false},
+		{3, 100, 10, true, mnist, true},
+		{2, 7, 3, false, mnist, true},
+		{2, 9, 4, true, geometry{20, 3}, true},
 	} {
 		name := fmt.Sprintf("generator %+v", c)
-		G := NewGenerator(genConfig(c.latent, c.classes, c.g), r)
+		cfg, r := genConfig(c.latent, c.classes, c.g), rMultiply
+		if c.concat {
+			cfg.Conditioning, r = Concat, rConcat
+		}
+		G := NewGenerator(cfg, r)
 		perturb(r, G.Params(), G.States())
 		ref := newRefNet(G.Params(), G.States())
 		z := randNormal(r, c.B*c.latent)
@@ -441,7 +472,7 @@ func TestGeneratorAgainstReference(t *testing.T) {
 		dimg := randNormal(r, c.B*c.g.channels*c.g.size*c.g.size)
 		img := append([]float32(nil), G.Forward(z, labels, c.training)...)
 		G.Backward(dimg)
-		rimg := refGenerator(ref, f64(z), labels, c.latent, c.classes, c.g, c.training, f64(dimg))
+		rimg := refGenerator(ref, f64(z), labels, c.latent, c.classes, c.g, c.concat, c.training, f64(dimg))
 
 		matchNet(t, name+" image", img, rimg)
 		for _, p := range G.Params() {

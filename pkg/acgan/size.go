@@ -28,8 +28,8 @@ func (c Config) counts() (g, d []layerCount) {
 	}
 	s0, s1, s2 := gSides(c.Size)
 	g = []layerCount{
-		{params: int64(c.Classes * c.Latent), out: int64(c.Latent)}, // embedding, z ⊙ e
-		dense(c.Latent, gDense(c.Size)),
+		{params: int64(c.Classes * c.Latent), out: int64(gInputs(c.Latent, c.Conditioning))}, // embedding, z ⊙ e or [z, e]
+		dense(gInputs(c.Latent, c.Conditioning), gDense(c.Size)),
 		bn(gWidth0, s0),
 		conv(gWidth0, gWidth1, 3, s1), // upsampling and conv1 (counted on the upsampled image)
 		bn(gWidth1, s1),

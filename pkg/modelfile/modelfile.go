@@ -100,6 +100,9 @@ func (m *Model) header() *tensor.Tensor {
 	if c.ModeSeeking != 0 {
 		h.SetMeta("mode_seeking", f32(c.ModeSeeking))
 	}
+	if c.Conditioning != acgan.Multiply {
+		h.SetMeta("conditioning", c.Conditioning.String())
+	}
 	if c.Size != acgan.DefaultSize {
 		h.SetMeta("size", strconv.Itoa(c.Size))
 	}
@@ -425,6 +428,14 @@ func fromHeader(meta map[string]string) (*Model, error) {
 	// mode-seeking loss; Config.Validate checks its range.
 	if _, ok := meta["mode_seeking"]; ok {
 		cfg.ModeSeeking = float("mode_seeking")
+	}
+	// conditioning (multiply when absent): how the generator takes the class.
+	if v, ok := meta["conditioning"]; ok && firstErr == nil {
+		cond, err := acgan.ParseConditioning(v)
+		if err != nil {
+			firstErr = fmt.Errorf("header entry conditioning=%q is not multiply or concat", v)
+		}
+		cfg.Conditioning = cond
 	}
 	seedStr := get("seed")
 	var seed uint64

@@ -11,8 +11,8 @@ import (
 )
 
 // newConfigs are configurations with the twin head, the average, or both,
-// and with a generator class weight, label smoothing or a minibatch
-// standard deviation layer.
+// and with a generator class weight, label smoothing, a minibatch
+// standard deviation layer or the concat conditioning.
 func newConfigs() []acgan.Config {
 	var cs []acgan.Config
 	for _, c := range []struct {
@@ -21,22 +21,24 @@ func newConfigs() []acgan.Config {
 		classWeight, smoothed float32
 		mbstd                 int
 		modeSeeking           float32
+		cond                  acgan.Conditioning
 	}{
-		{acgan.TAC, 1, 0, 1, 0, 0, 0},
-		{acgan.TAC, 0.25, 0.999, 1, 0, 0, 0},
-		{acgan.FakeClass, 0, 0.99, 1, 0, 0, 0},
-		{acgan.Paper, 0, 0.5, 1, 0, 0, 0},
-		{acgan.FakeClass, 0, 0, 0.5, 0, 0, 0},
-		{acgan.TAC, 0.75, 0.999, 0.25, 0.1, 0, 0},
-		{acgan.TAC, 1, 0.999, 1, 0, 0, 1},
-		{acgan.FakeClass, 0, 0, 1, 0, 0, 0.5},
-		{acgan.TAC, 1, 0.999, 1, 0, 2, 0},
-		{acgan.FakeClass, 0, 0, 1, 0, 4, 0}, // last: TestLoadErrorsTACAndEMA's minibatch_stddev model
+		{acgan.TAC, 1, 0, 1, 0, 0, 0, acgan.Multiply},
+		{acgan.TAC, 0.25, 0.999, 1, 0, 0, 0, acgan.Multiply},
+		{acgan.FakeClass, 0, 0.99, 1, 0, 0, 0, acgan.Multiply},
+		{acgan.Paper, 0, 0.5, 1, 0, 0, 0, acgan.Multiply},
+		{acgan.FakeClass, 0, 0, 0.5, 0, 0, 0, acgan.Multiply},
+		{acgan.TAC, 0.75, 0.999, 0.25, 0.1, 0, 0, acgan.Multiply},
+		{acgan.TAC, 1, 0.999, 1, 0, 0, 1, acgan.Multiply},
+		{acgan.FakeClass, 0, 0, 1, 0, 0, 0.5, acgan.Multiply},
+		{acgan.FakeClass, 0, 0.999, 1, 0, 0, 1, acgan.Concat},
+		{acgan.TAC, 1, 0.999, 1, 0, 2, 0, acgan.Multiply},
+		{acgan.FakeClass, 0, 0, 1, 0, 4, 0, acgan.Multiply}, // last: TestLoadErrorsTACAndEMA's minibatch_stddev model
 	} {
 		cfg := acgan.DefaultConfig()
 		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
 		cfg.GenClassWeight, cfg.LabelSmoothing, cfg.MinibatchStdDev = c.classWeight, c.smoothed, c.mbstd
-		cfg.ModeSeeking = c.modeSeeking
+		cfg.ModeSeeking, cfg.Conditioning = c.modeSeeking, c.cond
 		cs = append(cs, cfg)
 	}
 	return cs
@@ -103,6 +105,9 @@ func TestRoundTripTACAndEMA(t *testing.T) {
 		if _, ok := h["mode_seeking"]; ok != (cfg.ModeSeeking != 0) {
 			t.Errorf("%+v: mode_seeking entry %v", cfg, ok)
 		}
+		if v, ok := h["conditioning"]; ok != (cfg.Conditioning != acgan.Multiply) || ok && v != "concat" {
+			t.Errorf("%+v: conditioning entry %q, %v", cfg, v, ok)
+		}
 		if h["format"] != "1" {
 			t.Errorf("%+v: format %s", cfg, h["format"])
 		}
@@ -143,6 +148,9 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 	goodEMA := save(t, trainedWith(t, ema, 1, rand.New(rand.NewPCG(1, 1))))
 	goodPlain := save(t, trained(t, acgan.Paper))
 	goodMBStd := save(t, trainedWith(t, newConfigs()[len(newConfigs())-1], 1, rand.New(rand.NewPCG(1, 1))))
+	concat := acgan.DefaultConfig()
+	concat.Conditioning, concat.Batch = acgan.Concat, 4
+	goodConcat := save(t, trainedWith(t, concat, 1, rand.New(rand.NewPCG(1, 1))))
 	edit := func(good []byte, f func(ts []*tensor.Tensor) []*tensor.Tensor) []byte {
 		return encode(t, f(records(t, good)))
 	}
@@ -200,6 +208,12 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 			`model.bin: tensor "d.conv4.w" is float32 128x65x3x3; want float32 128x64x3x3`},
 		{"minibatch_stddev added", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "4"); return ts }),
 			`model.bin: tensor "d.conv4.w" is float32 128x64x3x3; want float32 128x65x3x3`},
+		{"conditioning unknown", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("conditioning", "add"); return ts }),
+			`model.bin: header entry conditioning="add" is not multiply or concat`},
+		{"conditioning dropped", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "conditioning"); return ts }),
+			`model.bin: tensor stream: record 2 "g.dense.w": shape 6272x200 has more than the limit of 627200 elements`},
+		{"conditioning added", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("conditioning", "concat"); return ts }),
+			`model.bin: tensor "g.dense.w" is float32 6272x100; want float32 6272x200`},
 		{"ema_decay without the average", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { return without(ts, "ema.") }),
 			`model.bin: truncated (21 of `},
 		{"negative averaged variance", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor {

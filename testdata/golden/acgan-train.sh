@@ -95,7 +95,7 @@ kept_on_resume() {
   acgan-train -resume "${name}2.bin" -iters 4 < data.tzst > "${name}4r.bin" 2>/dev/null
   acgan-train -"$flag" "$value" -iters 4 -batch 4 -seed 7 < data.tzst > "${name}4.bin" 2>/dev/null
   same "${name}4.bin" "${name}4r.bin"
-  tensor-info < "${name}4.bin" | sed -n '5p' | grep -o "$key=[0-9.]*"
+  tensor-info < "${name}4.bin" | sed -n '5p' | grep -o "$key=[0-9a-z.]*"
 }
 
 kept_on_resume minibatch-stddev 2 minibatch_stddev mb
@@ -107,6 +107,10 @@ kept_on_resume mode-seeking 1 mode_seeking ms
 bad "resume with another -mode-seeking" acgan-train -resume ms2.bin -mode-seeking 2 -iters 4 -o x.bin < data.tzst
 bad "-mode-seeking with a batch of 1" acgan-train -mode-seeking 1 -batch 1 -o x.bin < data.tzst
 bad "-mode-seeking negative" acgan-train -mode-seeking -1 -o x.bin < data.tzst
+
+kept_on_resume conditioning concat conditioning cc
+bad "resume with another -conditioning" acgan-train -resume cc2.bin -conditioning multiply -iters 4 -o x.bin < data.tzst
+bad "-conditioning unknown" acgan-train -conditioning add -o x.bin < data.tzst
 
 bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
 bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
