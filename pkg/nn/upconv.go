@@ -371,42 +371,63 @@ func (c *UpConv2D) Backward(dy []float32, needDX bool) []float32 {
 // fold sets the four 2×2 kernels Wab from the 3×3 kernel W for the
 // (co, ci) pairs lo .. hi-1: Wab[co, ci, p, q] is the sum, from 0 and in the
 // order of ky then kx, of the taps W[co, ci, ky, kx] with tap[a][ky] = p and
-// tap[b][kx] = q.
+// tap[b][kx] = q. The sums are spelled out (w[ky*3+kx]); foldLoop in the
+// tests is the same from the tap table.
 func (c *UpConv2D) fold(lo, hi int) {
-	w := c.Weight.W
+	const z float32 = 0 // each sum starts from +0, as a loop's would
+	w0, w1, w2, w3 := c.wab[0], c.wab[1], c.wab[2], c.wab[3]
 	for oc := lo; oc < hi; oc++ {
-		w9 := w[oc*9 : oc*9+9 : oc*9+9]
-		for ph := range c.wab {
-			a, b := ph>>1, ph&1
-			var w4 [4]float32
-			for ky := 0; ky < 3; ky++ {
-				for kx := 0; kx < 3; kx++ {
-					w4[tap[a][ky]*2+tap[b][kx]] += w9[ky*3+kx]
-				}
-			}
-			copy(c.wab[ph][oc*4:oc*4+4], w4[:])
-		}
+		w := c.Weight.W[oc*9 : oc*9+9 : oc*9+9]
+		o := oc * 4
+		// phase (0, 0): rows {0}, {1, 2}; columns {0}, {1, 2}
+		d := w0[o : o+4 : o+4]
+		d[0] = z + w[0]
+		d[1] = z + w[1] + w[2]
+		d[2] = z + w[3] + w[6]
+		d[3] = z + w[4] + w[5] + w[7] + w[8]
+		// phase (0, 1): rows {0}, {1, 2}; columns {0, 1}, {2}
+		d = w1[o : o+4 : o+4]
+		d[0] = z + w[0] + w[1]
+		d[1] = z + w[2]
+		d[2] = z + w[3] + w[4] + w[6] + w[7]
+		d[3] = z + w[5] + w[8]
+		// phase (1, 0): rows {0, 1}, {2}; columns {0}, {1, 2}
+		d = w2[o : o+4 : o+4]
+		d[0] = z + w[0] + w[3]
+		d[1] = z + w[1] + w[2] + w[4] + w[5]
+		d[2] = z + w[6]
+		d[3] = z + w[7] + w[8]
+		// phase (1, 1): rows {0, 1}, {2}; columns {0, 1}, {2}
+		d = w3[o : o+4 : o+4]
+		d[0] = z + w[0] + w[1] + w[3] + w[4]
+		d[1] = z + w[2] + w[5]
+		d[2] = z + w[6] + w[7]
+		d[3] = z + w[8]
 	}
 }
 
 // unfoldDW sets the 3×3 kernel's gradient from the four 2×2 ones for the
 // (co, ci) pairs lo .. hi-1: dW[co, ci, ky, kx] = Σ_ab dWab[co, ci,
-// tap[a][ky], tap[b][kx]], summed in the order of a then b.
+// tap[a][ky], tap[b][kx]], summed from 0 in the order of a then b. The sums
+// are spelled out; unfoldLoop in the tests is the same from the tap table.
 func (c *UpConv2D) unfoldDW(lo, hi int) {
+	const z float32 = 0
 	g := c.Weight.G
 	for oc := lo; oc < hi; oc++ {
+		o := oc * 4
+		d0, d1 := c.dwab[0][o:o+4:o+4], c.dwab[1][o:o+4:o+4]
+		d2, d3 := c.dwab[2][o:o+4:o+4], c.dwab[3][o:o+4:o+4]
 		g9 := g[oc*9 : oc*9+9 : oc*9+9]
-		for ky := 0; ky < 3; ky++ {
-			for kx := 0; kx < 3; kx++ {
-				var s float32
-				for a := 0; a < 2; a++ {
-					for b := 0; b < 2; b++ {
-						s += c.dwab[2*a+b][oc*4+tap[a][ky]*2+tap[b][kx]]
-					}
-				}
-				g9[ky*3+kx] = s
-			}
-		}
+		// dWab[p*2+q] with p = tap[a][ky], q = tap[b][kx]
+		g9[0] = z + d0[0] + d1[0] + d2[0] + d3[0] // ky 0, kx 0
+		g9[1] = z + d0[1] + d1[0] + d2[1] + d3[0] // ky 0, kx 1
+		g9[2] = z + d0[1] + d1[1] + d2[1] + d3[1] // ky 0, kx 2
+		g9[3] = z + d0[2] + d1[2] + d2[0] + d3[0] // ky 1, kx 0
+		g9[4] = z + d0[3] + d1[2] + d2[1] + d3[0] // ky 1, kx 1
+		g9[5] = z + d0[3] + d1[3] + d2[1] + d3[1] // ky 1, kx 2
+		g9[6] = z + d0[2] + d1[2] + d2[2] + d3[2] // ky 2, kx 0
+		g9[7] = z + d0[3] + d1[2] + d2[3] + d3[2] // ky 2, kx 1
+		g9[8] = z + d0[3] + d1[3] + d2[3] + d3[3] // ky 2, kx 2
 	}
 }
 
