@@ -436,9 +436,9 @@ func TestGeneratorAgainstReference(t *testing.T) {
 	}
 	// Each kind of case draws from its own stream, so that adding cases
 	// of one kind leaves the others' draws as they were: a pre-activation
-	// within rounding of zero (2 draws in 30 at these sizes)
-	// sends a relu's float32 and float64 gradients different ways, and
-	// these draws have none.
+	// within rounding of zero (2 draws in 30 at these sizes) sends a
+	// relu's float32 and float64 gradients different ways, and these
+	// draws have none.
 	rMultiply, rConcat := rand.New(rand.NewPCG(32, 1)), rand.New(rand.NewPCG(32, 2))
 	for _, c := range []struct {
 		B, latent, classes int
