@@ -25,6 +25,7 @@ func registerAsm() {
 			packBlockN: packBlockN512_48,
 			gatherSum:  gatherSum512,
 			copyRuns:   16,
+			lanes:      16,
 		})
 	}
 	if x.HasAVX2 && x.HasFMA {
@@ -38,6 +39,7 @@ func registerAsm() {
 			packBlockN: packBlockN256_16,
 			gatherSum:  gatherSum256,
 			copyRuns:   8,
+			lanes:      8,
 			packT: packTBlocks(8, func(k int, src []float32, lds int, dst []float32, ldd int) {
 				k8 := k &^ 7
 				packT256(k8, src, lds, dst, ldd)

@@ -8,6 +8,10 @@
 // Gonum is gonum's own Sgemm, kept as the reference. Importing the package
 // also registers SIMD as gonum's float32 BLAS (see Implementation).
 //
+// Beside the products it holds the few elementwise loops that the layers run
+// over every value of a large tensor each step (Normalize, NormalizeBack,
+// Adam): plain Go loops, with vector twins on amd64 that give the same bits.
+//
 // All matrices are row-major float32. op(A) is m×k, op(B) is k×n, C is m×n.
 package gemm
 

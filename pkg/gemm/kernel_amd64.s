@@ -3830,3 +3830,301 @@ copyRuns256_seg:
 copyRuns256_done:
 	VZEROUPPER
 	RET
+
+// func normalize512(n int, y []float32, x []float32, m float32, s float32, b float32)
+// Requires: AVX, AVX512F
+TEXT ·normalize512(SB), NOSPLIT, $0-68
+	MOVQ         n+0(FP), AX
+	MOVQ         y_base+8(FP), CX
+	MOVQ         x_base+32(FP), DX
+	VBROADCASTSS m+56(FP), Z0
+	VBROADCASTSS s+60(FP), Z1
+	VBROADCASTSS b+64(FP), Z2
+	XORQ         BX, BX
+	SHLQ         $0x02, AX
+
+normalize512_loop:
+	CMPQ    BX, AX
+	JAE     normalize512_done
+	VMOVUPS (DX)(BX*1), Z3
+	VSUBPS  Z0, Z3, Z3
+	VMULPS  Z1, Z3, Z3
+	VADDPS  Z2, Z3, Z3
+	VMOVUPS Z3, (CX)(BX*1)
+	ADDQ    $0x00000040, BX
+	CMPQ    BX, AX
+	JAE     normalize512_done
+	VMOVUPS (DX)(BX*1), Z4
+	VSUBPS  Z0, Z4, Z4
+	VMULPS  Z1, Z4, Z4
+	VADDPS  Z2, Z4, Z4
+	VMOVUPS Z4, (CX)(BX*1)
+	ADDQ    $0x00000040, BX
+	CMPQ    BX, AX
+	JAE     normalize512_done
+	VMOVUPS (DX)(BX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VMULPS  Z1, Z5, Z5
+	VADDPS  Z2, Z5, Z5
+	VMOVUPS Z5, (CX)(BX*1)
+	ADDQ    $0x00000040, BX
+	CMPQ    BX, AX
+	JAE     normalize512_done
+	VMOVUPS (DX)(BX*1), Z6
+	VSUBPS  Z0, Z6, Z6
+	VMULPS  Z1, Z6, Z6
+	VADDPS  Z2, Z6, Z6
+	VMOVUPS Z6, (CX)(BX*1)
+	ADDQ    $0x00000040, BX
+	JMP     normalize512_loop
+
+normalize512_done:
+	VZEROUPPER
+	RET
+
+// func normalizeBack512(n int, dx []float32, dy []float32, x []float32, m float32, k float32, kx float32, k0 float32)
+// Requires: AVX, AVX512F
+TEXT ·normalizeBack512(SB), NOSPLIT, $0-96
+	MOVQ         n+0(FP), AX
+	MOVQ         dx_base+8(FP), CX
+	MOVQ         dy_base+32(FP), DX
+	MOVQ         x_base+56(FP), BX
+	VBROADCASTSS m+80(FP), Z0
+	VBROADCASTSS k+84(FP), Z1
+	VBROADCASTSS kx+88(FP), Z2
+	VBROADCASTSS k0+92(FP), Z3
+	XORQ         SI, SI
+	SHLQ         $0x02, AX
+
+normalizeBack512_loop:
+	CMPQ    SI, AX
+	JAE     normalizeBack512_done
+	VMOVUPS (DX)(SI*1), Z4
+	VMULPS  Z1, Z4, Z4
+	VMOVUPS (BX)(SI*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VMULPS  Z2, Z5, Z5
+	VADDPS  Z5, Z4, Z4
+	VADDPS  Z3, Z4, Z4
+	VMOVUPS Z4, (CX)(SI*1)
+	ADDQ    $0x00000040, SI
+	CMPQ    SI, AX
+	JAE     normalizeBack512_done
+	VMOVUPS (DX)(SI*1), Z6
+	VMULPS  Z1, Z6, Z6
+	VMOVUPS (BX)(SI*1), Z7
+	VSUBPS  Z0, Z7, Z7
+	VMULPS  Z2, Z7, Z7
+	VADDPS  Z7, Z6, Z6
+	VADDPS  Z3, Z6, Z6
+	VMOVUPS Z6, (CX)(SI*1)
+	ADDQ    $0x00000040, SI
+	JMP     normalizeBack512_loop
+
+normalizeBack512_done:
+	VZEROUPPER
+	RET
+
+// func adam512(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)
+// Requires: AVX, AVX512F
+TEXT ·adam512(SB), NOSPLIT, $0-144
+	MOVQ         n+0(FP), AX
+	MOVQ         w_base+8(FP), CX
+	MOVQ         grad_base+32(FP), DX
+	MOVQ         m_base+56(FP), BX
+	MOVQ         v_base+80(FP), SI
+	VBROADCASTSS b1+104(FP), Z0
+	VBROADCASTSS ob1+108(FP), Z1
+	VBROADCASTSS b2+112(FP), Z2
+	VBROADCASTSS ob2+116(FP), Z3
+	VBROADCASTSS c1+120(FP), Z4
+	VBROADCASTSS lr+124(FP), Z5
+	VBROADCASTSS eps+128(FP), Z6
+	VBROADCASTSD c2+136(FP), Z7
+	XORQ         DI, DI
+	SHLQ         $0x02, AX
+
+adam512_loop:
+	CMPQ         DI, AX
+	JAE          adam512_done
+	VMOVUPS      (DX)(DI*1), Z8
+	VMULPS       (BX)(DI*1), Z0, Z9
+	VMULPS       Z8, Z1, Z11
+	VADDPS       Z11, Z9, Z9
+	VMOVUPS      Z9, (BX)(DI*1)
+	VMULPS       (SI)(DI*1), Z2, Z10
+	VMULPS       Z8, Z3, Z11
+	VMULPS       Z8, Z11, Z11
+	VADDPS       Z11, Z10, Z10
+	VMOVUPS      Z10, (SI)(DI*1)
+	VCVTPS2PD    (SI)(DI*1), Z12
+	VCVTPS2PD    32(SI)(DI*1), Z13
+	VMULPD       Z7, Z12, Z12
+	VMULPD       Z7, Z13, Z13
+	VSQRTPD      Z12, Z12
+	VSQRTPD      Z13, Z13
+	VCVTPD2PS    Z12, Y12
+	VCVTPD2PS    Z13, Y13
+	VINSERTF64X4 $0x01, Y13, Z12, Z12
+	VADDPS       Z6, Z12, Z12
+	VMULPS       Z4, Z9, Z9
+	VMULPS       Z9, Z5, Z9
+	VDIVPS       Z12, Z9, Z9
+	VMOVUPS      (CX)(DI*1), Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, (CX)(DI*1)
+	ADDQ         $0x00000040, DI
+	JMP          adam512_loop
+
+adam512_done:
+	VZEROUPPER
+	RET
+
+// func normalize256(n int, y []float32, x []float32, m float32, s float32, b float32)
+// Requires: AVX
+TEXT ·normalize256(SB), NOSPLIT, $0-68
+	MOVQ         n+0(FP), AX
+	MOVQ         y_base+8(FP), CX
+	MOVQ         x_base+32(FP), DX
+	VBROADCASTSS m+56(FP), Y0
+	VBROADCASTSS s+60(FP), Y1
+	VBROADCASTSS b+64(FP), Y2
+	XORQ         BX, BX
+	SHLQ         $0x02, AX
+
+normalize256_loop:
+	CMPQ    BX, AX
+	JAE     normalize256_done
+	VMOVUPS (DX)(BX*1), Y3
+	VSUBPS  Y0, Y3, Y3
+	VMULPS  Y1, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, (CX)(BX*1)
+	ADDQ    $0x00000020, BX
+	CMPQ    BX, AX
+	JAE     normalize256_done
+	VMOVUPS (DX)(BX*1), Y4
+	VSUBPS  Y0, Y4, Y4
+	VMULPS  Y1, Y4, Y4
+	VADDPS  Y2, Y4, Y4
+	VMOVUPS Y4, (CX)(BX*1)
+	ADDQ    $0x00000020, BX
+	CMPQ    BX, AX
+	JAE     normalize256_done
+	VMOVUPS (DX)(BX*1), Y5
+	VSUBPS  Y0, Y5, Y5
+	VMULPS  Y1, Y5, Y5
+	VADDPS  Y2, Y5, Y5
+	VMOVUPS Y5, (CX)(BX*1)
+	ADDQ    $0x00000020, BX
+	CMPQ    BX, AX
+	JAE     normalize256_done
+	VMOVUPS (DX)(BX*1), Y6
+	VSUBPS  Y0, Y6, Y6
+	VMULPS  Y1, Y6, Y6
+	VADDPS  Y2, Y6, Y6
+	VMOVUPS Y6, (CX)(BX*1)
+	ADDQ    $0x00000020, BX
+	JMP     normalize256_loop
+
+normalize256_done:
+	VZEROUPPER
+	RET
+
+// func normalizeBack256(n int, dx []float32, dy []float32, x []float32, m float32, k float32, kx float32, k0 float32)
+// Requires: AVX
+TEXT ·normalizeBack256(SB), NOSPLIT, $0-96
+	MOVQ         n+0(FP), AX
+	MOVQ         dx_base+8(FP), CX
+	MOVQ         dy_base+32(FP), DX
+	MOVQ         x_base+56(FP), BX
+	VBROADCASTSS m+80(FP), Y0
+	VBROADCASTSS k+84(FP), Y1
+	VBROADCASTSS kx+88(FP), Y2
+	VBROADCASTSS k0+92(FP), Y3
+	XORQ         SI, SI
+	SHLQ         $0x02, AX
+
+normalizeBack256_loop:
+	CMPQ    SI, AX
+	JAE     normalizeBack256_done
+	VMOVUPS (DX)(SI*1), Y4
+	VMULPS  Y1, Y4, Y4
+	VMOVUPS (BX)(SI*1), Y5
+	VSUBPS  Y0, Y5, Y5
+	VMULPS  Y2, Y5, Y5
+	VADDPS  Y5, Y4, Y4
+	VADDPS  Y3, Y4, Y4
+	VMOVUPS Y4, (CX)(SI*1)
+	ADDQ    $0x00000020, SI
+	CMPQ    SI, AX
+	JAE     normalizeBack256_done
+	VMOVUPS (DX)(SI*1), Y6
+	VMULPS  Y1, Y6, Y6
+	VMOVUPS (BX)(SI*1), Y7
+	VSUBPS  Y0, Y7, Y7
+	VMULPS  Y2, Y7, Y7
+	VADDPS  Y7, Y6, Y6
+	VADDPS  Y3, Y6, Y6
+	VMOVUPS Y6, (CX)(SI*1)
+	ADDQ    $0x00000020, SI
+	JMP     normalizeBack256_loop
+
+normalizeBack256_done:
+	VZEROUPPER
+	RET
+
+// func adam256(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)
+// Requires: AVX
+TEXT ·adam256(SB), NOSPLIT, $0-144
+	MOVQ         n+0(FP), AX
+	MOVQ         w_base+8(FP), CX
+	MOVQ         grad_base+32(FP), DX
+	MOVQ         m_base+56(FP), BX
+	MOVQ         v_base+80(FP), SI
+	VBROADCASTSS b1+104(FP), Y0
+	VBROADCASTSS ob1+108(FP), Y1
+	VBROADCASTSS b2+112(FP), Y2
+	VBROADCASTSS ob2+116(FP), Y3
+	VBROADCASTSS c1+120(FP), Y4
+	VBROADCASTSS lr+124(FP), Y5
+	VBROADCASTSS eps+128(FP), Y6
+	VBROADCASTSD c2+136(FP), Y7
+	XORQ         DI, DI
+	SHLQ         $0x02, AX
+
+adam256_loop:
+	CMPQ        DI, AX
+	JAE         adam256_done
+	VMOVUPS     (DX)(DI*1), Y8
+	VMULPS      (BX)(DI*1), Y0, Y9
+	VMULPS      Y8, Y1, Y11
+	VADDPS      Y11, Y9, Y9
+	VMOVUPS     Y9, (BX)(DI*1)
+	VMULPS      (SI)(DI*1), Y2, Y10
+	VMULPS      Y8, Y3, Y11
+	VMULPS      Y8, Y11, Y11
+	VADDPS      Y11, Y10, Y10
+	VMOVUPS     Y10, (SI)(DI*1)
+	VCVTPS2PD   (SI)(DI*1), Y12
+	VCVTPS2PD   16(SI)(DI*1), Y13
+	VMULPD      Y7, Y12, Y12
+	VMULPD      Y7, Y13, Y13
+	VSQRTPD     Y12, Y12
+	VSQRTPD     Y13, Y13
+	VCVTPD2PSY  Y12, X12
+	VCVTPD2PSY  Y13, X13
+	VINSERTF128 $0x01, X13, Y12, Y12
+	VADDPS      Y6, Y12, Y12
+	VMULPS      Y4, Y9, Y9
+	VMULPS      Y9, Y5, Y9
+	VDIVPS      Y12, Y9, Y9
+	VMOVUPS     (CX)(DI*1), Y11
+	VSUBPS      Y9, Y11, Y11
+	VMOVUPS     Y11, (CX)(DI*1)
+	ADDQ        $0x00000020, DI
+	JMP         adam256_loop
+
+adam256_done:
+	VZEROUPPER
+	RET

@@ -72,3 +72,21 @@ func gatherSum256(rows int, src []float32, rowOff []int32, colOff []int32, nc in
 //
 //go:noescape
 func copyRuns256(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)
+
+// normalize512 sets y[i] = (x[i] − m)·s + b for i < n (n a multiple of 16).
+func normalize512(n int, y []float32, x []float32, m float32, s float32, b float32)
+
+// normalizeBack512 sets dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < n (n a multiple of 16).
+func normalizeBack512(n int, dx []float32, dy []float32, x []float32, m float32, k float32, kx float32, k0 float32)
+
+// adam512 applies Adam's update to w[i], m[i], v[i] from grad[i] for i < n (n a multiple of 16); see adamGo.
+func adam512(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)
+
+// normalize256 sets y[i] = (x[i] − m)·s + b for i < n (n a multiple of 8).
+func normalize256(n int, y []float32, x []float32, m float32, s float32, b float32)
+
+// normalizeBack256 sets dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < n (n a multiple of 8).
+func normalizeBack256(n int, dx []float32, dy []float32, x []float32, m float32, k float32, kx float32, k0 float32)
+
+// adam256 applies Adam's update to w[i], m[i], v[i] from grad[i] for i < n (n a multiple of 8); see adamGo.
+func adam256(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)

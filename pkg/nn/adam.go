@@ -14,6 +14,7 @@ package nn
 import (
 	"math"
 
+	"acgan/pkg/gemm"
 	"acgan/pkg/parallel"
 )
 
@@ -69,22 +70,16 @@ func (a *Adam) Update() {
 	parallel.For(a.starts[len(a.starts)-1], a.rangeFn)
 }
 
-// updateRange updates values lo .. hi-1 of the concatenated parameters.
+// updateRange updates values lo .. hi-1 of the concatenated parameters
+// (gemm.Adam: the update above, in vector lanes where the machine has them).
 func (a *Adam) updateRange(lo, hi int) {
-	b1, b2, c1, c2 := a.Beta1, a.Beta2, a.c1, a.c2
+	c := gemm.AdamCoefs{Beta1: a.Beta1, Beta2: a.Beta2, LR: a.LR, Eps: a.Eps, C1: a.c1, C2: a.c2}
 	for i, p := range a.params {
 		s, e := max(lo, a.starts[i]), min(hi, a.starts[i+1])
 		if s >= e {
 			continue
 		}
 		s, e = s-a.starts[i], e-a.starts[i]
-		w, g, m, v := p.W[s:e], p.G[s:e], a.m[i].Data[s:e], a.v[i].Data[s:e]
-		for j, gj := range g {
-			mj := b1*m[j] + (1-b1)*gj
-			vj := b2*v[j] + (1-b2)*gj*gj
-			m[j], v[j] = mj, vj
-			vh := float32(math.Sqrt(float64(vj) * c2))
-			w[j] -= a.LR * (mj * c1) / (vh + a.Eps)
-		}
+		gemm.Adam(p.W[s:e], p.G[s:e], a.m[i].Data[s:e], a.v[i].Data[s:e], c)
 	}
 }

@@ -23,6 +23,7 @@ package nn
 import (
 	"math"
 
+	"acgan/pkg/gemm"
 	"acgan/pkg/parallel"
 )
 
@@ -124,24 +125,8 @@ func (l *BatchNorm) forwardChannels(lo, hi int) {
 		g, b := l.Gamma.W[c]*rstd, l.Beta.W[c]
 		for i := 0; i < n; i++ {
 			o := (i*C + c) * hw
-			normalize(l.y[o:o+hw], l.x[o:o+hw], mean, g, b)
+			gemm.Normalize(l.y[o:o+hw], l.x[o:o+hw], mean, g, b)
 		}
-	}
-}
-
-// normalize sets y = (x − m)·g + b (len(x) ≥ len(y)).
-//
-// Speed: four values per step (less loop overhead).
-func normalize(y, x []float32, m, g, b float32) {
-	x = x[:len(y)]
-	for ; len(y) >= 4 && len(x) >= 4; y, x = y[4:], x[4:] {
-		y[0] = (x[0]-m)*g + b
-		y[1] = (x[1]-m)*g + b
-		y[2] = (x[2]-m)*g + b
-		y[3] = (x[3]-m)*g + b
-	}
-	for j, v := range x {
-		y[j] = (v-m)*g + b
 	}
 }
 
@@ -218,7 +203,7 @@ func (l *BatchNorm) backwardChannels(lo, hi int) {
 		for i := 0; i < n; i++ {
 			o := (i*C + c) * hw
 			if l.training {
-				backNormalize(l.dx[o:o+hw], l.dy[o:o+hw], l.x[o:o+hw], mean, k, kx, k0)
+				gemm.NormalizeBack(l.dx[o:o+hw], l.dy[o:o+hw], l.x[o:o+hw], mean, k, kx, k0)
 			} else {
 				dxs, dys := l.dx[o:o+hw], l.dy[o:o+hw]
 				for j, d := range dys {
@@ -259,20 +244,4 @@ func sumDot32(dy, x []float32, m float32) (s, sx float32) {
 		s0, q0 = s0+d, q0+d*(x[j]-m)
 	}
 	return s0 + s1, q0 + q1
-}
-
-// backNormalize sets dx = k·dy + kx·(x − m) + k0 (len(dy), len(x) ≥ len(dx)).
-//
-// Speed: four values per step, as normalize.
-func backNormalize(dx, dy, x []float32, m, k, kx, k0 float32) {
-	dy, x = dy[:len(dx)], x[:len(dx)]
-	for ; len(dx) >= 4 && len(dy) >= 4 && len(x) >= 4; dx, dy, x = dx[4:], dy[4:], x[4:] {
-		dx[0] = k*dy[0] + kx*(x[0]-m) + k0
-		dx[1] = k*dy[1] + kx*(x[1]-m) + k0
-		dx[2] = k*dy[2] + kx*(x[2]-m) + k0
-		dx[3] = k*dy[3] + kx*(x[3]-m) + k0
-	}
-	for j, d := range dy {
-		dx[j] = k*d + kx*(x[j]-m) + k0
-	}
 }

@@ -1046,6 +1046,180 @@ func copyRuns256() {
 	RET()
 }
 
+// The elementwise kernels: loops of the layers that are not products but
+// run once per value of a large tensor (batch norm's normalisation and its
+// backward, Adam's update). Each does in vector lanes exactly the
+// float32 (and, for Adam's square root, float64) operations of its Go loop
+// in pkg/gemm/elementwise.go, in the same order and without fused
+// multiply-adds, so every lane rounds as the Go code does and the results
+// are the same bits. They take n, a multiple of the vector's lanes; the Go
+// caller does the rest.
+
+// broadcast loads the float32 parameter name into every lane of r.
+func broadcast(name string, r VecPhysical) {
+	VBROADCASTSS(paramAddr(name), r)
+}
+
+// normalizeKernel emits y[i] = (x[i] − m)·s + b for i < n. (The assembler
+// takes g for a register: no parameter may be called g.)
+func normalizeKernel(s isa) {
+	name := "normalize" + s.suffix
+	TEXT(name, NOSPLIT, "func(n int, y []float32, x []float32, m float32, s float32, b float32)")
+	Doc(fmt.Sprintf("%s sets y[i] = (x[i] − m)·s + b for i < n (n a multiple of %d).", name, s.floats))
+	n := load(Param("n"))
+	yp := load(Param("y").Base())
+	xp := load(Param("x").Base())
+	m, g, b := s.vec(0), s.vec(1), s.vec(2)
+	broadcast("m", m)
+	broadcast("s", g)
+	broadcast("b", b)
+	const unroll = 4
+	i := GP64()
+	XORQ(i, i)
+	SHLQ(U8(2), n)
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_done"))
+	// n is a multiple of one vector; do up to four.
+	for u := 0; u < unroll; u++ {
+		if u > 0 {
+			CMPQ(i, n)
+			JAE(LabelRef(name + "_done"))
+		}
+		v := s.vec(3 + u)
+		VMOVUPS(Mem{Base: xp, Index: i, Scale: 1}, v)
+		VSUBPS(m, v, v)
+		VMULPS(g, v, v)
+		VADDPS(b, v, v)
+		VMOVUPS(v, Mem{Base: yp, Index: i, Scale: 1})
+		ADDQ(U32(s.bytes()), i)
+	}
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// normalizeBackKernel emits dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < n,
+// summed left to right.
+func normalizeBackKernel(s isa) {
+	name := "normalizeBack" + s.suffix
+	TEXT(name, NOSPLIT, "func(n int, dx []float32, dy []float32, x []float32, m float32, k float32, kx float32, k0 float32)")
+	Doc(fmt.Sprintf("%s sets dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < n (n a multiple of %d).", name, s.floats))
+	n := load(Param("n"))
+	dxp := load(Param("dx").Base())
+	dyp := load(Param("dy").Base())
+	xp := load(Param("x").Base())
+	m, k, kx, k0 := s.vec(0), s.vec(1), s.vec(2), s.vec(3)
+	broadcast("m", m)
+	broadcast("k", k)
+	broadcast("kx", kx)
+	broadcast("k0", k0)
+	i := GP64()
+	XORQ(i, i)
+	SHLQ(U8(2), n)
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_done"))
+	for u := 0; u < 2; u++ {
+		if u > 0 {
+			CMPQ(i, n)
+			JAE(LabelRef(name + "_done"))
+		}
+		d, t := s.vec(4+2*u), s.vec(5+2*u)
+		VMOVUPS(Mem{Base: dyp, Index: i, Scale: 1}, d)
+		VMULPS(k, d, d)
+		VMOVUPS(Mem{Base: xp, Index: i, Scale: 1}, t)
+		VSUBPS(m, t, t)
+		VMULPS(kx, t, t)
+		VADDPS(t, d, d)
+		VADDPS(k0, d, d)
+		VMOVUPS(d, Mem{Base: dxp, Index: i, Scale: 1})
+		ADDQ(U32(s.bytes()), i)
+	}
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// adamKernel emits Adam's update of n values, as adamGo does one:
+//
+//	m ← b1·m + ob1·g
+//	v ← b2·v + (ob2·g)·g
+//	w ← w − (lr·(m·c1)) / (float32(sqrt(float64(v)·c2)) + eps)
+//
+// The square root is taken in float64 a half vector at a time.
+func adamKernel(s isa) {
+	name := "adam" + s.suffix
+	TEXT(name, NOSPLIT, "func(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)")
+	Doc(fmt.Sprintf("%s applies Adam's update to w[i], m[i], v[i] from grad[i] for i < n (n a multiple of %d); see adamGo.", name, s.floats))
+	n := load(Param("n"))
+	wp := load(Param("w").Base())
+	gp := load(Param("grad").Base())
+	mp := load(Param("m").Base())
+	vp := load(Param("v").Base())
+	b1, ob1, b2, ob2, c1, lr, eps := s.vec(0), s.vec(1), s.vec(2), s.vec(3), s.vec(4), s.vec(5), s.vec(6)
+	c2 := s.vec(7)
+	broadcast("b1", b1)
+	broadcast("ob1", ob1)
+	broadcast("b2", b2)
+	broadcast("ob2", ob2)
+	broadcast("c1", c1)
+	broadcast("lr", lr)
+	broadcast("eps", eps)
+	VBROADCASTSD(paramAddr("c2"), c2)
+	gv, mv, vv, t, lo, hi := s.vec(8), s.vec(9), s.vec(10), s.vec(11), s.vec(12), s.vec(13)
+	i := GP64()
+	XORQ(i, i)
+	SHLQ(U8(2), n)
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_done"))
+	VMOVUPS(Mem{Base: gp, Index: i, Scale: 1}, gv)
+	// m ← b1·m + ob1·g
+	VMULPS(Mem{Base: mp, Index: i, Scale: 1}, b1, mv)
+	VMULPS(gv, ob1, t)
+	VADDPS(t, mv, mv)
+	VMOVUPS(mv, Mem{Base: mp, Index: i, Scale: 1})
+	// v ← b2·v + (ob2·g)·g
+	VMULPS(Mem{Base: vp, Index: i, Scale: 1}, b2, vv)
+	VMULPS(gv, ob2, t)
+	VMULPS(gv, t, t)
+	VADDPS(t, vv, vv)
+	VMOVUPS(vv, Mem{Base: vp, Index: i, Scale: 1})
+	// vh = float32(sqrt(float64(v)·c2)), each half of the lanes in float64
+	half := s.bytes() / 2
+	VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1}, lo)
+	VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1, Disp: half}, hi)
+	VMULPD(c2, lo, lo)
+	VMULPD(c2, hi, hi)
+	VSQRTPD(lo, lo)
+	VSQRTPD(hi, hi)
+	if s.zmm {
+		VCVTPD2PS(lo, lo.AsY())
+		VCVTPD2PS(hi, hi.AsY())
+		VINSERTF64X4(U8(1), hi.AsY(), lo, lo)
+	} else {
+		VCVTPD2PSY(lo, lo.AsX())
+		VCVTPD2PSY(hi, hi.AsX())
+		VINSERTF128(U8(1), hi.AsX(), lo, lo)
+	}
+	// w ← w − (lr·(m·c1)) / (vh + eps)
+	VADDPS(eps, lo, lo)
+	VMULPS(c1, mv, mv)
+	VMULPS(mv, lr, mv)
+	VDIVPS(lo, mv, mv)
+	VMOVUPS(Mem{Base: wp, Index: i, Scale: 1}, t)
+	VSUBPS(mv, t, t)
+	VMOVUPS(t, Mem{Base: wp, Index: i, Scale: 1})
+	ADDQ(U32(s.bytes()), i)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!noasm")
 	for _, rowsA := range []bool{true, false} {
@@ -1067,6 +1241,11 @@ func main() {
 	packT256()
 	gatherSum256()
 	copyRuns256()
+	for _, s := range []isa{avx512, avx2} {
+		normalizeKernel(s)
+		normalizeBackKernel(s)
+		adamKernel(s)
+	}
 	Generate()
 }
 

@@ -1,0 +1,97 @@
+// This file holds the elementwise kernels: loops of the layers that are not
+// products but touch every value of a large tensor once per step (batch
+// norm's normalisation and its backward, Adam's update). Each is written
+// here as a plain Go loop; on amd64 the active path runs the same
+// operations in vector lanes (kernel_amd64.s, from _asm), in the same order
+// and without fused multiply-adds, so both give the same bits.
+
+package gemm
+
+import "math"
+
+// Normalize sets y[i] = (x[i] − m)·g + b for i < len(y) (len(x) ≥ len(y)):
+// batch norm's forward, with g = γ/σ and b = β.
+func Normalize(y, x []float32, m, g, b float32) {
+	x = x[:len(y)]
+	n := vectorPart(len(y))
+	if n > 0 {
+		normalizeAsm(active.Load().lanes, n, y, x, m, g, b)
+	}
+	normalizeGo(y[n:], x[n:], m, g, b)
+}
+
+func normalizeGo(y, x []float32, m, g, b float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] = float32((v-m)*g) + b
+	}
+}
+
+// NormalizeBack sets dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < len(dx)
+// (len(dy), len(x) ≥ len(dx)), summed left to right: batch norm's backward.
+func NormalizeBack(dx, dy, x []float32, m, k, kx, k0 float32) {
+	dy, x = dy[:len(dx)], x[:len(dx)]
+	n := vectorPart(len(dx))
+	if n > 0 {
+		normalizeBackAsm(active.Load().lanes, n, dx, dy, x, m, k, kx, k0)
+	}
+	normalizeBackGo(dx[n:], dy[n:], x[n:], m, k, kx, k0)
+}
+
+func normalizeBackGo(dx, dy, x []float32, m, k, kx, k0 float32) {
+	dy, x = dy[:len(dx)], x[:len(dx)]
+	for i, d := range dy {
+		dx[i] = float32(k*d) + float32(kx*(x[i]-m)) + k0
+	}
+}
+
+// AdamCoefs are the scalars of one Adam step: the decay rates β1 and β2,
+// the learning rate and ε, and the bias corrections C1 = 1/(1 − β1ᵗ) and
+// C2 = 1/(1 − β2ᵗ) of step t.
+type AdamCoefs struct {
+	Beta1, Beta2, LR, Eps, C1 float32
+	C2                        float64
+}
+
+// Adam applies one step of Adam to the values w[i] with gradients g[i] and
+// moments m[i], v[i], for i < len(w) (the other slices at least as long):
+//
+//	m ← β1·m + (1 − β1)·g
+//	v ← β2·v + (1 − β2)·g·g
+//	w ← w − lr·(m·C1) / (float32(√(float64(v)·C2)) + ε)
+//
+// every operation in float32 but the square root and its product, left to
+// right as written. (In the Go loops the explicit float32 conversions keep
+// the compiler from fusing a product and a sum, which it may do on
+// GOAMD64=v3 and on arm64, so that every path rounds alike.)
+func Adam(w, g, m, v []float32, c AdamCoefs) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	n := vectorPart(len(w))
+	if n > 0 {
+		adamAsm(active.Load().lanes, n, w, g, m, v, c)
+	}
+	adamGo(w[n:], g[n:], m[n:], v[n:], c)
+}
+
+func adamGo(w, g, m, v []float32, c AdamCoefs) {
+	b1, b2 := c.Beta1, c.Beta2
+	ob1, ob2 := 1-b1, 1-b2
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i, gi := range g {
+		mi := float32(b1*m[i]) + float32(ob1*gi)
+		vi := float32(b2*v[i]) + float32(ob2*gi*gi)
+		m[i], v[i] = mi, vi
+		vh := float32(math.Sqrt(float64(vi) * c.C2))
+		w[i] -= c.LR * (mi * c.C1) / (vh + c.Eps)
+	}
+}
+
+// vectorPart is how many of n values the active path's vector kernels
+// take: whole vectors, or none where there are no such kernels.
+func vectorPart(n int) int {
+	lanes := active.Load().lanes
+	if lanes == 0 {
+		return 0
+	}
+	return n &^ (lanes - 1)
+}
