@@ -25,6 +25,7 @@ func registerAsm() {
 			packBlockN: packBlockN512_48,
 			gatherSum:  gatherSum512,
 			copyRuns:   16,
+			rowRuns:    true,
 			lanes:      16,
 		})
 	}

@@ -7,3 +7,9 @@ package gemm
 func copyRuns(lanes, rows int, src []float32, rowOff []int32, segs []int64, dst []float32, ldd int) {
 	panic("gemm: copyRuns without an assembly kernel")
 }
+
+// transposeRuns is never called where there is no assembly: no arch sets
+// rowRuns there.
+func transposeRuns(src []float32, segs []int64, cols []int32, nc int, dst []float32, ldd int) {
+	panic("gemm: transposeRuns without an assembly kernel")
+}

@@ -4128,3 +4128,231 @@ adam256_loop:
 adam256_done:
 	VZEROUPPER
 	RET
+
+// func transposeRuns512(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, nc int, dst []float32, ldd int)
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·transposeRuns512(SB), NOSPLIT, $0-128
+	MOVQ src_base+0(FP), AX
+	MOVQ segs_base+24(FP), CX
+	MOVQ nseg+48(FP), DX
+	MOVQ dst_base+96(FP), BX
+	MOVQ ldd+120(FP), SI
+	SHLQ $0x02, SI
+
+transposeRuns512_seg:
+	TESTQ DX, DX
+	JE    transposeRuns512_done
+	MOVQ  8(CX), DI
+	ADDQ  AX, DI
+	MOVQ  16(CX), R8
+	MOVL  $0x0000ffff, R9
+	BZHIL R8, R9, R9
+	KMOVW R9, K1
+	MOVQ  colOff_base+56(FP), R10
+	MOVQ  ngroups+80(FP), R11
+	MOVQ  nc+88(FP), R12
+	MOVQ  (CX), R13
+	ADDQ  BX, R13
+
+transposeRuns512_group:
+	MOVLQSX    (R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z0
+	MOVLQSX    4(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z1
+	MOVLQSX    8(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z2
+	MOVLQSX    12(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z3
+	MOVLQSX    16(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z4
+	MOVLQSX    20(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z5
+	MOVLQSX    24(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z6
+	MOVLQSX    28(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z7
+	MOVLQSX    32(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z8
+	MOVLQSX    36(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z9
+	MOVLQSX    40(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z10
+	MOVLQSX    44(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z11
+	MOVLQSX    48(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z12
+	MOVLQSX    52(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z13
+	MOVLQSX    56(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z14
+	MOVLQSX    60(R10), R9
+	VMOVUPS.Z  (DI)(R9*4), K1, Z15
+	VUNPCKLPS  Z1, Z0, Z16
+	VUNPCKHPS  Z1, Z0, Z17
+	VUNPCKLPS  Z3, Z2, Z18
+	VUNPCKHPS  Z3, Z2, Z19
+	VUNPCKLPS  Z5, Z4, Z20
+	VUNPCKHPS  Z5, Z4, Z21
+	VUNPCKLPS  Z7, Z6, Z22
+	VUNPCKHPS  Z7, Z6, Z23
+	VUNPCKLPS  Z9, Z8, Z24
+	VUNPCKHPS  Z9, Z8, Z25
+	VUNPCKLPS  Z11, Z10, Z26
+	VUNPCKHPS  Z11, Z10, Z27
+	VUNPCKLPS  Z13, Z12, Z28
+	VUNPCKHPS  Z13, Z12, Z29
+	VUNPCKLPS  Z15, Z14, Z30
+	VUNPCKHPS  Z15, Z14, Z31
+	VSHUFPS    $0x44, Z18, Z16, Z0
+	VSHUFPS    $0xee, Z18, Z16, Z1
+	VSHUFPS    $0x44, Z19, Z17, Z2
+	VSHUFPS    $0xee, Z19, Z17, Z3
+	VSHUFPS    $0x44, Z22, Z20, Z4
+	VSHUFPS    $0xee, Z22, Z20, Z5
+	VSHUFPS    $0x44, Z23, Z21, Z6
+	VSHUFPS    $0xee, Z23, Z21, Z7
+	VSHUFPS    $0x44, Z26, Z24, Z8
+	VSHUFPS    $0xee, Z26, Z24, Z9
+	VSHUFPS    $0x44, Z27, Z25, Z10
+	VSHUFPS    $0xee, Z27, Z25, Z11
+	VSHUFPS    $0x44, Z30, Z28, Z12
+	VSHUFPS    $0xee, Z30, Z28, Z13
+	VSHUFPS    $0x44, Z31, Z29, Z14
+	VSHUFPS    $0xee, Z31, Z29, Z15
+	VSHUFF32X4 $0x44, Z4, Z0, Z16
+	VSHUFF32X4 $0xee, Z4, Z0, Z17
+	VSHUFF32X4 $0x44, Z12, Z8, Z18
+	VSHUFF32X4 $0xee, Z12, Z8, Z19
+	VSHUFF32X4 $0x44, Z5, Z1, Z20
+	VSHUFF32X4 $0xee, Z5, Z1, Z21
+	VSHUFF32X4 $0x44, Z13, Z9, Z22
+	VSHUFF32X4 $0xee, Z13, Z9, Z23
+	VSHUFF32X4 $0x44, Z6, Z2, Z24
+	VSHUFF32X4 $0xee, Z6, Z2, Z25
+	VSHUFF32X4 $0x44, Z14, Z10, Z26
+	VSHUFF32X4 $0xee, Z14, Z10, Z27
+	VSHUFF32X4 $0x44, Z7, Z3, Z28
+	VSHUFF32X4 $0xee, Z7, Z3, Z29
+	VSHUFF32X4 $0x44, Z15, Z11, Z30
+	VSHUFF32X4 $0xee, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z18, Z16, Z0
+	VSHUFF32X4 $0xdd, Z18, Z16, Z4
+	VSHUFF32X4 $0x88, Z19, Z17, Z8
+	VSHUFF32X4 $0xdd, Z19, Z17, Z12
+	VSHUFF32X4 $0x88, Z22, Z20, Z1
+	VSHUFF32X4 $0xdd, Z22, Z20, Z5
+	VSHUFF32X4 $0x88, Z23, Z21, Z9
+	VSHUFF32X4 $0xdd, Z23, Z21, Z13
+	VSHUFF32X4 $0x88, Z26, Z24, Z2
+	VSHUFF32X4 $0xdd, Z26, Z24, Z6
+	VSHUFF32X4 $0x88, Z27, Z25, Z10
+	VSHUFF32X4 $0xdd, Z27, Z25, Z14
+	VSHUFF32X4 $0x88, Z30, Z28, Z3
+	VSHUFF32X4 $0xdd, Z30, Z28, Z7
+	VSHUFF32X4 $0x88, Z31, Z29, Z11
+	VSHUFF32X4 $0xdd, Z31, Z29, Z15
+	MOVQ       R12, R14
+	XORQ       R9, R9
+	MOVQ       $0x00000010, R15
+	CMPQ       R14, R9
+	CMOVQLT    R9, R14
+	CMPQ       R14, R15
+	CMOVQGT    R15, R14
+	MOVL       $0x0000ffff, R9
+	BZHIL      R14, R9, R9
+	KMOVW      R9, K2
+	MOVQ       R13, R9
+	CMPQ       R8, $0x00
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z0, K2, Z0
+	VMOVUPS    Z0, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x01
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z1, K2, Z1
+	VMOVUPS    Z1, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x02
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z2, K2, Z2
+	VMOVUPS    Z2, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x03
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z3, K2, Z3
+	VMOVUPS    Z3, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x04
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z4, K2, Z4
+	VMOVUPS    Z4, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x05
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z5, K2, Z5
+	VMOVUPS    Z5, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x06
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z6, K2, Z6
+	VMOVUPS    Z6, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x07
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z7, K2, Z7
+	VMOVUPS    Z7, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x08
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z8, K2, Z8
+	VMOVUPS    Z8, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x09
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z9, K2, Z9
+	VMOVUPS    Z9, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0a
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z10, K2, Z10
+	VMOVUPS    Z10, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0b
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z11, K2, Z11
+	VMOVUPS    Z11, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0c
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z12, K2, Z12
+	VMOVUPS    Z12, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0d
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z13, K2, Z13
+	VMOVUPS    Z13, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0e
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z14, K2, Z14
+	VMOVUPS    Z14, (R9)
+	ADDQ       SI, R9
+	CMPQ       R8, $0x0f
+	JLE        transposeRuns512_stored
+	VMOVUPS.Z  Z15, K2, Z15
+	VMOVUPS    Z15, (R9)
+	ADDQ       SI, R9
+
+transposeRuns512_stored:
+	ADDQ $0x40, R10
+	ADDQ $0x40, R13
+	SUBQ $0x10, R12
+	DECQ R11
+	JNE  transposeRuns512_group
+	ADDQ $0x18, CX
+	DECQ DX
+	JMP  transposeRuns512_seg
+
+transposeRuns512_done:
+	VZEROUPPER
+	RET

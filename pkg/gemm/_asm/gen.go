@@ -1220,6 +1220,82 @@ func adamKernel(s isa) {
 	RET()
 }
 
+// transposeRuns512 emits the packing of panel blocks whose rows, not
+// columns, come in runs of consecutive offsets (the pixels of an image row
+// against the kernel taps of a weight gradient's panels): for each run of
+// L ≤ 16 rows, each group of 16 columns is loaded as 16 vectors (column t's
+// L consecutive values, masked), transposed in registers and stored as L
+// rows of 16, with the lanes of columns ≥ nc cleared. segs holds, per run,
+// (dst byte offset of its first row, src byte offset of its first row, L);
+// colOff holds 16·ngroups offsets (entries past nc may be any valid offset).
+func transposeRuns512() {
+	TEXT("transposeRuns512", NOSPLIT, "func(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, nc int, dst []float32, ldd int)")
+	Pragma("noescape")
+	Doc("transposeRuns512 sets dst[d/4+l*ldd+16g+t] = src[s/4+l+colOff[16g+t]] (0 where 16g+t ≥ nc) for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 16, g < ngroups, t < 16.")
+	sp := load(Param("src").Base())
+	sg := load(Param("segs").Base())
+	nseg := load(Param("nseg"))
+	dp := load(Param("dst").Base())
+	ldd := load(Param("ldd"))
+	SHLQ(U8(2), ldd)
+	Label("transposeRuns512_seg")
+	TESTQ(nseg, nseg)
+	JE(LabelRef("transposeRuns512_done"))
+	base, L, bits := GP64(), GP64(), GP32()
+	MOVQ(Mem{Base: sg, Disp: 8}, base)
+	ADDQ(sp, base)
+	MOVQ(Mem{Base: sg, Disp: 16}, L)
+	MOVL(U32(0xffff), bits)
+	BZHIL(L.As32(), bits, bits)
+	KMOVW(bits, K1)
+	cp, g, left, drow := GP64(), GP64(), GP64(), GP64()
+	Load(Param("colOff").Base(), cp)
+	Load(Param("ngroups"), g)
+	Load(Param("nc"), left)
+	MOVQ(Mem{Base: sg}, drow)
+	ADDQ(dp, drow)
+	Label("transposeRuns512_group")
+	off := GP64()
+	for t := 0; t < 16; t++ {
+		MOVLQSX(Mem{Base: cp, Disp: 4 * t}, off)
+		VMOVUPS_Z(Mem{Base: base, Index: off, Scale: 4}, K1, Z(t))
+	}
+	transpose16()
+	// K2: the lanes of this group's columns below nc.
+	n, zero, sixteen := GP64(), GP64(), GP64()
+	MOVQ(left, n)
+	XORQ(zero, zero)
+	MOVQ(U32(16), sixteen)
+	CMPQ(n, zero)
+	CMOVQLT(zero, n)
+	CMPQ(n, sixteen)
+	CMOVQGT(sixteen, n)
+	MOVL(U32(0xffff), bits)
+	BZHIL(n.As32(), bits, bits)
+	KMOVW(bits, K2)
+	d := GP64()
+	MOVQ(drow, d)
+	for l := 0; l < 16; l++ {
+		CMPQ(L, U8(l))
+		JLE(LabelRef("transposeRuns512_stored"))
+		VMOVUPS_Z(Z(l), K2, Z(l))
+		VMOVUPS(Z(l), Mem{Base: d})
+		ADDQ(ldd, d)
+	}
+	Label("transposeRuns512_stored")
+	ADDQ(U8(64), cp)
+	ADDQ(U8(64), drow)
+	SUBQ(U8(16), left)
+	DECQ(g)
+	JNE(LabelRef("transposeRuns512_group"))
+	ADDQ(U8(24), sg)
+	DECQ(nseg)
+	JMP(LabelRef("transposeRuns512_seg"))
+	Label("transposeRuns512_done")
+	VZEROUPPER()
+	RET()
+}
+
 func main() {
 	ConstraintExpr("amd64,!noasm")
 	for _, rowsA := range []bool{true, false} {
@@ -1246,6 +1322,7 @@ func main() {
 		normalizeBackKernel(s)
 		adamKernel(s)
 	}
+	transposeRuns512()
 	Generate()
 }
 
