@@ -50,7 +50,7 @@ type arch struct {
 	packBlockN blockPackKernel
 	gatherSum  func(rows int, src []float32, rowOff, colOff []int32, nc int, dst []float32, ldd int) // optional; see GatherSum
 	copyRuns   int                                                                                   // GatherSum may copy runs of up to this many columns with copyRuns (gather_amd64.go); 0: never
-	rowRuns    bool                                                                                  // GatherSum may transpose runs of rows with transposeRuns (gather_amd64.go)
+	rowRuns    int                                                                                   // GatherSum may transpose runs of up to this many rows with transposeRuns (gather_amd64.go); 0: never
 	lanes      int                                                                                   // the elementwise kernels' vector width (elementwise_amd64.go); 0: Go loops
 }
 

@@ -25,7 +25,7 @@ func registerAsm() {
 			packBlockN: packBlockN512_48,
 			gatherSum:  gatherSum512,
 			copyRuns:   16,
-			rowRuns:    true,
+			rowRuns:    16,
 			lanes:      16,
 		})
 	}
@@ -40,6 +40,7 @@ func registerAsm() {
 			packBlockN: packBlockN256_16,
 			gatherSum:  gatherSum256,
 			copyRuns:   8,
+			rowRuns:    8,
 			lanes:      8,
 			packT: packTBlocks(8, func(k int, src []float32, lds int, dst []float32, ldd int) {
 				k8 := k &^ 7

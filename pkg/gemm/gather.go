@@ -57,7 +57,7 @@ func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 			return
 		}
 	}
-	if a.rowRuns && fits32 && nc <= maxRunCols && nc > 0 && ldd%16 == 0 && transposeRowRuns(rows, src, rowOff, colOff, dst, ldd) {
+	if a.rowRuns > 0 && fits32 && nc <= maxRunCols && nc > 0 && ldd%a.rowRuns == 0 && transposeRowRuns(a.rowRuns, rows, src, rowOff, colOff, dst, ldd) {
 		return
 	}
 	if a.gatherSum != nil && fits32 && (ldd == 16 || ldd == 32 || ldd == 48) {
@@ -84,34 +84,35 @@ const rowRunsChunk = 128
 // transposeRowRuns does GatherSum with transposeRuns (gather_amd64.go) when
 // the rows come in runs of consecutive offsets, 4 or more on average (the
 // pixels of image rows, against the kernel taps of a weight gradient's
-// panels, whose columns run in pairs at most): each run of up to 16 rows
-// is read as 16 short vectors, one per column, and transposed in
+// panels, whose columns run in pairs at most): each run of up to lanes
+// rows is read as lanes short vectors, one per column, and transposed in
 // registers, where a gather would fetch every element on its own. It
 // reports false, having written nothing, when the rows are not in such
 // runs.
-func transposeRowRuns(rows int, src []float32, rowOff, colOff []int32, dst []float32, ldd int) bool {
+func transposeRowRuns(lanes, rows int, src []float32, rowOff, colOff []int32, dst []float32, ldd int) bool {
 	var segs [3 * rowRunsChunk]int64
-	ns := rowRuns(rowOff[:min(rows, rowRunsChunk)], 0, ldd, segs[:])
+	ns := rowRuns(rowOff[:min(rows, rowRunsChunk)], lanes, 0, ldd, segs[:])
 	if 4*ns > min(rows, rowRunsChunk) {
 		return false
 	}
-	// The column offsets padded to whole groups of 16 (the padding reads
-	// column 0 and is cleared).
+	// The column offsets padded to whole groups of lanes (the padding reads
+	// column 0 and is cleared afterwards, with the rest of the row past
+	// the columns).
 	var cols [maxRunCols]int32
-	ng := (len(colOff) + 15) / 16
+	ng := (len(colOff) + lanes - 1) / lanes
 	copy(cols[:], colOff)
-	for t := len(colOff); t < 16*ng; t++ {
+	for t := len(colOff); t < lanes*ng; t++ {
 		cols[t] = colOff[0]
 	}
 	for r0 := 0; r0 < rows; r0 += rowRunsChunk {
 		n := min(rowRunsChunk, rows-r0)
 		if r0 > 0 {
-			ns = rowRuns(rowOff[r0:r0+n], r0, ldd, segs[:])
+			ns = rowRuns(rowOff[r0:r0+n], lanes, r0, ldd, segs[:])
 		}
-		transposeRuns(src, segs[:3*ns], cols[:16*ng], len(colOff), dst, ldd)
-		if 16*ng < ldd {
+		transposeRuns(lanes, src, segs[:3*ns], cols[:lanes*ng], dst, ldd)
+		if nc := len(colOff); nc < ldd {
 			for r := r0; r < r0+n; r++ {
-				clear(dst[r*ldd+16*ng : (r+1)*ldd])
+				clear(dst[r*ldd+nc : (r+1)*ldd])
 			}
 		}
 	}
@@ -119,13 +120,13 @@ func transposeRowRuns(rows int, src []float32, rowOff, colOff []int32, dst []flo
 }
 
 // rowRuns splits rowOff (rows r0, r0+1, …) into runs of consecutive
-// offsets of at most 16, writes each as (4·its first row's offset in dst,
-// 4·its offset in src, its length) into segs and returns their number.
-func rowRuns(rowOff []int32, r0, ldd int, segs []int64) int {
+// offsets of at most lanes, writes each as (4·its first row's offset in
+// dst, 4·its offset in src, its length) into segs and returns their number.
+func rowRuns(rowOff []int32, lanes, r0, ldd int, segs []int64) int {
 	ns := 0
 	for r := 0; r < len(rowOff); {
 		u := r + 1
-		for u < len(rowOff) && u-r < 16 && rowOff[u] == rowOff[u-1]+1 {
+		for u < len(rowOff) && u-r < lanes && rowOff[u] == rowOff[u-1]+1 {
 			u++
 		}
 		segs[3*ns], segs[3*ns+1], segs[3*ns+2] = 4*int64((r0+r)*ldd), 4*int64(rowOff[r]), int64(u-r)

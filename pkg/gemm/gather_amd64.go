@@ -15,8 +15,12 @@ func copyRuns(lanes, rows int, src []float32, rowOff []int32, segs []int64, dst 
 	copyRuns512(rows, src, rowOff, segs, len(segs)/3, dst, ldd)
 }
 
-// transposeRuns runs transposeRuns512 over the runs of segs (see
-// transposeRowRuns).
-func transposeRuns(src []float32, segs []int64, cols []int32, nc int, dst []float32, ldd int) {
-	transposeRuns512(src, segs, len(segs)/3, cols, len(cols)/16, nc, dst, ldd)
+// transposeRuns runs transposeRuns512 (lanes 16) or transposeRuns256
+// (lanes 8) over the runs of segs (see transposeRowRuns).
+func transposeRuns(lanes int, src []float32, segs []int64, cols []int32, dst []float32, ldd int) {
+	if lanes == 8 {
+		transposeRuns256(src, segs, len(segs)/3, cols, len(cols)/8, dst, ldd)
+		return
+	}
+	transposeRuns512(src, segs, len(segs)/3, cols, len(cols)/16, dst, ldd)
 }

@@ -10,6 +10,6 @@ func copyRuns(lanes, rows int, src []float32, rowOff []int32, segs []int64, dst 
 
 // transposeRuns is never called where there is no assembly: no arch sets
 // rowRuns there.
-func transposeRuns(src []float32, segs []int64, cols []int32, nc int, dst []float32, ldd int) {
+func transposeRuns(lanes int, src []float32, segs []int64, cols []int32, dst []float32, ldd int) {
 	panic("gemm: transposeRuns without an assembly kernel")
 }

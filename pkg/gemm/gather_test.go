@@ -54,7 +54,7 @@ func BenchmarkGatherSum(b *testing.B) {
 // TestGatherSumRowRuns compares GatherSum on every path with its definition
 // when the rows, not the columns, come in runs of consecutive offsets (a
 // weight gradient's panels: pixels against kernel taps), which the
-// AVX-512 path transposes a run at a time: runs of every length from 1 to
+// AVX-512 and AVX2 paths transpose a run at a time: runs of every length from 1 to
 // past a vector, blocks of rows across the chunks the runs are found in,
 // every column count of each panel width, and nothing written past the
 // block.
@@ -111,7 +111,7 @@ func TestGatherSumRowRuns(t *testing.T) {
 // BenchmarkGatherSumWeightGrad packs the panels of UpConv2D's weight
 // gradient for g.conv2 at batch 32 (one phase: 6272 pixels × 512 taps, in
 // blocks of 369 × 48 as SgemmPacked asks for them), with the rows' runs
-// transposed (the AVX-512 path) and, for comparison, gathered.
+// transposed (the AVX-512 and AVX2 paths) and, for comparison, gathered.
 //
 //	go test ./pkg/gemm -run '^$' -bench GatherSumWeightGrad -count 3
 func BenchmarkGatherSumWeightGrad(b *testing.B) {
@@ -143,11 +143,13 @@ func BenchmarkGatherSumWeightGrad(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			a := active.Load()
-			if transpose && !a.rowRuns {
+			if transpose && a.rowRuns == 0 {
 				b.Skip("the active path has no transposing kernel")
 			}
 			old := a.rowRuns
-			a.rowRuns = transpose
+			if !transpose {
+				a.rowRuns = 0
+			}
 			defer func() { a.rowRuns = old }()
 			for range b.N {
 				for p0 := 0; p0+kb <= len(pix); p0 += kb {

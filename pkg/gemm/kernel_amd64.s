@@ -4129,64 +4129,61 @@ adam256_done:
 	VZEROUPPER
 	RET
 
-// func transposeRuns512(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, nc int, dst []float32, ldd int)
-// Requires: AVX, AVX512F, BMI2, CMOV
-TEXT ·transposeRuns512(SB), NOSPLIT, $0-128
-	MOVQ src_base+0(FP), AX
-	MOVQ segs_base+24(FP), CX
-	MOVQ nseg+48(FP), DX
-	MOVQ dst_base+96(FP), BX
-	MOVQ ldd+120(FP), SI
-	SHLQ $0x02, SI
+// func transposeRuns512(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·transposeRuns512(SB), NOSPLIT, $0-120
+	MOVQ segs_base+24(FP), AX
+	MOVQ nseg+48(FP), CX
+	MOVQ ldd+112(FP), DX
+	SHLQ $0x02, DX
 
 transposeRuns512_seg:
-	TESTQ DX, DX
+	TESTQ CX, CX
 	JE    transposeRuns512_done
-	MOVQ  8(CX), DI
-	ADDQ  AX, DI
-	MOVQ  16(CX), R8
-	MOVL  $0x0000ffff, R9
-	BZHIL R8, R9, R9
-	KMOVW R9, K1
-	MOVQ  colOff_base+56(FP), R10
-	MOVQ  ngroups+80(FP), R11
-	MOVQ  nc+88(FP), R12
-	MOVQ  (CX), R13
-	ADDQ  BX, R13
+	MOVQ  src_base+0(FP), BX
+	ADDQ  8(AX), BX
+	MOVQ  16(AX), SI
+	MOVL  $0x0000ffff, DI
+	BZHIL SI, DI, DI
+	KMOVW DI, K1
+	MOVQ  colOff_base+56(FP), DI
+	MOVQ  ngroups+80(FP), R8
+	MOVQ  dst_base+88(FP), R9
+	ADDQ  (AX), R9
 
 transposeRuns512_group:
-	MOVLQSX    (R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z0
-	MOVLQSX    4(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z1
-	MOVLQSX    8(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z2
-	MOVLQSX    12(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z3
-	MOVLQSX    16(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z4
-	MOVLQSX    20(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z5
-	MOVLQSX    24(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z6
-	MOVLQSX    28(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z7
-	MOVLQSX    32(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z8
-	MOVLQSX    36(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z9
-	MOVLQSX    40(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z10
-	MOVLQSX    44(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z11
-	MOVLQSX    48(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z12
-	MOVLQSX    52(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z13
-	MOVLQSX    56(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z14
-	MOVLQSX    60(R10), R9
-	VMOVUPS.Z  (DI)(R9*4), K1, Z15
+	MOVLQSX    (DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z0
+	MOVLQSX    4(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z1
+	MOVLQSX    8(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z2
+	MOVLQSX    12(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z3
+	MOVLQSX    16(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z4
+	MOVLQSX    20(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z5
+	MOVLQSX    24(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z6
+	MOVLQSX    28(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z7
+	MOVLQSX    32(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z8
+	MOVLQSX    36(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z9
+	MOVLQSX    40(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z10
+	MOVLQSX    44(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z11
+	MOVLQSX    48(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z12
+	MOVLQSX    52(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z13
+	MOVLQSX    56(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z14
+	MOVLQSX    60(DI), R10
+	VMOVUPS.Z  (BX)(R10*4), K1, Z15
 	VUNPCKLPS  Z1, Z0, Z16
 	VUNPCKHPS  Z1, Z0, Z17
 	VUNPCKLPS  Z3, Z2, Z18
@@ -4251,108 +4248,194 @@ transposeRuns512_group:
 	VSHUFF32X4 $0xdd, Z30, Z28, Z7
 	VSHUFF32X4 $0x88, Z31, Z29, Z11
 	VSHUFF32X4 $0xdd, Z31, Z29, Z15
-	MOVQ       R12, R14
-	XORQ       R9, R9
-	MOVQ       $0x00000010, R15
-	CMPQ       R14, R9
-	CMOVQLT    R9, R14
-	CMPQ       R14, R15
-	CMOVQGT    R15, R14
-	MOVL       $0x0000ffff, R9
-	BZHIL      R14, R9, R9
-	KMOVW      R9, K2
-	MOVQ       R13, R9
-	CMPQ       R8, $0x00
+	MOVQ       R9, R10
+	CMPQ       SI, $0x00
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z0, K2, Z0
-	VMOVUPS    Z0, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x01
+	VMOVUPS    Z0, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x01
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z1, K2, Z1
-	VMOVUPS    Z1, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x02
+	VMOVUPS    Z1, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x02
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z2, K2, Z2
-	VMOVUPS    Z2, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x03
+	VMOVUPS    Z2, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x03
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z3, K2, Z3
-	VMOVUPS    Z3, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x04
+	VMOVUPS    Z3, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x04
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z4, K2, Z4
-	VMOVUPS    Z4, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x05
+	VMOVUPS    Z4, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x05
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z5, K2, Z5
-	VMOVUPS    Z5, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x06
+	VMOVUPS    Z5, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x06
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z6, K2, Z6
-	VMOVUPS    Z6, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x07
+	VMOVUPS    Z6, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x07
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z7, K2, Z7
-	VMOVUPS    Z7, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x08
+	VMOVUPS    Z7, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x08
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z8, K2, Z8
-	VMOVUPS    Z8, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x09
+	VMOVUPS    Z8, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x09
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z9, K2, Z9
-	VMOVUPS    Z9, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0a
+	VMOVUPS    Z9, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0a
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z10, K2, Z10
-	VMOVUPS    Z10, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0b
+	VMOVUPS    Z10, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0b
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z11, K2, Z11
-	VMOVUPS    Z11, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0c
+	VMOVUPS    Z11, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0c
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z12, K2, Z12
-	VMOVUPS    Z12, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0d
+	VMOVUPS    Z12, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0d
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z13, K2, Z13
-	VMOVUPS    Z13, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0e
+	VMOVUPS    Z13, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0e
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z14, K2, Z14
-	VMOVUPS    Z14, (R9)
-	ADDQ       SI, R9
-	CMPQ       R8, $0x0f
+	VMOVUPS    Z14, (R10)
+	ADDQ       DX, R10
+	CMPQ       SI, $0x0f
 	JLE        transposeRuns512_stored
-	VMOVUPS.Z  Z15, K2, Z15
-	VMOVUPS    Z15, (R9)
-	ADDQ       SI, R9
+	VMOVUPS    Z15, (R10)
+	ADDQ       DX, R10
 
 transposeRuns512_stored:
-	ADDQ $0x40, R10
-	ADDQ $0x40, R13
-	SUBQ $0x10, R12
-	DECQ R11
+	ADDQ $0x40, DI
+	ADDQ $0x40, R9
+	DECQ R8
 	JNE  transposeRuns512_group
-	ADDQ $0x18, CX
-	DECQ DX
+	ADDQ $0x18, AX
+	DECQ CX
 	JMP  transposeRuns512_seg
 
 transposeRuns512_done:
+	VZEROUPPER
+	RET
+
+// func transposeRuns256(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)
+// Requires: AVX
+TEXT ·transposeRuns256(SB), NOSPLIT, $0-120
+	MOVQ segs_base+24(FP), AX
+	MOVQ nseg+48(FP), CX
+	MOVQ ldd+112(FP), DX
+	SHLQ $0x02, DX
+
+transposeRuns256_seg:
+	TESTQ CX, CX
+	JE    transposeRuns256_done
+	MOVQ  src_base+0(FP), BX
+	ADDQ  8(AX), BX
+	MOVQ  16(AX), SI
+	LEAQ  runMask<>+0(SB), R8
+	MOVQ  SI, DI
+	SHLQ  $0x02, DI
+	NEGQ  DI
+	LEAQ  32(R8)(DI*1), DI
+	MOVQ  colOff_base+56(FP), R8
+	MOVQ  ngroups+80(FP), R9
+	MOVQ  dst_base+88(FP), R10
+	ADDQ  (AX), R10
+
+transposeRuns256_group:
+	VMOVUPS    (DI), Y8
+	MOVLQSX    (R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y0
+	MOVLQSX    4(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y1
+	MOVLQSX    8(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y2
+	MOVLQSX    12(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y3
+	MOVLQSX    16(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y4
+	MOVLQSX    20(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y5
+	MOVLQSX    24(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y6
+	MOVLQSX    28(R8), R11
+	VMASKMOVPS (BX)(R11*4), Y8, Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xee, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xee, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xee, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xee, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ       R10, R11
+	CMPQ       SI, $0x00
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y8, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x01
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y9, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x02
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y10, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x03
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y11, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x04
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y12, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x05
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y13, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x06
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y14, (R11)
+	ADDQ       DX, R11
+	CMPQ       SI, $0x07
+	JLE        transposeRuns256_stored
+	VMOVUPS    Y15, (R11)
+	ADDQ       DX, R11
+
+transposeRuns256_stored:
+	ADDQ $0x20, R8
+	ADDQ $0x20, R10
+	DECQ R9
+	JNE  transposeRuns256_group
+	ADDQ $0x18, AX
+	DECQ CX
+	JMP  transposeRuns256_seg
+
+transposeRuns256_done:
 	VZEROUPPER
 	RET

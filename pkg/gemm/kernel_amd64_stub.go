@@ -91,7 +91,12 @@ func normalizeBack256(n int, dx []float32, dy []float32, x []float32, m float32,
 // adam256 applies Adam's update to w[i], m[i], v[i] from grad[i] for i < n (n a multiple of 8); see adamGo.
 func adam256(n int, w []float32, grad []float32, m []float32, v []float32, b1 float32, ob1 float32, b2 float32, ob2 float32, c1 float32, lr float32, eps float32, c2 float64)
 
-// transposeRuns512 sets dst[d/4+l*ldd+16g+t] = src[s/4+l+colOff[16g+t]] (0 where 16g+t ≥ nc) for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 16, g < ngroups, t < 16.
+// transposeRuns512 sets dst[d/4+l*ldd+16g+t] = src[s/4+l+colOff[16g+t]] for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 16, g < ngroups, t < 16.
 //
 //go:noescape
-func transposeRuns512(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, nc int, dst []float32, ldd int)
+func transposeRuns512(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)
+
+// transposeRuns256 sets dst[d/4+l*ldd+8g+t] = src[s/4+l+colOff[8g+t]] for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 8, g < ngroups, t < 8.
+//
+//go:noescape
+func transposeRuns256(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)

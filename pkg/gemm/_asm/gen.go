@@ -988,6 +988,26 @@ func copyRuns512() {
 	RET()
 }
 
+// runMask is the table of AVX2 lane masks: eight lanes of ones, then eight
+// of zeros, so that the 8 floats at byte 32 − 4n have ones in their low n
+// lanes. Made once (runMaskTable), shared by the kernels that use it.
+var runMask *Mem
+
+func runMaskTable() Mem {
+	if runMask == nil {
+		m := GLOBL("runMask", RODATA|NOPTR)
+		for i := 0; i < 16; i++ {
+			v := uint32(0)
+			if i < 8 {
+				v = 0xffffffff
+			}
+			DATA(4*i, U32(v))
+		}
+		runMask = &m
+	}
+	return *runMask
+}
+
 // copyRuns256 emits the AVX2 twin of copyRuns512, for runs of up to 8
 // columns: for each row r and each run s, segs[3s:3s+3] = (dst byte offset
 // t, src byte offset c, m = 2ⁿ − 1 for the run's n ≤ 8 lanes), one masked
@@ -995,14 +1015,7 @@ func copyRuns512() {
 // the mask of n lanes read from runMask at 32 − 4n. It sets only the lanes
 // of the runs; the caller clears the rest.
 func copyRuns256() {
-	runMask := GLOBL("runMask", RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		v := uint32(0)
-		if i < 8 {
-			v = 0xffffffff
-		}
-		DATA(4*i, U32(v))
-	}
+	runMask := runMaskTable()
 	TEXT("copyRuns256", NOSPLIT, "func(rows int, src []float32, rowOff []int32, segs []int64, nseg int, dst []float32, ldd int)")
 	Pragma("noescape")
 	Doc("copyRuns256 sets dst[r*ldd+t/4+i] = src[rowOff[r]+c/4+i] for r < rows and each (t, c, m) = segs[3s:3s+3], s < nseg, i < bits.Len8(m) (m = 2ⁿ − 1, n ≤ 8).")
@@ -1225,35 +1238,31 @@ func adamKernel(s isa) {
 // against the kernel taps of a weight gradient's panels): for each run of
 // L ≤ 16 rows, each group of 16 columns is loaded as 16 vectors (column t's
 // L consecutive values, masked), transposed in registers and stored as L
-// rows of 16, with the lanes of columns ≥ nc cleared. segs holds, per run,
-// (dst byte offset of its first row, src byte offset of its first row, L);
-// colOff holds 16·ngroups offsets (entries past nc may be any valid offset).
+// rows of 16. segs holds, per run, (dst byte offset of its first row, src
+// byte offset of its first row, L); colOff holds 16·ngroups offsets.
 func transposeRuns512() {
-	TEXT("transposeRuns512", NOSPLIT, "func(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, nc int, dst []float32, ldd int)")
+	TEXT("transposeRuns512", NOSPLIT, "func(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)")
 	Pragma("noescape")
-	Doc("transposeRuns512 sets dst[d/4+l*ldd+16g+t] = src[s/4+l+colOff[16g+t]] (0 where 16g+t ≥ nc) for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 16, g < ngroups, t < 16.")
-	sp := load(Param("src").Base())
+	Doc("transposeRuns512 sets dst[d/4+l*ldd+16g+t] = src[s/4+l+colOff[16g+t]] for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 16, g < ngroups, t < 16.")
 	sg := load(Param("segs").Base())
 	nseg := load(Param("nseg"))
-	dp := load(Param("dst").Base())
 	ldd := load(Param("ldd"))
 	SHLQ(U8(2), ldd)
 	Label("transposeRuns512_seg")
 	TESTQ(nseg, nseg)
 	JE(LabelRef("transposeRuns512_done"))
 	base, L, bits := GP64(), GP64(), GP32()
-	MOVQ(Mem{Base: sg, Disp: 8}, base)
-	ADDQ(sp, base)
+	Load(Param("src").Base(), base)
+	ADDQ(Mem{Base: sg, Disp: 8}, base)
 	MOVQ(Mem{Base: sg, Disp: 16}, L)
 	MOVL(U32(0xffff), bits)
 	BZHIL(L.As32(), bits, bits)
 	KMOVW(bits, K1)
-	cp, g, left, drow := GP64(), GP64(), GP64(), GP64()
+	cp, g, drow := GP64(), GP64(), GP64()
 	Load(Param("colOff").Base(), cp)
 	Load(Param("ngroups"), g)
-	Load(Param("nc"), left)
-	MOVQ(Mem{Base: sg}, drow)
-	ADDQ(dp, drow)
+	Load(Param("dst").Base(), drow)
+	ADDQ(Mem{Base: sg}, drow)
 	Label("transposeRuns512_group")
 	off := GP64()
 	for t := 0; t < 16; t++ {
@@ -1261,37 +1270,99 @@ func transposeRuns512() {
 		VMOVUPS_Z(Mem{Base: base, Index: off, Scale: 4}, K1, Z(t))
 	}
 	transpose16()
-	// K2: the lanes of this group's columns below nc.
-	n, zero, sixteen := GP64(), GP64(), GP64()
-	MOVQ(left, n)
-	XORQ(zero, zero)
-	MOVQ(U32(16), sixteen)
-	CMPQ(n, zero)
-	CMOVQLT(zero, n)
-	CMPQ(n, sixteen)
-	CMOVQGT(sixteen, n)
-	MOVL(U32(0xffff), bits)
-	BZHIL(n.As32(), bits, bits)
-	KMOVW(bits, K2)
 	d := GP64()
 	MOVQ(drow, d)
 	for l := 0; l < 16; l++ {
 		CMPQ(L, U8(l))
 		JLE(LabelRef("transposeRuns512_stored"))
-		VMOVUPS_Z(Z(l), K2, Z(l))
 		VMOVUPS(Z(l), Mem{Base: d})
 		ADDQ(ldd, d)
 	}
 	Label("transposeRuns512_stored")
 	ADDQ(U8(64), cp)
 	ADDQ(U8(64), drow)
-	SUBQ(U8(16), left)
 	DECQ(g)
 	JNE(LabelRef("transposeRuns512_group"))
 	ADDQ(U8(24), sg)
 	DECQ(nseg)
 	JMP(LabelRef("transposeRuns512_seg"))
 	Label("transposeRuns512_done")
+	VZEROUPPER()
+	RET()
+}
+
+// transposeRuns256 emits the AVX2 twin of transposeRuns512: runs of up to
+// 8 rows, groups of 8 columns, each loaded as 8 masked vectors
+// (VMASKMOVPS, the mask of L lanes from runMask) and transposed 8×8 in
+// registers; each of the run's L rows is stored whole.
+func transposeRuns256() {
+	TEXT("transposeRuns256", NOSPLIT, "func(src []float32, segs []int64, nseg int, colOff []int32, ngroups int, dst []float32, ldd int)")
+	Pragma("noescape")
+	Doc("transposeRuns256 sets dst[d/4+l*ldd+8g+t] = src[s/4+l+colOff[8g+t]] for each run (d, s, L) = segs[3i:3i+3], i < nseg, l < L ≤ 8, g < ngroups, t < 8.")
+	mask := runMaskTable()
+	sg := load(Param("segs").Base())
+	nseg := load(Param("nseg"))
+	ldd := load(Param("ldd"))
+	SHLQ(U8(2), ldd)
+	Label("transposeRuns256_seg")
+	TESTQ(nseg, nseg)
+	JE(LabelRef("transposeRuns256_done"))
+	base, L, lm := GP64(), GP64(), GP64()
+	Load(Param("src").Base(), base)
+	ADDQ(Mem{Base: sg, Disp: 8}, base)
+	MOVQ(Mem{Base: sg, Disp: 16}, L)
+	// lm: the address of the mask of L lanes, runMask + 32 − 4L
+	tbl := GP64()
+	LEAQ(mask, tbl)
+	MOVQ(L, lm)
+	SHLQ(U8(2), lm)
+	NEGQ(lm)
+	LEAQ(Mem{Base: tbl, Index: lm, Scale: 1, Disp: 32}, lm)
+	cp, g, drow := GP64(), GP64(), GP64()
+	Load(Param("colOff").Base(), cp)
+	Load(Param("ngroups"), g)
+	Load(Param("dst").Base(), drow)
+	ADDQ(Mem{Base: sg}, drow)
+	Label("transposeRuns256_group")
+	VMOVUPS(Mem{Base: lm}, Y(8))
+	off := GP64()
+	for t := 0; t < 8; t++ {
+		MOVLQSX(Mem{Base: cp, Disp: 4 * t}, off)
+		VMASKMOVPS(Mem{Base: base, Index: off, Scale: 4}, Y(8), Y(t))
+	}
+	// 8×8 transpose: rows in Y0..Y7, columns out in Y8..Y15.
+	for a := 0; a < 4; a++ {
+		VUNPCKLPS(Y(2*a+1), Y(2*a), Y(8+2*a))
+		VUNPCKHPS(Y(2*a+1), Y(2*a), Y(8+2*a+1))
+	}
+	for h := 0; h < 2; h++ {
+		lo0, hi0, lo1, hi1 := Y(8+4*h), Y(8+4*h+1), Y(8+4*h+2), Y(8+4*h+3)
+		VSHUFPS(U8(0x44), lo1, lo0, Y(4*h+0))
+		VSHUFPS(U8(0xEE), lo1, lo0, Y(4*h+1))
+		VSHUFPS(U8(0x44), hi1, hi0, Y(4*h+2))
+		VSHUFPS(U8(0xEE), hi1, hi0, Y(4*h+3))
+	}
+	for k := 0; k < 4; k++ {
+		VPERM2F128(U8(0x20), Y(4+k), Y(k), Y(8+k))
+		VPERM2F128(U8(0x31), Y(4+k), Y(k), Y(12+k))
+	}
+	d := GP64()
+	MOVQ(drow, d)
+	for l := 0; l < 8; l++ {
+		CMPQ(L, U8(l))
+		JLE(LabelRef("transposeRuns256_stored"))
+		VMOVUPS(Y(8+l), Mem{Base: d})
+		ADDQ(ldd, d)
+	}
+	Label("transposeRuns256_stored")
+	ADDQ(U8(32), cp)
+	ADDQ(U8(32), drow)
+	DECQ(g)
+	JNE(LabelRef("transposeRuns256_group"))
+	ADDQ(U8(24), sg)
+	DECQ(nseg)
+	JMP(LabelRef("transposeRuns256_seg"))
+	Label("transposeRuns256_done")
 	VZEROUPPER()
 	RET()
 }
@@ -1323,6 +1394,7 @@ func main() {
 		adamKernel(s)
 	}
 	transposeRuns512()
+	transposeRuns256()
 	Generate()
 }
 
