@@ -13,9 +13,11 @@ import "fmt"
 // a PanelPacker can fill its blocks with one call instead of materialising
 // the matrix. With AVX-512 (AVX2), columns whose offsets run on
 // consecutively (the pixels of an image row) are copied a run at a time,
-// two masked moves a run of up to 16 (8), and other columns are gathered,
-// 16 (8) elements an instruction. It panics if an offset falls outside src
-// or len(colOff) > ldd.
+// two masked moves a run of up to 16 (8); otherwise rows whose offsets run
+// on consecutively are read a run at a time and transposed in registers
+// (transposeRowRuns); and what is left is gathered, 16 (8) elements an
+// instruction. It panics if an offset falls outside src or len(colOff) >
+// ldd.
 func GatherSum(dst []float32, ldd int, src []float32, rowOff, colOff []int32) {
 	rows, nc := len(rowOff), len(colOff)
 	if nc > ldd {
