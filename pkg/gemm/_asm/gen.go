@@ -1073,6 +1073,27 @@ func broadcast(name string, r VecPhysical) {
 	VBROADCASTSS(paramAddr(name), r)
 }
 
+// elementLoop emits the loop of an elementwise kernel over n values (n, a
+// register, a multiple of one vector, is turned into bytes): body(i, u)
+// emits the work on the vector at byte offset i, u counting the unrolled
+// vectors of one pass (each pass does up to unroll of them).
+func elementLoop(s isa, name string, n GPVirtual, unroll int, body func(i GPVirtual, u int)) {
+	i := GP64()
+	XORQ(i, i)
+	SHLQ(U8(2), n)
+	Label(name + "_loop")
+	for u := 0; u < unroll; u++ {
+		CMPQ(i, n)
+		JAE(LabelRef(name + "_done"))
+		body(i, u)
+		ADDQ(U32(s.bytes()), i)
+	}
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
 // normalizeKernel emits y[i] = (x[i] − m)·s + b for i < n. (The assembler
 // takes g for a register: no parameter may be called g.)
 func normalizeKernel(s isa) {
@@ -1086,31 +1107,14 @@ func normalizeKernel(s isa) {
 	broadcast("m", m)
 	broadcast("s", g)
 	broadcast("b", b)
-	const unroll = 4
-	i := GP64()
-	XORQ(i, i)
-	SHLQ(U8(2), n)
-	Label(name + "_loop")
-	CMPQ(i, n)
-	JAE(LabelRef(name + "_done"))
-	// n is a multiple of one vector; do up to four.
-	for u := 0; u < unroll; u++ {
-		if u > 0 {
-			CMPQ(i, n)
-			JAE(LabelRef(name + "_done"))
-		}
+	elementLoop(s, name, n, 4, func(i GPVirtual, u int) {
 		v := s.vec(3 + u)
 		VMOVUPS(Mem{Base: xp, Index: i, Scale: 1}, v)
 		VSUBPS(m, v, v)
 		VMULPS(g, v, v)
 		VADDPS(b, v, v)
 		VMOVUPS(v, Mem{Base: yp, Index: i, Scale: 1})
-		ADDQ(U32(s.bytes()), i)
-	}
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
+	})
 }
 
 // normalizeBackKernel emits dx[i] = k·dy[i] + kx·(x[i] − m) + k0 for i < n,
@@ -1128,17 +1132,7 @@ func normalizeBackKernel(s isa) {
 	broadcast("k", k)
 	broadcast("kx", kx)
 	broadcast("k0", k0)
-	i := GP64()
-	XORQ(i, i)
-	SHLQ(U8(2), n)
-	Label(name + "_loop")
-	CMPQ(i, n)
-	JAE(LabelRef(name + "_done"))
-	for u := 0; u < 2; u++ {
-		if u > 0 {
-			CMPQ(i, n)
-			JAE(LabelRef(name + "_done"))
-		}
+	elementLoop(s, name, n, 2, func(i GPVirtual, u int) {
 		d, t := s.vec(4+2*u), s.vec(5+2*u)
 		VMOVUPS(Mem{Base: dyp, Index: i, Scale: 1}, d)
 		VMULPS(k, d, d)
@@ -1148,12 +1142,7 @@ func normalizeBackKernel(s isa) {
 		VADDPS(t, d, d)
 		VADDPS(k0, d, d)
 		VMOVUPS(d, Mem{Base: dxp, Index: i, Scale: 1})
-		ADDQ(U32(s.bytes()), i)
-	}
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
+	})
 }
 
 // adamKernel emits Adam's update of n values, as adamGo does one:
@@ -1183,54 +1172,45 @@ func adamKernel(s isa) {
 	broadcast("eps", eps)
 	VBROADCASTSD(paramAddr("c2"), c2)
 	gv, mv, vv, t, lo, hi := s.vec(8), s.vec(9), s.vec(10), s.vec(11), s.vec(12), s.vec(13)
-	i := GP64()
-	XORQ(i, i)
-	SHLQ(U8(2), n)
-	Label(name + "_loop")
-	CMPQ(i, n)
-	JAE(LabelRef(name + "_done"))
-	VMOVUPS(Mem{Base: gp, Index: i, Scale: 1}, gv)
-	// m ← b1·m + ob1·g
-	VMULPS(Mem{Base: mp, Index: i, Scale: 1}, b1, mv)
-	VMULPS(gv, ob1, t)
-	VADDPS(t, mv, mv)
-	VMOVUPS(mv, Mem{Base: mp, Index: i, Scale: 1})
-	// v ← b2·v + (ob2·g)·g
-	VMULPS(Mem{Base: vp, Index: i, Scale: 1}, b2, vv)
-	VMULPS(gv, ob2, t)
-	VMULPS(gv, t, t)
-	VADDPS(t, vv, vv)
-	VMOVUPS(vv, Mem{Base: vp, Index: i, Scale: 1})
-	// vh = float32(sqrt(float64(v)·c2)), each half of the lanes in float64
-	half := s.bytes() / 2
-	VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1}, lo)
-	VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1, Disp: half}, hi)
-	VMULPD(c2, lo, lo)
-	VMULPD(c2, hi, hi)
-	VSQRTPD(lo, lo)
-	VSQRTPD(hi, hi)
-	if s.zmm {
-		VCVTPD2PS(lo, lo.AsY())
-		VCVTPD2PS(hi, hi.AsY())
-		VINSERTF64X4(U8(1), hi.AsY(), lo, lo)
-	} else {
-		VCVTPD2PSY(lo, lo.AsX())
-		VCVTPD2PSY(hi, hi.AsX())
-		VINSERTF128(U8(1), hi.AsX(), lo, lo)
-	}
-	// w ← w − (lr·(m·c1)) / (vh + eps)
-	VADDPS(eps, lo, lo)
-	VMULPS(c1, mv, mv)
-	VMULPS(mv, lr, mv)
-	VDIVPS(lo, mv, mv)
-	VMOVUPS(Mem{Base: wp, Index: i, Scale: 1}, t)
-	VSUBPS(mv, t, t)
-	VMOVUPS(t, Mem{Base: wp, Index: i, Scale: 1})
-	ADDQ(U32(s.bytes()), i)
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
+	elementLoop(s, name, n, 1, func(i GPVirtual, _ int) {
+		VMOVUPS(Mem{Base: gp, Index: i, Scale: 1}, gv)
+		// m ← b1·m + ob1·g
+		VMULPS(Mem{Base: mp, Index: i, Scale: 1}, b1, mv)
+		VMULPS(gv, ob1, t)
+		VADDPS(t, mv, mv)
+		VMOVUPS(mv, Mem{Base: mp, Index: i, Scale: 1})
+		// v ← b2·v + (ob2·g)·g
+		VMULPS(Mem{Base: vp, Index: i, Scale: 1}, b2, vv)
+		VMULPS(gv, ob2, t)
+		VMULPS(gv, t, t)
+		VADDPS(t, vv, vv)
+		VMOVUPS(vv, Mem{Base: vp, Index: i, Scale: 1})
+		// vh = float32(sqrt(float64(v)·c2)), each half of the lanes in float64
+		half := s.bytes() / 2
+		VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1}, lo)
+		VCVTPS2PD(Mem{Base: vp, Index: i, Scale: 1, Disp: half}, hi)
+		VMULPD(c2, lo, lo)
+		VMULPD(c2, hi, hi)
+		VSQRTPD(lo, lo)
+		VSQRTPD(hi, hi)
+		if s.zmm {
+			VCVTPD2PS(lo, lo.AsY())
+			VCVTPD2PS(hi, hi.AsY())
+			VINSERTF64X4(U8(1), hi.AsY(), lo, lo)
+		} else {
+			VCVTPD2PSY(lo, lo.AsX())
+			VCVTPD2PSY(hi, hi.AsX())
+			VINSERTF128(U8(1), hi.AsX(), lo, lo)
+		}
+		// w ← w − (lr·(m·c1)) / (vh + eps)
+		VADDPS(eps, lo, lo)
+		VMULPS(c1, mv, mv)
+		VMULPS(mv, lr, mv)
+		VDIVPS(lo, mv, mv)
+		VMOVUPS(Mem{Base: wp, Index: i, Scale: 1}, t)
+		VSUBPS(mv, t, t)
+		VMOVUPS(t, Mem{Base: wp, Index: i, Scale: 1})
+	})
 }
 
 // transposeRuns512 emits the packing of panel blocks whose rows, not
