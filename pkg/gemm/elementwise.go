@@ -13,9 +13,10 @@ import "math"
 // batch norm's forward, with g = γ/σ and b = β.
 func Normalize(y, x []float32, m, g, b float32) {
 	x = x[:len(y)]
-	n := vectorPart(len(y))
+	lanes := active.Load().lanes
+	n := vectorPart(lanes, len(y))
 	if n > 0 {
-		normalizeAsm(active.Load().lanes, n, y, x, m, g, b)
+		normalizeAsm(lanes, n, y, x, m, g, b)
 	}
 	normalizeGo(y[n:], x[n:], m, g, b)
 }
@@ -39,9 +40,10 @@ func normalizeGo(y, x []float32, m, g, b float32) {
 // (len(dy), len(x) ≥ len(dx)), summed left to right: batch norm's backward.
 func NormalizeBack(dx, dy, x []float32, m, k, kx, k0 float32) {
 	dy, x = dy[:len(dx)], x[:len(dx)]
-	n := vectorPart(len(dx))
+	lanes := active.Load().lanes
+	n := vectorPart(lanes, len(dx))
 	if n > 0 {
-		normalizeBackAsm(active.Load().lanes, n, dx, dy, x, m, k, kx, k0)
+		normalizeBackAsm(lanes, n, dx, dy, x, m, k, kx, k0)
 	}
 	normalizeBackGo(dx[n:], dy[n:], x[n:], m, k, kx, k0)
 }
@@ -81,9 +83,10 @@ type AdamCoefs struct {
 // GOAMD64=v3 and on arm64, so that every path rounds alike.)
 func Adam(w, g, m, v []float32, c AdamCoefs) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	n := vectorPart(len(w))
+	lanes := active.Load().lanes
+	n := vectorPart(lanes, len(w))
 	if n > 0 {
-		adamAsm(active.Load().lanes, n, w, g, m, v, c)
+		adamAsm(lanes, n, w, g, m, v, c)
 	}
 	adamGo(w[n:], g[n:], m[n:], v[n:], c)
 }
@@ -102,10 +105,9 @@ func adamGo(w, g, m, v []float32, c AdamCoefs) {
 	}
 }
 
-// vectorPart is how many of n values the active path's vector kernels
-// take: whole vectors, or none where there are no such kernels.
-func vectorPart(n int) int {
-	lanes := active.Load().lanes
+// vectorPart is how many of n values vector kernels of lanes take: whole
+// vectors, or none where there are no such kernels (lanes 0).
+func vectorPart(lanes, n int) int {
 	if lanes == 0 {
 		return 0
 	}

@@ -285,7 +285,7 @@ func kernel(s isa, mr, nv int, rowsA bool) {
 
 const gemvSig = "func(m, k int, a []float32, lda int, x []float32, y []float32)"
 
-// tailMask sets mask to the low n bits (n < 16), for the last partial vector.
+// tailMask sets mask to the low n bits (n ≤ 16), for a partial vector.
 func tailMask(n GPVirtual, mask OpmaskPhysical) {
 	bits := GP32()
 	MOVL(U32(0xffff), bits)
@@ -1231,13 +1231,11 @@ func transposeRuns512() {
 	Label("transposeRuns512_seg")
 	TESTQ(nseg, nseg)
 	JE(LabelRef("transposeRuns512_done"))
-	base, L, bits := GP64(), GP64(), GP32()
+	base, L := GP64(), GP64()
 	Load(Param("src").Base(), base)
 	ADDQ(Mem{Base: sg, Disp: 8}, base)
 	MOVQ(Mem{Base: sg, Disp: 16}, L)
-	MOVL(U32(0xffff), bits)
-	BZHIL(L.As32(), bits, bits)
-	KMOVW(bits, K1)
+	tailMask(L, K1)
 	cp, g, drow := GP64(), GP64(), GP64()
 	Load(Param("colOff").Base(), cp)
 	Load(Param("ngroups"), g)
