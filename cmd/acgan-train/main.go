@@ -60,6 +60,11 @@ loses its noise: a collapsed class is one whose embedding went to zero, and
 the other classes keep a few of the 100 noise values each. Side by side,
 every class gets the whole noise (docs/results.md measures it).
 
+-d-width M gives the discriminator's four convs M times the Keras program's
+channels (16, 32, 64, 128). The generator learns the classes and the look of
+the digits from the discriminator alone, and the Keras program's has a
+fiftieth of the generator's multiply-adds (M = 2: an eighth, M = 4: a third).
+
 -ema DECAY keeps an exponential moving average of the generator's weights
 beside them (docs/model.md): after generator step t, avg ← d·avg + (1−d)·w
 with d = min(DECAY, (1+t)/(10+t)), so the average soon forgets the random
@@ -74,7 +79,7 @@ Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 -ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -mode-seeking,
--conditioning, -seed) is kept; giving one of those flags with another value
+-conditioning, -d-width, -seed) is kept; giving one of those flags with another value
 is an error. -tac-weight may change: the new weight holds from the resumed
 iteration on, so a run resumed in stages follows a schedule of weights (e.g.
 1 for 4000 iterations, then 0.5), and the model records the last.
@@ -136,6 +141,7 @@ type flags struct {
 	ModeSeeking     *float64 `name:"mode-seeking" placeholder:"W" help:"The weight of the mode-seeking loss in the generator's loss, 0 to ${max_mode_seeking} (e.g. 1; default 0, the Keras program's: none); the classes of a batch then come in pairs."`
 	Conditioning    *string  `name:"conditioning" placeholder:"HOW" help:"How the generator takes the class: multiply (the noise times the class's embedding, the Keras program's; default) or concat (the noise and the embedding side by side)."`
 	MinibatchStdDev *int     `name:"minibatch-stddev" placeholder:"G" help:"Give the discriminator a minibatch standard deviation channel over groups of G images before its last conv, 1 to the batch size (e.g. 4; default 0, the Keras program's: none)."`
+	DWidth          *int     `name:"d-width" placeholder:"M" help:"Give the discriminator's convs M times the Keras program's channels (16, 32, 64, 128), 1 to ${max_d_width} (default 1)."`
 
 	Output          string `name:"output" short:"o" placeholder:"FILE" help:"Write the model to FILE instead of stdout (a regular file is replaced whole or not at all)."`
 	Resume          string `name:"resume" placeholder:"FILE" help:"Continue the run saved in FILE (a model or checkpoint)."`
@@ -231,6 +237,9 @@ func (f *flags) config(base acgan.Config) (acgan.Config, error) {
 		}
 		c.MinibatchStdDev = *f.MinibatchStdDev
 	}
+	if f.DWidth != nil {
+		c.DWidth = *f.DWidth
+	}
 	if err := c.Validate(); err != nil {
 		return c, errors.New(flagError(err, f))
 	}
@@ -256,6 +265,8 @@ func flagError(err error, f *flags) string {
 		return fmt.Sprintf("-label-smoothing %g: want a number from 0 to %g", *f.LabelSmoothing, acgan.MaxLabelSmoothing)
 	case f.ModeSeeking != nil && !(*f.ModeSeeking >= 0 && *f.ModeSeeking <= acgan.MaxModeSeeking):
 		return fmt.Sprintf("-mode-seeking %g: want a number from 0 to %d", *f.ModeSeeking, acgan.MaxModeSeeking)
+	case f.DWidth != nil && (*f.DWidth < 1 || *f.DWidth > acgan.MaxDWidth):
+		return fmt.Sprintf("-d-width %d: want 1 to %d", *f.DWidth, acgan.MaxDWidth)
 	case f.ModeSeeking != nil && *f.ModeSeeking > 0 && f.Batch != nil && *f.Batch < 2:
 		return fmt.Sprintf("-mode-seeking %g: the loss needs pairs of images, a -batch of 2 or more (not %d)", *f.ModeSeeking, *f.Batch)
 	}
@@ -293,6 +304,7 @@ func helpVars() kong.Vars {
 		"max_gen_class_weight": strconv.Itoa(acgan.MaxGenClassWeight),
 		"max_label_smoothing":  strconv.FormatFloat(acgan.MaxLabelSmoothing, 'g', -1, 64),
 		"max_mode_seeking":     strconv.Itoa(acgan.MaxModeSeeking),
+		"max_d_width":          strconv.Itoa(acgan.MaxDWidth),
 		"mem_fixed":            bytesString(fixed),
 		"mem_image":            bytesString(perImage),
 		"mem_default":          bytesString(c.TrainMemory()),

@@ -330,6 +330,8 @@ func resumed(f *flags) (*modelfile.Model, error) {
 		return nil, conflict("-mode-seeking", *f.ModeSeeking, c.ModeSeeking)
 	case f.MinibatchStdDev != nil && *f.MinibatchStdDev != c.MinibatchStdDev:
 		return nil, conflict("-minibatch-stddev", *f.MinibatchStdDev, c.MinibatchStdDev)
+	case f.DWidth != nil && *f.DWidth != c.DWidth:
+		return nil, conflict("-d-width", *f.DWidth, c.DWidth)
 	case f.Conditioning != nil && *f.Conditioning != c.Conditioning.String():
 		return nil, conflict("-conditioning", *f.Conditioning, c.Conditioning)
 	case f.Seed != nil && *f.Seed != m.Seed:

@@ -145,6 +145,9 @@ const (
 // MaxModeSeeking bounds Config.ModeSeeking.
 const MaxModeSeeking = 100
 
+// MaxDWidth bounds Config.DWidth.
+const MaxDWidth = 8
+
 // DefaultTACWeight is the usual Config.TACWeight of objective TAC, and
 // MaxTACWeight its bound.
 const (
@@ -195,6 +198,10 @@ type Config struct {
 	// Conditioning is how the generator takes the class: Multiply (the
 	// Keras program's) or Concat.
 	Conditioning Conditioning
+	// DWidth multiplies the channels of the discriminator's four convs
+	// (16, 32, 64 and 128 in the Keras program: DWidth 1), and so its
+	// features, from 1 to MaxDWidth.
+	DWidth int
 }
 
 // DefaultConfig returns the Keras program's configuration, for MNIST's
@@ -202,7 +209,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Objective: FakeClass, Size: DefaultSize, Channels: DefaultChannels,
 		Latent: 100, Classes: dataset.MNISTClasses, Batch: 32,
-		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25, GenClassWeight: 1}
+		LR: 2e-4, Beta1: 0.5, Beta2: 0.999, AdamEps: 1e-7, Dropout: 0.25, GenClassWeight: 1, DWidth: 1}
 }
 
 // ImageSize returns the number of values of one image: Channels·Size·Size.
@@ -245,6 +252,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("acgan: config: the mode-seeking loss needs pairs of images: a batch of 2 or more, not %d", c.Batch)
 	case c.Conditioning != Multiply && c.Conditioning != Concat:
 		return fmt.Errorf("acgan: config: unknown conditioning %d", int(c.Conditioning))
+	case c.DWidth < 1 || c.DWidth > MaxDWidth:
+		return fmt.Errorf("acgan: config: discriminator width %d out of range [1, %d]", c.DWidth, MaxDWidth)
 	case c.MinibatchStdDev < 0 || c.MinibatchStdDev > MaxBatch:
 		return fmt.Errorf("acgan: config: minibatch standard deviation group %d out of range [0, %d]", c.MinibatchStdDev, MaxBatch)
 	case !(c.EMA >= 0 && c.EMA < 1):

@@ -29,6 +29,9 @@
 // nn.MinibatchStdDev) appends one channel holding, for each group of G
 // images of the batch, how much they differ, so that conv4 and the heads
 // can tell a batch of near copies (a collapsed class) from real images.
+//
+// Config.DWidth M > 1 departs from it too: every conv has M times the
+// channels above (16M, 32M, 64M, 128M; F = 128M·s3²).
 
 package acgan
 
@@ -38,9 +41,9 @@ import (
 	"acgan/pkg/nn"
 )
 
-// The discriminator's architecture: the channels of each block, the
-// LeakyReLU slope and the kernel size. The blocks' sides follow from the
-// image's (dSides).
+// The discriminator's architecture: the channels of each block (times
+// Config.DWidth, 1 in the Keras program), the LeakyReLU slope and the
+// kernel size. The blocks' sides follow from the image's (dSides).
 const (
 	dKernel = 3   // every conv is 3×3
 	dSlope  = 0.2 // LeakyReLU α
@@ -50,6 +53,13 @@ const (
 	dWidth3 = 64  // conv3's
 	dWidth4 = 128 // conv4's
 )
+
+// dWidths returns the channels of conv1 … conv4 under configuration c:
+// the Keras program's times c.DWidth.
+func dWidths(c Config) (w1, w2, w3, w4 int) {
+	m := c.DWidth
+	return dWidth1 * m, dWidth2 * m, dWidth3 * m, dWidth4 * m
+}
 
 // dSides returns the sides of the discriminator's blocks for images of
 // size pixels a side: conv1's output (stride 2, "same": ceil(size/2)),
@@ -62,26 +72,30 @@ func dSides(size int) (s1, s2, sP, s3 int) {
 	return s1, s2, sP, sP / 2
 }
 
-// dFlat returns the discriminator's features for images of size pixels a
-// side: a4 flattened, 128·ceil(size/8)².
-func dFlat(size int) int {
-	_, _, _, s3 := dSides(size)
-	return dWidth4 * s3 * s3
+// dFlat returns the discriminator's features under configuration c: a4
+// flattened, 128·DWidth·ceil(Size/8)².
+func dFlat(c Config) int {
+	_, _, _, s3 := dSides(c.Size)
+	_, _, _, w4 := dWidths(c)
+	return w4 * s3 * s3
 }
 
 // dIn4 returns conv4's input channels under configuration c: bn3's, and
 // one more with the minibatch standard deviation layer.
 func dIn4(c Config) int {
+	_, _, w3, _ := dWidths(c)
 	if c.MinibatchStdDev > 0 {
-		return dWidth3 + 1
+		return w3 + 1
 	}
-	return dWidth3
+	return w3
 }
 
 // Discriminator maps an image to a validity logit and class logits.
 type Discriminator struct {
 	K              int // class-head size
 	Size, Channels int // of the images: S and C
+	Width2, Width3 int // conv2's and conv3's channels (32 and 64 times Config.DWidth)
+	Flat           int // the features F
 
 	Conv1 *nn.Conv2D // d.conv1 C → 16 s2
 	Act1  *nn.LeakyReLU
@@ -117,21 +131,22 @@ type Discriminator struct {
 // runs.
 func NewDiscriminator(c Config, r *rand.Rand) *Discriminator {
 	k, twin, dropout := c.HeadClasses(), c.TwinClasses(), c.Dropout
-	d := &Discriminator{K: k, Size: c.Size, Channels: c.Channels}
-	flat := dFlat(c.Size)
+	w1, w2, w3, w4 := dWidths(c)
+	flat := dFlat(c)
+	d := &Discriminator{K: k, Size: c.Size, Channels: c.Channels, Width2: w2, Width3: w3, Flat: flat}
 	ls := &d.layers
-	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", c.Channels, dWidth1, dKernel, 2, nn.Same))
+	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", c.Channels, w1, dKernel, 2, nn.Same))
 	d.Act1, d.Drop1 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
-	d.Conv2 = add(ls, nn.NewConv2D("d.conv2", dWidth1, dWidth2, dKernel, 2, nn.Same))
+	d.Conv2 = add(ls, nn.NewConv2D("d.conv2", w1, w2, dKernel, 2, nn.Same))
 	d.Act2, d.Drop2 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
-	d.BN2 = add(ls, nn.NewBatchNorm("d.bn2", dWidth2))
-	d.Conv3 = add(ls, nn.NewConv2D("d.conv3", dWidth2, dWidth3, dKernel, 2, nn.Same))
+	d.BN2 = add(ls, nn.NewBatchNorm("d.bn2", w2))
+	d.Conv3 = add(ls, nn.NewConv2D("d.conv3", w2, w3, dKernel, 2, nn.Same))
 	d.Act3, d.Drop3 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
-	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", dWidth3))
+	d.BN3 = add(ls, nn.NewBatchNorm("d.bn3", w3))
 	if c.MinibatchStdDev > 0 {
 		d.MBStd = nn.NewMinibatchStdDev(c.MinibatchStdDev)
 	}
-	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dIn4(c), dWidth4, dKernel, 1, nn.Same))
+	d.Conv4 = add(ls, nn.NewConv2D("d.conv4", dIn4(c), w4, dKernel, 1, nn.Same))
 	d.Act4, d.Drop4 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
 	d.Valid = add(ls, nn.NewDense("d.valid", flat, 1))
 	d.Label = add(ls, nn.NewDense("d.label", flat, k))
@@ -166,7 +181,7 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h = d.Drop1.Forward(h, training)
 	h, _, _ = d.Conv2.Forward(h, B, s1, s1) // [B, 32, s2, s2]
 	if sP != s2 {
-		h = d.Pad2.Forward(h, B*dWidth2, s2, s2) // [B, 32, sP, sP], sP = s2 + 1
+		h = d.Pad2.Forward(h, B*d.Width2, s2, s2) // [B, 32, sP, sP], sP = s2 + 1
 	}
 	h = d.Act2.Forward(h)
 	h = d.Drop2.Forward(h, training)
@@ -176,7 +191,7 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h = d.Drop3.Forward(h, training)
 	h = d.BN3.Forward(h, B, s3*s3, training)
 	if d.MBStd != nil {
-		h = d.MBStd.Forward(h, B, dWidth3, s3*s3) // [B, 65, s3, s3]
+		h = d.MBStd.Forward(h, B, d.Width3, s3*s3) // [B, 65, s3, s3]
 	}
 	h, _, _ = d.Conv4.Forward(h, B, s3, s3) // [B, 128, s3, s3] = [B, F]
 	h = d.Act4.Forward(h)
@@ -197,7 +212,7 @@ func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) [
 	_, s2, sP, _ := dSides(d.Size)
 	dv := d.Valid.Backward(dvalid, true)
 	dl := d.Label.Backward(dlabel, true)
-	d.dflat = grow(d.dflat, B*dFlat(d.Size)) // f feeds every head: the gradients add
+	d.dflat = grow(d.dflat, B*d.Flat) // f feeds every head: the gradients add
 	if d.Twin == nil {
 		for i := range d.dflat {
 			d.dflat[i] = dv[i] + dl[i]

@@ -138,14 +138,15 @@ func (n *refNet) denseBackward(name string, l nnref.Dense, x []float64, B int, d
 // training (nil for a rate of 0), then backward from dvalid [B], dlabel
 // [B, K] and, with a twin head of C > 0 classes, dtwin [B, C]; with mbstd
 // > 0, the minibatch standard deviation layer over groups of mbstd images
-// before conv4.
-func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd int, g geometry, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
+// before conv4; the convs have m times the Keras program's channels.
+func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd, m int, g geometry, training, frozen bool, keep [4][]bool, rate float64, dvalid, dlabel, dtwin []float64) (valid, label, twin, dx []float64) {
 	const alpha = 0.2
 	S := g.size
-	conv1 := nnref.Conv{Cin: g.channels, Cout: 16, K: 3, S: 2, Pad: nnref.Same}
-	conv2 := nnref.Conv{Cin: 16, Cout: 32, K: 3, S: 2, Pad: nnref.Same}
-	conv3 := nnref.Conv{Cin: 32, Cout: 64, K: 3, S: 2, Pad: nnref.Same}
-	conv4 := nnref.Conv{Cin: 64, Cout: 128, K: 3, S: 1, Pad: nnref.Same}
+	ch1, ch2, ch3, ch4 := 16*m, 32*m, 64*m, 128*m
+	conv1 := nnref.Conv{Cin: g.channels, Cout: ch1, K: 3, S: 2, Pad: nnref.Same}
+	conv2 := nnref.Conv{Cin: ch1, Cout: ch2, K: 3, S: 2, Pad: nnref.Same}
+	conv3 := nnref.Conv{Cin: ch2, Cout: ch3, K: 3, S: 2, Pad: nnref.Same}
+	conv4 := nnref.Conv{Cin: ch3, Cout: ch4, K: 3, S: 1, Pad: nnref.Same}
 	if mbstd > 0 {
 		conv4.Cin++
 	}
@@ -161,20 +162,20 @@ func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd int, g geometry, tr
 	a1 := drop(0, nnref.LeakyReLU(c1, alpha))
 	c2, h2, w2 := n.convForward("d.conv2", conv2, a1, B, h1, w1)
 	pad := h2 % 2 // an odd side is padded to an even one, bottom and right
-	p2 := nnref.ZeroPad(c2, B*32, h2, w2, 0, pad, 0, pad)
+	p2 := nnref.ZeroPad(c2, B*ch2, h2, w2, 0, pad, 0, pad)
 	l2 := drop(1, nnref.LeakyReLU(p2, alpha))
-	a2 := n.bnForward("d.bn2", 32, l2, B, (h2+pad)*(w2+pad), training, frozen)
+	a2 := n.bnForward("d.bn2", ch2, l2, B, (h2+pad)*(w2+pad), training, frozen)
 	c3, h3, w3 := n.convForward("d.conv3", conv3, a2, B, h2+pad, w2+pad)
 	l3 := drop(2, nnref.LeakyReLU(c3, alpha))
-	a3 := n.bnForward("d.bn3", 64, l3, B, h3*w3, training, frozen)
+	a3 := n.bnForward("d.bn3", ch3, l3, B, h3*w3, training, frozen)
 	m3 := a3
 	if mbstd > 0 {
-		m3 = nnref.MinibatchStdDev(a3, B, 64, h3*w3, mbstd)
+		m3 = nnref.MinibatchStdDev(a3, B, ch3, h3*w3, mbstd)
 	}
 	c4, h4, w4 := n.convForward("d.conv4", conv4, m3, B, h3, w3)
 	f := drop(3, nnref.LeakyReLU(c4, alpha))
-	vl, ll := nnref.Dense{In: 128 * h4 * w4, Out: 1}, nnref.Dense{In: 128 * h4 * w4, Out: K}
-	tl := nnref.Dense{In: 128 * h4 * w4, Out: C}
+	vl, ll := nnref.Dense{In: ch4 * h4 * w4, Out: 1}, nnref.Dense{In: ch4 * h4 * w4, Out: K}
+	tl := nnref.Dense{In: ch4 * h4 * w4, Out: C}
 	valid = n.denseForward("d.valid", vl, f, B)
 	label = n.denseForward("d.label", ll, f, B)
 	if C > 0 {
@@ -196,14 +197,14 @@ func refDiscriminator(n *refNet, x []float64, B, K, C, mbstd int, g geometry, tr
 	d := nnref.LeakyReLUBackward(c4, alpha, drop(3, df))
 	d = n.convBackward("d.conv4", conv4, m3, B, h3, w3, d)
 	if mbstd > 0 {
-		d = nnref.MinibatchStdDevBackward(a3, B, 64, h3*w3, mbstd, d)
+		d = nnref.MinibatchStdDevBackward(a3, B, ch3, h3*w3, mbstd, d)
 	}
-	d = n.bnBackward("d.bn3", 64, l3, B, h3*w3, training, d)
+	d = n.bnBackward("d.bn3", ch3, l3, B, h3*w3, training, d)
 	d = nnref.LeakyReLUBackward(c3, alpha, drop(2, d))
 	d = n.convBackward("d.conv3", conv3, a2, B, h2+pad, w2+pad, d)
-	d = n.bnBackward("d.bn2", 32, l2, B, (h2+pad)*(w2+pad), training, d)
+	d = n.bnBackward("d.bn2", ch2, l2, B, (h2+pad)*(w2+pad), training, d)
 	d = nnref.LeakyReLUBackward(p2, alpha, drop(1, d))
-	d = nnref.ZeroPadBackward(d, B*32, h2, w2, 0, pad, 0, pad)
+	d = nnref.ZeroPadBackward(d, B*ch2, h2, w2, 0, pad, 0, pad)
 	d = n.convBackward("d.conv2", conv2, a1, B, h1, w1, d)
 	d = nnref.LeakyReLUBackward(c1, alpha, drop(0, d))
 	dx = n.convBackward("d.conv1", conv1, x, B, S, S, d)
@@ -327,8 +328,9 @@ func genConfig(latent, classes int, g geometry) Config {
 // training mode with and without dropout, in inference mode, and frozen
 // (training mode; dx only, moving statistics untouched), with and without
 // the twin head (C > 0), with and without the minibatch standard deviation
-// layer (mb > 0), for MNIST's images and others: colour, sides with an even
-// conv2 output (no padding: 16, 32) and an odd one (20).
+// layer (mb > 0), of the Keras program's width and wider (dw > 1), for
+// MNIST's images and others: colour, sides with an even conv2 output (no
+// padding: 16, 32) and an odd one (20).
 func TestDiscriminatorAgainstReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("float64 reference network")
@@ -339,34 +341,38 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		rate             float32
 		training, frozen bool
 		g                geometry
-		mb               int
+		mb, dw           int
 	}{
-		{3, 11, 0, 0.25, true, false, mnist, 0},
-		{1, 11, 0, 0.25, true, false, mnist, 0},
-		{2, 10, 0, 0, true, false, mnist, 0},
-		{3, 11, 0, 0.25, false, false, mnist, 0},
-		{2, 11, 0, 0.25, true, true, mnist, 0},
-		{3, 10, 10, 0.25, true, false, mnist, 0},
-		{1, 10, 10, 0, true, false, mnist, 0},
-		{2, 10, 10, 0.25, false, false, mnist, 0},
-		{2, 10, 10, 0.25, true, true, mnist, 0},
-		{2, 3, 3, 0.25, true, false, mnist, 0},
-		{3, 4, 0, 0.25, true, false, geometry{16, 3}, 0},
-		{2, 3, 3, 0.25, true, false, geometry{16, 3}, 0},
-		{2, 3, 3, 0.25, true, true, geometry{16, 3}, 0},
-		{2, 31, 0, 0.25, true, false, geometry{32, 3}, 0},
-		{2, 30, 30, 0.25, false, false, geometry{32, 3}, 0},
-		{2, 30, 30, 0, true, false, geometry{32, 3}, 0},
-		{2, 5, 5, 0.25, true, false, geometry{20, 1}, 0},
-		{4, 10, 10, 0.25, true, false, mnist, 2},
-		{5, 11, 0, 0.25, true, true, mnist, 4},
-		{3, 11, 0, 0, false, false, mnist, 4},
-		{1, 10, 10, 0, true, false, mnist, 4},
-		{6, 4, 4, 0.25, true, false, geometry{32, 3}, 3},
+		{3, 11, 0, 0.25, true, false, mnist, 0, 1},
+		{1, 11, 0, 0.25, true, false, mnist, 0, 1},
+		{2, 10, 0, 0, true, false, mnist, 0, 1},
+		{3, 11, 0, 0.25, false, false, mnist, 0, 1},
+		{2, 11, 0, 0.25, true, true, mnist, 0, 1},
+		{3, 10, 10, 0.25, true, false, mnist, 0, 1},
+		{1, 10, 10, 0, true, false, mnist, 0, 1},
+		{2, 10, 10, 0.25, false, false, mnist, 0, 1},
+		{2, 10, 10, 0.25, true, true, mnist, 0, 1},
+		{2, 3, 3, 0.25, true, false, mnist, 0, 1},
+		{3, 4, 0, 0.25, true, false, geometry{16, 3}, 0, 1},
+		{2, 3, 3, 0.25, true, false, geometry{16, 3}, 0, 1},
+		{2, 3, 3, 0.25, true, true, geometry{16, 3}, 0, 1},
+		{2, 31, 0, 0.25, true, false, geometry{32, 3}, 0, 1},
+		{2, 30, 30, 0.25, false, false, geometry{32, 3}, 0, 1},
+		{2, 30, 30, 0, true, false, geometry{32, 3}, 0, 1},
+		{2, 5, 5, 0.25, true, false, geometry{20, 1}, 0, 1},
+		{4, 10, 10, 0.25, true, false, mnist, 2, 1},
+		{5, 11, 0, 0.25, true, true, mnist, 4, 1},
+		{3, 11, 0, 0, false, false, mnist, 4, 1},
+		{1, 10, 10, 0, true, false, mnist, 4, 1},
+		{6, 4, 4, 0.25, true, false, geometry{32, 3}, 3, 1},
+		{3, 11, 0, 0.25, true, false, mnist, 0, 2},
+		{2, 10, 10, 0.25, true, true, mnist, 0, 2},
+		{4, 10, 10, 0.25, true, false, mnist, 2, 2},
+		{2, 4, 4, 0.25, false, false, geometry{32, 3}, 0, 3},
 	} {
 		name := fmt.Sprintf("discriminator %+v", c)
 		cfg := discConfig(c.K, c.C, c.rate, c.g)
-		cfg.MinibatchStdDev = c.mb
+		cfg.MinibatchStdDev, cfg.DWidth = c.mb, c.dw
 		D := NewDiscriminator(cfg, r)
 		perturb(r, D.Params(), D.States())
 		// Each dropout layer draws from its own source, and the twin gets
@@ -374,7 +380,7 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		drops := []*nn.Dropout{D.Drop1, D.Drop2, D.Drop3, D.Drop4}
 		s1, s3 := c.g.size/2, (c.g.size+7)/8 // conv1's side, conv3's: ceil(S/8)
 		sP := 2 * s3                         // conv2's, padded when odd
-		sizes := []int{16 * s1 * s1, 32 * sP * sP, 64 * s3 * s3, 128 * s3 * s3}
+		sizes := []int{16 * c.dw * s1 * s1, 32 * c.dw * sP * sP, 64 * c.dw * s3 * s3, 128 * c.dw * s3 * s3}
 		var keep [4][]bool
 		for i, l := range drops {
 			l.R = rand.New(rand.NewPCG(uint64(i), 7))
@@ -403,7 +409,7 @@ func TestDiscriminatorAgainstReference(t *testing.T) {
 		valid, label, twin := D.Forward(x, c.B, c.training)
 		valid, label, twin = append([]float32(nil), valid...), append([]float32(nil), label...), append([]float32(nil), twin...)
 		dx := D.Backward(dv, dl, dt, true)
-		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.mb, c.g, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
+		rv, rl, rt, rdx := refDiscriminator(ref, f64(x), c.B, c.K, c.C, c.mb, c.dw, c.g, c.training, c.frozen, keep, float64(c.rate), f64(dv), f64(dl), f64(dt))
 
 		if (D.Twin != nil) != (c.C > 0) {
 			t.Errorf("%s: twin head %v", name, D.Twin)

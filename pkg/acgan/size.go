@@ -38,18 +38,19 @@ func (c Config) counts() (g, d []layerCount) {
 		conv(gWidth2, c.Channels, gKernel, s2),
 	}
 	d1, d2, dP, d3 := dSides(c.Size)
+	w1, w2, w3, w4 := dWidths(c)
 	d = []layerCount{
-		conv(c.Channels, dWidth1, dKernel, d1),
-		conv(dWidth1, dWidth2, dKernel, d2),
-		bn(dWidth2, dP),
-		conv(dWidth2, dWidth3, dKernel, d3),
-		bn(dWidth3, d3),
-		conv(dIn4(c), dWidth4, dKernel, d3),
-		dense(dFlat(c.Size), 1),
-		dense(dFlat(c.Size), c.HeadClasses()),
+		conv(c.Channels, w1, dKernel, d1),
+		conv(w1, w2, dKernel, d2),
+		bn(w2, dP),
+		conv(w2, w3, dKernel, d3),
+		bn(w3, d3),
+		conv(dIn4(c), w4, dKernel, d3),
+		dense(dFlat(c), 1),
+		dense(dFlat(c), c.HeadClasses()),
 	}
 	if n := c.TwinClasses(); n > 0 {
-		d = append(d, dense(dFlat(c.Size), n))
+		d = append(d, dense(dFlat(c), n))
 	}
 	if c.MinibatchStdDev > 0 { // its output, a copy of bn3's and one channel more
 		d = append(d, layerCount{out: int64(dIn4(c) * d3 * d3)})

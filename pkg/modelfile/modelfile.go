@@ -103,6 +103,9 @@ func (m *Model) header() *tensor.Tensor {
 	if c.Conditioning != acgan.Multiply {
 		h.SetMeta("conditioning", c.Conditioning.String())
 	}
+	if c.DWidth != 1 {
+		h.SetMeta("d_width", strconv.Itoa(c.DWidth))
+	}
 	if c.Size != acgan.DefaultSize {
 		h.SetMeta("size", strconv.Itoa(c.Size))
 	}
@@ -436,6 +439,11 @@ func fromHeader(meta map[string]string) (*Model, error) {
 			firstErr = fmt.Errorf("header entry conditioning=%q is not multiply or concat", v)
 		}
 		cfg.Conditioning = cond
+	}
+	// d_width (1 when absent): the discriminator's width multiplier.
+	cfg.DWidth = 1
+	if _, ok := meta["d_width"]; ok {
+		cfg.DWidth = int(integer("d_width", 2, acgan.MaxDWidth))
 	}
 	seedStr := get("seed")
 	var seed uint64

@@ -3,6 +3,7 @@ package modelfile
 import (
 	"bytes"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 
 // newConfigs are configurations with the twin head, the average, or both,
 // and with a generator class weight, label smoothing, a minibatch
-// standard deviation layer or the concat conditioning.
+// standard deviation layer, the concat conditioning or a wider
+// discriminator.
 func newConfigs() []acgan.Config {
 	var cs []acgan.Config
 	for _, c := range []struct {
@@ -33,7 +35,7 @@ func newConfigs() []acgan.Config {
 		{acgan.FakeClass, 0, 0, 1, 0, 0, 0.5, acgan.Multiply},
 		{acgan.FakeClass, 0, 0.999, 1, 0, 0, 1, acgan.Concat},
 		{acgan.TAC, 1, 0.999, 1, 0, 2, 0, acgan.Multiply},
-		{acgan.FakeClass, 0, 0, 1, 0, 4, 0, acgan.Multiply}, // last: TestLoadErrorsTACAndEMA's minibatch_stddev model
+		{acgan.FakeClass, 0, 0, 1, 0, 4, 0, acgan.Multiply}, // last: TestLoadErrorsTACAndEMA's minibatch_stddev model (then the wider one)
 	} {
 		cfg := acgan.DefaultConfig()
 		cfg.Objective, cfg.TACWeight, cfg.EMA, cfg.Batch = c.obj, c.weight, c.ema, 4
@@ -41,7 +43,9 @@ func newConfigs() []acgan.Config {
 		cfg.ModeSeeking, cfg.Conditioning = c.modeSeeking, c.cond
 		cs = append(cs, cfg)
 	}
-	return cs
+	wide := cs[len(cs)-1] // the minibatch_stddev model, twice as wide
+	wide.DWidth = 2
+	return append(cs, wide)
 }
 
 // trainedWith returns a model of cfg after n training steps on random data.
@@ -105,6 +109,9 @@ func TestRoundTripTACAndEMA(t *testing.T) {
 		if _, ok := h["mode_seeking"]; ok != (cfg.ModeSeeking != 0) {
 			t.Errorf("%+v: mode_seeking entry %v", cfg, ok)
 		}
+		if v, ok := h["d_width"]; ok != (cfg.DWidth != 1) || ok && v != strconv.Itoa(cfg.DWidth) {
+			t.Errorf("%+v: d_width entry %q, %v", cfg, v, ok)
+		}
 		if v, ok := h["conditioning"]; ok != (cfg.Conditioning != acgan.Multiply) || ok && v != "concat" {
 			t.Errorf("%+v: conditioning entry %q, %v", cfg, v, ok)
 		}
@@ -147,7 +154,8 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 	goodTAC := save(t, trainedWith(t, tac, 1, rand.New(rand.NewPCG(1, 1))))
 	goodEMA := save(t, trainedWith(t, ema, 1, rand.New(rand.NewPCG(1, 1))))
 	goodPlain := save(t, trained(t, acgan.Paper))
-	goodMBStd := save(t, trainedWith(t, newConfigs()[len(newConfigs())-1], 1, rand.New(rand.NewPCG(1, 1))))
+	goodMBStd := save(t, trainedWith(t, newConfigs()[len(newConfigs())-2], 1, rand.New(rand.NewPCG(1, 1))))
+	goodWide := save(t, trainedWith(t, newConfigs()[len(newConfigs())-1], 1, rand.New(rand.NewPCG(1, 1))))
 	concat := acgan.DefaultConfig()
 	concat.Conditioning, concat.Batch = acgan.Concat, 4
 	goodConcat := save(t, trainedWith(t, concat, 1, rand.New(rand.NewPCG(1, 1))))
@@ -208,6 +216,14 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 			`model.bin: tensor "d.conv4.w" is float32 128x65x3x3; want float32 128x64x3x3`},
 		{"minibatch_stddev added", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("minibatch_stddev", "4"); return ts }),
 			`model.bin: tensor "d.conv4.w" is float32 128x64x3x3; want float32 128x65x3x3`},
+		{"d_width 1", edit(goodWide, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("d_width", "1"); return ts }),
+			`model.bin: header entry d_width="1" is not an integer in [2, 8]`},
+		{"d_width too wide", edit(goodWide, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("d_width", "9"); return ts }),
+			`model.bin: header entry d_width="9" is not an integer in [2, 8]`},
+		{"d_width dropped", edit(goodWide, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "d_width"); return ts }),
+			`model.bin: tensor "d.conv1.w" is float32 32x1x3x3; want float32 16x1x3x3`},
+		{"d_width added", edit(goodMBStd, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("d_width", "2"); return ts }),
+			`model.bin: tensor "d.conv1.w" is float32 16x1x3x3; want float32 32x1x3x3`},
 		{"conditioning unknown", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("conditioning", "add"); return ts }),
 			`model.bin: header entry conditioning="add" is not multiply or concat`},
 		{"conditioning dropped", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "conditioning"); return ts }),

@@ -112,6 +112,11 @@ kept_on_resume conditioning concat conditioning cc
 bad "resume with another -conditioning" acgan-train -resume cc2.bin -conditioning multiply -iters 4 -o x.bin < data.tzst
 bad "-conditioning unknown" acgan-train -conditioning add -o x.bin < data.tzst
 
+kept_on_resume d-width 2 d_width dw
+bad "resume with another -d-width" acgan-train -resume dw2.bin -d-width 1 -iters 4 -o x.bin < data.tzst
+bad "-d-width 0" acgan-train -d-width 0 -o x.bin < data.tzst
+bad "-d-width 9" acgan-train -d-width 9 -o x.bin < data.tzst
+
 bad "resume with another -lr" acgan-train -resume a.bin -lr 1e-3 -iters 4 -o x.bin < data.tzst
 bad "-iters below the resumed model's" acgan-train -resume four.bin -iters 2 -o x.bin < data.tzst
 bad "resume from a file that is not a model" acgan-train -resume data.tzst -o x.bin < data.tzst
