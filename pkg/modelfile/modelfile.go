@@ -260,6 +260,11 @@ func Load(r io.Reader, name string) (*Model, error) {
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, tensor.ErrLimit) {
+			// The header's model has no tensor this large: most likely a
+			// header entry that changes a shape is missing or wrong.
+			return nil, fmt.Errorf("%s: %w, larger than any tensor of the model the header describes", name, err)
+		}
 		if err != nil {
 			return nil, readError(name, err)
 		}

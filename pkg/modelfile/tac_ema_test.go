@@ -227,7 +227,7 @@ func TestLoadErrorsTACAndEMA(t *testing.T) {
 		{"conditioning unknown", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("conditioning", "add"); return ts }),
 			`model.bin: header entry conditioning="add" is not multiply or concat`},
 		{"conditioning dropped", edit(goodConcat, func(ts []*tensor.Tensor) []*tensor.Tensor { delete(ts[0].Meta, "conditioning"); return ts }),
-			`model.bin: tensor stream: record 2 "g.dense.w": shape 6272x200 has more than the limit of 627200 elements`},
+			`model.bin: tensor stream: record 2 "g.dense.w": shape 6272x200 has more than the limit of 627200 elements, larger than any tensor of the model the header describes`},
 		{"conditioning added", edit(goodPlain, func(ts []*tensor.Tensor) []*tensor.Tensor { ts[0].SetMeta("conditioning", "concat"); return ts }),
 			`model.bin: tensor "g.dense.w" is float32 6272x100; want float32 6272x200`},
 		{"ema_decay without the average", edit(goodEMA, func(ts []*tensor.Tensor) []*tensor.Tensor { return without(ts, "ema.") }),
