@@ -79,10 +79,11 @@ Runs are reproducible: the same -seed gives the same model bytes, and a run
 stopped and resumed (-resume) gives the bytes of a run that never stopped.
 With -resume the model's configuration (-batch, -lr, -beta1, -objective,
 -ema, -gen-class-weight, -label-smoothing, -minibatch-stddev, -mode-seeking,
--conditioning, -d-width, -seed) is kept; giving one of those flags with another value
-is an error. -tac-weight may change: the new weight holds from the resumed
-iteration on, so a run resumed in stages follows a schedule of weights (e.g.
-1 for 4000 iterations, then 0.5), and the model records the last.
+-conditioning, -d-width, -seed) is kept; giving one of those flags with
+another value is an error. -tac-weight may change: the new weight holds from
+the resumed iteration on, so a run resumed in stages follows a schedule of
+weights (e.g. 1 for 4000 iterations, then 0.5), and the model records the
+last.
 
 Progress goes to stderr: one live line on a terminal, else a line every
 -log-every iterations. -log lines are JSON objects with the means over the

@@ -33,9 +33,11 @@ const MaxLatent = 1024
 // MaxParams bounds the parameters of a model (both networks): about 512 MiB
 // for the weights, their gradients and Adam's two moments, so that no
 // configuration (nor the header of a hostile model file) makes a reader
-// allocate gigabytes. Every configuration of the default latent size is
-// well within it: the largest, 64×64 colour images of 1000 classes with
-// objective tac, has 20 million.
+// allocate gigabytes. Every configuration of the default latent size and
+// discriminator width is well within it: the largest, 64×64 colour images
+// of 1000 classes with objective tac, has 20 million. A wider
+// discriminator's heads grow with its features, so large images of many
+// classes may not fit at the widest (Validate says so).
 const MaxParams = 32 << 20
 
 // CheckGeometry reports whether the model takes images of channels ×
@@ -273,7 +275,7 @@ func (c Config) Validate() error {
 	case !(c.Dropout >= 0 && c.Dropout < 1):
 		return fmt.Errorf("acgan: config: dropout rate %g out of range [0, 1)", c.Dropout)
 	case c.Params() > MaxParams:
-		return fmt.Errorf("acgan: config: %d parameters (latent %d, %d classes, %d×%d×%d images), over the limit of %d", c.Params(), c.Latent, c.Classes, c.Channels, c.Size, c.Size, MaxParams)
+		return fmt.Errorf("acgan: config: %d parameters (latent %d, %d classes, %d×%d×%d images, discriminator width %d), over the limit of %d", c.Params(), c.Latent, c.Classes, c.Channels, c.Size, c.Size, c.DWidth, MaxParams)
 	}
 	return nil
 }

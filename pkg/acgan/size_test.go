@@ -76,14 +76,24 @@ func TestCheckGeometry(t *testing.T) {
 	}
 }
 
-// TestMaxParams: every configuration of the default latent size fits the
-// bound; the largest latent on the largest images does not, and the error
-// says so.
+// TestMaxParams: every configuration of the default latent size and
+// discriminator width fits the bound; the largest latent, or the widest
+// discriminator, on the largest images does not, and the error says so.
 func TestMaxParams(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Size, cfg.Channels, cfg.Classes, cfg.Objective, cfg.TACWeight = MaxSize, 3, MaxClasses, TAC, 1
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("the largest configuration of latent %d: %v", cfg.Latent, err)
+	}
+	wide := cfg
+	wide.DWidth = MaxDWidth
+	if err := wide.Validate(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("discriminator width %d), over the limit", MaxDWidth)) {
+		t.Errorf("discriminator width %d on %d×%d images of %d classes: error %v, want one about the parameters", wide.DWidth, cfg.Size, cfg.Size, cfg.Classes, err)
+	}
+	mnist := DefaultConfig()
+	mnist.DWidth = MaxDWidth
+	if err := mnist.Validate(); err != nil {
+		t.Errorf("MNIST's images at discriminator width %d: %v", MaxDWidth, err)
 	}
 	cfg.Latent = MaxLatent
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "parameters") {
