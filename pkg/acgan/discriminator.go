@@ -117,9 +117,6 @@ type Discriminator struct {
 
 	layers layerList // the layers with parameters or state, in network order
 
-	width2, width3 int // conv2's and conv3's channels (32 and 64 times Config.DWidth)
-	flat           int // the features F
-
 	n     int
 	dflat []float32
 }
@@ -134,7 +131,7 @@ func NewDiscriminator(c Config, r *rand.Rand) *Discriminator {
 	k, twin, dropout := c.HeadClasses(), c.TwinClasses(), c.Dropout
 	w1, w2, w3, w4 := dWidths(c)
 	flat := dFlat(c)
-	d := &Discriminator{K: k, Size: c.Size, Channels: c.Channels, width2: w2, width3: w3, flat: flat}
+	d := &Discriminator{K: k, Size: c.Size, Channels: c.Channels}
 	ls := &d.layers
 	d.Conv1 = add(ls, nn.NewConv2D("d.conv1", c.Channels, w1, dKernel, 2, nn.Same))
 	d.Act1, d.Drop1 = nn.NewLeakyReLU(dSlope), nn.NewDropout(dropout, r)
@@ -182,7 +179,7 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h = d.Drop1.Forward(h, training)
 	h, _, _ = d.Conv2.Forward(h, B, s1, s1) // [B, 32, s2, s2]
 	if sP != s2 {
-		h = d.Pad2.Forward(h, B*d.width2, s2, s2) // [B, 32, sP, sP], sP = s2 + 1
+		h = d.Pad2.Forward(h, B*d.Conv2.Cout, s2, s2) // [B, 32, sP, sP], sP = s2 + 1
 	}
 	h = d.Act2.Forward(h)
 	h = d.Drop2.Forward(h, training)
@@ -192,7 +189,7 @@ func (d *Discriminator) Forward(x []float32, B int, training bool) (valid, label
 	h = d.Drop3.Forward(h, training)
 	h = d.BN3.Forward(h, B, s3*s3, training)
 	if d.MBStd != nil {
-		h = d.MBStd.Forward(h, B, d.width3, s3*s3) // [B, 65, s3, s3]
+		h = d.MBStd.Forward(h, B, d.Conv3.Cout, s3*s3) // [B, 65, s3, s3]
 	}
 	h, _, _ = d.Conv4.Forward(h, B, s3, s3) // [B, 128, s3, s3] = [B, F]
 	h = d.Act4.Forward(h)
@@ -213,7 +210,7 @@ func (d *Discriminator) Backward(dvalid, dlabel, dtwin []float32, needDX bool) [
 	_, s2, sP, _ := dSides(d.Size)
 	dv := d.Valid.Backward(dvalid, true)
 	dl := d.Label.Backward(dlabel, true)
-	d.dflat = grow(d.dflat, B*d.flat) // f feeds every head: the gradients add
+	d.dflat = grow(d.dflat, B*d.Valid.In) // f feeds every head: the gradients add
 	if d.Twin == nil {
 		for i := range d.dflat {
 			d.dflat[i] = dv[i] + dl[i]
